@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { Reason } from '../verdicts/reasons.js';
+import type { Extraction, SupportedDocumentType, ValidationContext } from './document-types.js';
+
+/**
+ * One document type: everything that knows its layout and rules lives in its folder
+ * (`src/documents/<type>/`), and `registry.ts` lists it. Adding a type touches one folder
+ * and one registry line.
+ */
+export interface DocumentModule {
+  readonly type: SupportedDocumentType;
+  /** Version of this module's schema; bumped when a field is added, removed or changes format. */
+  readonly schemaVersion: string;
+  /** zod object of the contract's fields for this type; every field nullable. */
+  readonly schema: z.ZodObject;
+  /** The contract's scored fields, in contract order. */
+  readonly scoredFields: readonly string[];
+  /** 0..1: how strongly the OCR text looks like this type (titles, labels, layout). */
+  classify(ocr: OcrResult): number;
+  /** Fields with evidence from OCR lines; a field that cannot be read is null. */
+  extract(ocr: OcrResult): Extraction;
+  /** Format, check-digit, range and cross-field rules, plus the applicant binding. */
+  validate(extraction: Extraction, context: ValidationContext): Reason[];
+}
