@@ -1,0 +1,49 @@
+import { swaggerUI } from '@hono/swagger-ui';
+import { createApiKeyRoutes } from './auth/api-keys.routes.js';
+import type { AppEnv } from './http/app-env.js';
+import { problemResponse } from './http/errors.js';
+import { requestContext } from './http/middleware.js';
+import { createRouter } from './http/openapi-app.js';
+import { ProblemError } from './http/problems.js';
+import { createSystemRoutes } from './http/system.routes.js';
+import type { Services } from './services.js';
+import { createVerificationRoutes } from './verifications/verifications.routes.js';
+
+export const API_VERSION = '1.0.0';
+
+/** The HTTP app over already-built services: routes stay thin, services do the work. */
+export function createApp(services: Services) {
+  const { config } = services;
+  const app = createRouter();
+  app.use('*', requestContext(services));
+  app.onError((error, c) => problemResponse(c, error));
+  app.notFound((c) => problemResponse(c, new ProblemError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)));
+
+  app.route('/', createSystemRoutes({ metrics: services.metrics, ready: services.readiness }));
+  app.route(
+    '/',
+    createVerificationRoutes({
+      ...services,
+      limits: { maxBytes: config.upload.maxBytes, maxPixels: config.upload.maxPixels },
+      maxAttempts: config.jobs.maxAttempts,
+      maxWaitSeconds: config.upload.maxWaitSeconds,
+    }),
+  );
+  app.route('/', createApiKeyRoutes(services));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'docverify',
+      version: API_VERSION,
+      description: 'Verification of Chinese education documents for consumer-credit limit raises.',
+    },
+    security: [{ bearer: [] }],
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+export type { AppEnv };

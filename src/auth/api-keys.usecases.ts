@@ -1,0 +1,33 @@
+import type { Clock, IdGenerator } from '../platform/clock.js';
+import { type ApiKey, generateApiKeySecret, hashApiKey, type Role } from './api-keys.models.js';
+import type { ApiKeysRepository } from './api-keys.repository.js';
+
+export function createApiKey(
+  deps: { apiKeys: ApiKeysRepository; clock: Clock; ids: IdGenerator },
+  input: { role: Role; name?: string | null },
+): { key: ApiKey; secret: string } {
+  const secret = generateApiKeySecret(input.role);
+  const key: ApiKey = {
+    id: deps.ids('key'),
+    role: input.role,
+    name: input.name ?? null,
+    prefix: secret.slice(0, 12),
+    createdAt: deps.clock.now(),
+  };
+  deps.apiKeys.insert({ ...key, keyHash: hashApiKey(secret) });
+  return { key, secret };
+}
+
+export function authenticate(deps: { apiKeys: ApiKeysRepository }, secret: string): ApiKey | null {
+  return deps.apiKeys.findActiveByHash(hashApiKey(secret));
+}
+
+/** On the very first start there is no key at all: make an admin key so the operator can make the rest. */
+export function ensureBootstrapAdminKey(deps: {
+  apiKeys: ApiKeysRepository;
+  clock: Clock;
+  ids: IdGenerator;
+}): string | null {
+  if (deps.apiKeys.countActive() > 0) return null;
+  return createApiKey(deps, { role: 'admin', name: 'bootstrap' }).secret;
+}

@@ -1,0 +1,22 @@
+/**
+ * The blob store port: originals are stored content-addressed, so a retried upload or a
+ * duplicate costs no extra space and a key says what it holds.
+ */
+export interface BlobStore {
+  readonly name: string;
+  /** Stores bytes under their sha256; returns the key. Idempotent. */
+  put(sha256: string, bytes: Buffer): Promise<string>;
+  /** Throws BlobNotFoundError when absent. */
+  get(key: string): Promise<Buffer>;
+  has(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Keys with their last-modified time, for the sweeper of orphaned blobs. */
+  list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
+}
+
+export class BlobNotFoundError extends Error {
+  override readonly name = 'BlobNotFoundError';
+  constructor(readonly key: string) {
+    super(`blob ${key} not found`);
+  }
+}

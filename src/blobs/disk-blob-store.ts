@@ -1,0 +1,70 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { BlobNotFoundError, type BlobStore } from './blob-store.js';
+
+const KEY = /^[0-9a-f]{64}$/;
+
+/** Blobs as files under one folder, fanned out by the first two hex digits. */
+export function createDiskBlobStore(root: string): BlobStore {
+  const pathOf = (key: string) => {
+    if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    return path.join(root, key.slice(0, 2), key);
+  };
+  return {
+    name: 'disk',
+    async put(sha256, bytes) {
+      const target = pathOf(sha256);
+      try {
+        await fs.access(target);
+        return sha256;
+      } catch {}
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // Write then rename, so a crash never leaves a half-written blob under its final name.
+      const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      const handle = await fs.open(temp, 'w');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(temp, target);
+      return sha256;
+    },
+    async get(key) {
+      try {
+        return await fs.readFile(pathOf(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(key);
+        throw error;
+      }
+    },
+    async has(key) {
+      try {
+        await fs.access(pathOf(key));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async delete(key) {
+      await fs.rm(pathOf(key), { force: true });
+    },
+    async *list() {
+      let shards: string[];
+      try {
+        shards = await fs.readdir(root);
+      } catch {
+        return;
+      }
+      for (const shard of shards) {
+        const dir = path.join(root, shard);
+        for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+          if (!KEY.test(name)) continue;
+          const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+          if (stat) yield { key: name, modifiedAt: stat.mtime };
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROLES, type Role } from './auth/api-keys.models.js';
+import { createApiKey } from './auth/api-keys.usecases.js';
+import { runBatch } from './batch.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { startServer } from './server.js';
+import { buildServices } from './services.js';
+
+const USAGE = `Usage: docverify <command>
+
+  serve                         serve the API (default port 8787)
+  migrate                       apply database migrations
+  keys create --role ROLE       create an API key (client, engine, reviewer, admin); prints only the key
+  batch MANIFEST.jsonl          run each manifest line through the pipeline; one result JSON per line on stdout
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(config);
+      const shutdown = async (signal: string) => {
+        server.services.logger.info({ signal }, 'shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      return new Promise<number>(() => {});
+    }
+    case 'migrate': {
+      openDatabase(config.databaseUrl).close();
+      process.stderr.write(`migrated ${config.databaseUrl}\n`);
+      return 0;
+    }
+    case 'keys': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { role: { type: 'string' }, name: { type: 'string' } },
+        allowPositionals: true,
+      });
+      if (positionals[0] !== 'create' || !values.role || !ROLES.includes(values.role as Role)) {
+        process.stderr.write(`keys create --role ${ROLES.join('|')} [--name NAME]\n`);
+        return 2;
+      }
+      const services = buildServices(config);
+      try {
+        const { secret } = createApiKey(services, { role: values.role as Role, name: values.name ?? null });
+        process.stdout.write(`${secret}\n`);
+      } finally {
+        await services.close();
+      }
+      return 0;
+    }
+    case 'batch': {
+      const manifest = rest[0];
+      if (!manifest) {
+        process.stderr.write('batch MANIFEST.jsonl\n');
+        return 2;
+      }
+      const manifestPath = path.resolve(manifest);
+      if (!fs.existsSync(manifestPath)) {
+        process.stderr.write(`no such manifest: ${manifestPath}\n`);
+        return 2;
+      }
+      const services = buildServices(config);
+      try {
+        const failures = await runBatch(services, manifestPath, {
+          write: (line) => process.stdout.write(`${line}\n`),
+          progress: (text) => process.stderr.write(`${text}\n`),
+        });
+        return failures > 0 ? 1 : 0;
+      } finally {
+        await services.close();
+      }
+    }
+    default:
+      process.stderr.write(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`docverify: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Logger } from 'pino';
+import type { ApiKey, Role } from '../auth/api-keys.models.js';
+import { roleAllows } from '../auth/api-keys.models.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AppEnv } from './app-env.js';
+import { ProblemError } from './problems.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Request id (from X-Request-Id when well-formed), a child logger, an access log line and metrics. */
+export function requestContext(deps: { logger: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const logger = deps.logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('logger', logger);
+    c.header('X-Request-Id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const route = routePath(c) || 'unmatched';
+      deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+      deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+      logger.info(
+        { method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) },
+        'request',
+      );
+    }
+  };
+}
+
+export interface Authenticator {
+  authenticate(secret: string): ApiKey | null;
+}
+
+/** Bearer API key with one of the roles (admin passes every check): 401 without a valid key, 403 with the wrong role. */
+export function requireRole(authenticator: Authenticator, ...roles: Role[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = authenticatedKey(c, authenticator);
+    if (!roleAllows(key.role, roles)) {
+      throw new ProblemError('FORBIDDEN', `This endpoint needs the ${roles.join(' or ')} role.`);
+    }
+    c.set('apiKey', key);
+    await next();
+  };
+}
+
+function authenticatedKey(c: Context<AppEnv>, authenticator: Authenticator): ApiKey {
+  const header = c.req.header('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) throw new ProblemError('UNAUTHORIZED', 'Send "Authorization: Bearer <api key>".');
+  const key = authenticator.authenticate(match[1]);
+  if (!key) throw new ProblemError('UNAUTHORIZED', 'The API key is not valid.');
+  return key;
+}

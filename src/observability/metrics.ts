@@ -1,0 +1,51 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** One registry per app instance, so two apps in one process (tests) never share counters. */
+export function createMetrics(options: { jobCounts: () => Record<string, number> }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const httpRequests = new Counter({
+    name: 'docverify_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'docverify_http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  });
+  const jobOutcomes = new Counter({
+    name: 'docverify_job_outcomes_total',
+    help: 'Finished job attempts by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const verdicts = new Counter({
+    name: 'docverify_verdicts_total',
+    help: 'Verdicts by document type and verdict',
+    labelNames: ['document_type', 'verdict'] as const,
+    registers: [registry],
+  });
+  const stageDuration = new Histogram({
+    name: 'docverify_pipeline_stage_seconds',
+    help: 'Pipeline stage latency',
+    labelNames: ['stage'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'docverify_jobs',
+    help: 'Jobs in the queue by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect() {
+      for (const [status, n] of Object.entries(options.jobCounts())) this.set({ status }, n);
+    },
+  });
+  return { registry, httpRequests, httpDuration, jobOutcomes, verdicts, stageDuration };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Clock } from '../platform/clock.js';
+import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import type { VerificationOutcome } from '../verifications/verifications.models.js';
+
+export interface PipelineInput {
+  verificationId: string;
+  subjectId: string;
+  bytes: Buffer;
+  mime: string;
+  sha256: string;
+  applicant: Applicant | null;
+  documentTypeHint: SupportedDocumentType | null;
+}
+
+/** The whole document pipeline: bytes in, a decided outcome out. */
+export interface Pipeline {
+  process(input: PipelineInput): Promise<VerificationOutcome>;
+  close(): Promise<void>;
+}
+
+export interface PipelineDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  verifications: VerificationsRepository;
+  metrics: Metrics;
+}

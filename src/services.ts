@@ -1,0 +1,85 @@
+import type { Logger } from 'pino';
+import type { Authenticator } from './http/middleware.js';
+import { createApiKeysRepository } from './auth/api-keys.repository.js';
+import { authenticate } from './auth/api-keys.usecases.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { blobStores } from './blobs/registry.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import { createJobRunner } from './jobs/job-runner.js';
+import { createJobsRepository } from './jobs/jobs.repository.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics } from './observability/metrics.js';
+import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
+import { createDocumentPipeline } from './pipeline/run.js';
+import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
+import { loadOrCreateKeyFile } from './privacy/key-file.js';
+import { createSealer, parseKey } from './privacy/sealer.js';
+import { createVerificationsRepository } from './verifications/verifications.repository.js';
+import {
+  createProcessVerificationHandler,
+  PROCESS_VERIFICATION_JOB,
+} from './verifications/verifications.usecases.js';
+
+/** The ports a caller may replace: tests inject a clock, ids, a log sink or a scripted LLM here. */
+export interface ServiceOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  blobs?: BlobStore;
+  pipeline?: (deps: PipelineDeps) => Pipeline;
+}
+
+/**
+ * The composition root: every service is built once, here, and passed down. Nothing else
+ * constructs a database, a blob store, an OCR pool or a clock.
+ */
+export function buildServices(config: Config, overrides: ServiceOverrides = {}) {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? randomIds;
+
+  const database = openDatabase(config.databaseUrl);
+  const { db } = database;
+
+  const keyMaterial = config.encryption.key ?? loadOrCreateKeyFile(config.dataDir).material;
+  const sealer = createSealer([parseKey(keyMaterial), ...config.encryption.oldKeys.map(parseKey)]);
+
+  const apiKeys = createApiKeysRepository(db);
+  const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
+  const verifications = createVerificationsRepository(db, sealer);
+  const jobs = createJobsRepository(db);
+  const blobs = overrides.blobs ?? blobStores.disk({ root: config.blobDir });
+  const metrics = createMetrics({ jobCounts: () => jobs.countByStatus() });
+
+  const base = { config, logger, clock, ids, database, sealer, apiKeys, authenticator, verifications, jobs, blobs, metrics };
+  const pipeline = (overrides.pipeline ?? createDocumentPipeline)({ config, logger, clock, verifications, metrics });
+
+  const runner = createJobRunner({
+    jobs,
+    clock,
+    logger: logger.child({ component: 'jobs' }),
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseMs,
+    retryBaseMs: config.jobs.retryBaseMs,
+    handlers: {
+      [PROCESS_VERIFICATION_JOB]: createProcessVerificationHandler({ verifications, blobs, pipeline, clock, logger }),
+    },
+    onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),
+  });
+
+  const services = {
+    ...base,
+    pipeline,
+    runner,
+    readiness: () => ({ database: database.ping(), queue: jobs.countByStatus() !== undefined }),
+    async close() {
+      await runner.stop();
+      await pipeline.close();
+      database.close();
+    },
+  };
+  return services;
+}
+
+export type Services = ReturnType<typeof buildServices>;

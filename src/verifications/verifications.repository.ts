@@ -1,0 +1,187 @@
+import { and, desc, eq, lt, ne, or } from 'drizzle-orm';
+import type { Db } from '../db/database.js';
+import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
+import { jobsTable } from '../jobs/jobs.table.js';
+import type { Sealer } from '../privacy/sealer.js';
+import type { Reason } from '../verdicts/reasons.js';
+import type { Verification, VerificationOutcome } from './verifications.models.js';
+import { verificationsTable } from './verifications.table.js';
+
+type Row = typeof verificationsTable.$inferSelect;
+type JobRow = typeof jobsTable.$inferInsert;
+
+export type VerificationsRepository = ReturnType<typeof createVerificationsRepository>;
+
+/** Names and ID numbers are sealed here, at the storage boundary, and nowhere else. */
+export function createVerificationsRepository(db: Db, sealer: Sealer) {
+  const toModel = (row: Row): Verification => {
+    const sealed = row.resultSealed
+      ? sealer.openJson<{ fields: Fields; evidence: Record<string, FieldEvidence> }>(row.resultSealed)
+      : null;
+    const outcome: VerificationOutcome | null =
+      row.verdict && row.documentType
+        ? {
+            documentType: row.documentType as VerificationOutcome['documentType'],
+            fields: sealed?.fields ?? {},
+            evidence: sealed?.evidence ?? {},
+            verdict: row.verdict,
+            confidence: row.confidence ?? 0,
+            reasons: (row.reasons ?? []) as Reason[],
+            versions: row.versions ?? {},
+            timingsMs: row.timingsMs ?? {},
+            perceptualHash: row.perceptualHash,
+          }
+        : null;
+    return {
+      id: row.id,
+      subjectId: row.subjectId,
+      clientKeyId: row.clientKeyId,
+      idempotencyKey: row.idempotencyKey,
+      status: row.status,
+      documentTypeHint: row.documentTypeHint,
+      applicant: row.applicantSealed ? sealer.openJson<Applicant>(row.applicantSealed) : null,
+      fileSha256: row.fileSha256,
+      fileMime: row.fileMime,
+      fileBytes: row.fileBytes,
+      blobKey: row.blobKey,
+      outcome,
+      failureCode: row.failureCode,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      completedAt: row.completedAt,
+    };
+  };
+
+  return {
+    /** The verification and its processing job, in one transaction: an accepted upload is never lost. */
+    insertWithJob(v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt'>, job: JobRow) {
+      db.transaction(() => {
+        db.insert(verificationsTable)
+          .values({
+            id: v.id,
+            subjectId: v.subjectId,
+            clientKeyId: v.clientKeyId,
+            idempotencyKey: v.idempotencyKey,
+            status: v.status,
+            documentTypeHint: v.documentTypeHint,
+            applicantSealed: v.applicant ? sealer.sealJson(v.applicant) : null,
+            applicantIdHash: v.applicant?.idNumber ? sealer.blindIndex(v.applicant.idNumber.toUpperCase()) : null,
+            fileSha256: v.fileSha256,
+            fileMime: v.fileMime,
+            fileBytes: v.fileBytes,
+            blobKey: v.blobKey,
+            createdAt: v.createdAt,
+            updatedAt: v.updatedAt,
+          })
+          .run();
+        db.insert(jobsTable).values(job).run();
+      });
+    },
+
+    findById(id: string): Verification | null {
+      const row = db.select().from(verificationsTable).where(eq(verificationsTable.id, id)).get();
+      return row ? toModel(row) : null;
+    },
+
+    findByIdempotencyKey(clientKeyId: string, key: string): Verification | null {
+      const row = db
+        .select()
+        .from(verificationsTable)
+        .where(and(eq(verificationsTable.clientKeyId, clientKeyId), eq(verificationsTable.idempotencyKey, key)))
+        .get();
+      return row ? toModel(row) : null;
+    },
+
+    /** Newest first; the cursor is the id of the last item of the previous page. */
+    listBySubject(input: { subjectId: string; clientKeyId: string | null; limit: number; cursor: string | null }) {
+      const filters = [eq(verificationsTable.subjectId, input.subjectId)];
+      if (input.clientKeyId) filters.push(eq(verificationsTable.clientKeyId, input.clientKeyId));
+      if (input.cursor) {
+        const last = db
+          .select({ createdAt: verificationsTable.createdAt, id: verificationsTable.id })
+          .from(verificationsTable)
+          .where(eq(verificationsTable.id, input.cursor))
+          .get();
+        if (last) {
+          const before = or(
+            lt(verificationsTable.createdAt, last.createdAt),
+            and(eq(verificationsTable.createdAt, last.createdAt), lt(verificationsTable.id, last.id)),
+          );
+          if (before) filters.push(before);
+        }
+      }
+      const rows = db
+        .select()
+        .from(verificationsTable)
+        .where(and(...filters))
+        .orderBy(desc(verificationsTable.createdAt), desc(verificationsTable.id))
+        .limit(input.limit + 1)
+        .all();
+      const page = rows.slice(0, input.limit).map(toModel);
+      return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+    },
+
+    markProcessing(id: string, now: Date) {
+      db.update(verificationsTable)
+        .set({ status: 'processing', updatedAt: now })
+        .where(and(eq(verificationsTable.id, id), eq(verificationsTable.status, 'queued')))
+        .run();
+    },
+
+    complete(id: string, outcome: VerificationOutcome, now: Date) {
+      db.update(verificationsTable)
+        .set({
+          status: 'completed',
+          documentType: outcome.documentType,
+          verdict: outcome.verdict,
+          confidence: outcome.confidence,
+          resultSealed: sealer.sealJson({ fields: outcome.fields, evidence: outcome.evidence }),
+          reasons: outcome.reasons,
+          versions: outcome.versions,
+          timingsMs: outcome.timingsMs,
+          perceptualHash: outcome.perceptualHash,
+          failureCode: null,
+          completedAt: now,
+          updatedAt: now,
+        })
+        .where(eq(verificationsTable.id, id))
+        .run();
+    },
+
+    markFailed(id: string, code: string, now: Date) {
+      db.update(verificationsTable)
+        .set({ status: 'failed', failureCode: code, completedAt: now, updatedAt: now })
+        .where(eq(verificationsTable.id, id))
+        .run();
+    },
+
+    /** Earlier documents with the same file or the same perceptual hash, for the duplicate check. */
+    findEarlierCopies(input: { excludeId: string; fileSha256: string; perceptualHashes: string[] }) {
+      const sameFile = eq(verificationsTable.fileSha256, input.fileSha256);
+      const matches = input.perceptualHashes.length
+        ? or(sameFile, ...input.perceptualHashes.map((h) => eq(verificationsTable.perceptualHash, h)))
+        : sameFile;
+      return db
+        .select({
+          id: verificationsTable.id,
+          subjectId: verificationsTable.subjectId,
+          fileSha256: verificationsTable.fileSha256,
+          perceptualHash: verificationsTable.perceptualHash,
+        })
+        .from(verificationsTable)
+        .where(and(matches, ne(verificationsTable.id, input.excludeId)))
+        .limit(20)
+        .all();
+    },
+
+    /** Perceptual hashes of completed documents, for near-duplicate search (Hamming distance). */
+    listPerceptualHashes(excludeId: string) {
+      return db
+        .select({ id: verificationsTable.id, subjectId: verificationsTable.subjectId, hash: verificationsTable.perceptualHash })
+        .from(verificationsTable)
+        .where(and(ne(verificationsTable.id, excludeId), eq(verificationsTable.status, 'completed')))
+        .all()
+        .filter((r): r is { id: string; subjectId: string; hash: string } => r.hash !== null);
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../http/app-env.js';
+import type { Authenticator } from '../http/middleware.js';
+import { requireRole } from '../http/middleware.js';
+import { createRouter } from '../http/openapi-app.js';
+import { ProblemError } from '../http/problems.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { toResult, type Verification } from './verifications.models.js';
+import type { VerificationsRepository } from './verifications.repository.js';
+import {
+  IdParamSchema,
+  ListQuerySchema,
+  problemResponses,
+  SubjectParamSchema,
+  UploadFormSchema,
+  VerificationResultSchema,
+} from './verifications.schemas.js';
+import { type SubmitDeps, submitVerification, waitForVerification } from './verifications.usecases.js';
+
+export interface VerificationRoutesDeps extends SubmitDeps {
+  authenticator: Authenticator;
+  verifications: VerificationsRepository;
+  runner: JobRunner;
+  maxWaitSeconds: number;
+}
+
+const multipartOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('multipart/form-data')) {
+    throw new ProblemError('UNSUPPORTED_MEDIA_TYPE', 'Upload the file as multipart/form-data.');
+  }
+  await next();
+};
+
+/** RFC 7240 `Prefer: wait=N`. */
+export function preferredWaitSeconds(prefer: string | undefined): number | null {
+  const match = prefer ? /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer) : null;
+  return match?.[1] ? Number(match[1]) : null;
+}
+
+const canRead = (key: AppEnv['Variables']['apiKey'], v: Verification) =>
+  key.role !== 'client' || v.clientKeyId === key.id;
+
+export function createVerificationRoutes(deps: VerificationRoutesDeps) {
+  const router = createRouter();
+
+  const upload = createRoute({
+    method: 'post',
+    path: '/v1/verifications',
+    tags: ['verifications'],
+    summary: 'Upload a document photo or PDF for verification',
+    middleware: [
+      requireRole(deps.authenticator, 'client'),
+      multipartOnly,
+      bodyLimit({
+        // the multipart envelope adds a little to the file itself
+        maxSize: deps.limits.maxBytes + 256 * 1024,
+        onError: () => {
+          throw new ProblemError('PAYLOAD_TOO_LARGE', `The upload is larger than ${deps.limits.maxBytes} bytes.`);
+        },
+      }),
+    ] as const,
+    request: {
+      headers: z.object({
+        'idempotency-key': z.string().min(1).max(255).optional(),
+        prefer: z.string().optional().openapi({ description: 'RFC 7240, e.g. "wait=10"' }),
+      }),
+      body: { required: true, content: { 'multipart/form-data': { schema: UploadFormSchema } } },
+    },
+    responses: {
+      200: {
+        description: 'A retried upload (same Idempotency-Key) whose verification is still running',
+        content: { 'application/json': { schema: VerificationResultSchema } },
+      },
+      201: {
+        description: 'Verified within the requested wait: the completed result',
+        content: { 'application/json': { schema: VerificationResultSchema } },
+      },
+      202: {
+        description: 'Accepted; poll the Location',
+        content: { 'application/json': { schema: VerificationResultSchema } },
+      },
+      ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
+    },
+  });
+
+  router.openapi(upload, async (c) => {
+    const form = c.req.valid('form');
+    const headers = c.req.valid('header');
+    const key = c.get('apiKey');
+    const applicant =
+      form.applicantName || form.applicantIdNumber
+        ? { name: form.applicantName ?? null, idNumber: form.applicantIdNumber?.toUpperCase() ?? null }
+        : null;
+    const { verification, replayed } = await submitVerification(deps, {
+      clientKeyId: key.id,
+      subjectId: form.subjectId,
+      file: Buffer.from(await form.file.arrayBuffer()),
+      applicant,
+      documentTypeHint: form.documentTypeHint ?? null,
+      idempotencyKey: headers['idempotency-key'] ?? null,
+    });
+    const requested = preferredWaitSeconds(headers.prefer);
+    const wait = requested === null ? 0 : Math.min(requested, deps.maxWaitSeconds);
+    const current =
+      wait > 0 ? ((await waitForVerification(deps, verification.id, wait * 1000)) ?? verification) : verification;
+    if (requested !== null) c.header('Preference-Applied', `wait=${wait}`);
+    if (replayed) c.header('Idempotent-Replayed', 'true');
+    c.header('Location', `/v1/verifications/${current.id}`);
+    const body = toResult(current);
+    const done = current.status === 'completed' || current.status === 'failed';
+    if (done) return c.json(body, 201);
+    if (replayed) return c.json(body, 200);
+    return c.json(body, 202);
+  });
+
+  const read = createRoute({
+    method: 'get',
+    path: '/v1/verifications/{id}',
+    tags: ['verifications'],
+    summary: 'A verification and, once completed, its result',
+    middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
+    request: { params: IdParamSchema },
+    responses: {
+      200: { description: 'The verification', content: { 'application/json': { schema: VerificationResultSchema } } },
+      ...problemResponses(401, 403, 404),
+    },
+  });
+
+  router.openapi(read, (c) => {
+    const { id } = c.req.valid('param');
+    const verification = deps.verifications.findById(id);
+    // A client asking for another client's verification learns nothing, not even that it exists.
+    if (!verification || !canRead(c.get('apiKey'), verification)) {
+      throw new ProblemError('NOT_FOUND', `No verification ${id}.`);
+    }
+    return c.json(toResult(verification), 200);
+  });
+
+  const list = createRoute({
+    method: 'get',
+    path: '/v1/subjects/{subjectId}/verifications',
+    tags: ['verifications'],
+    summary: "A subject's verifications, newest first",
+    middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
+    request: { params: SubjectParamSchema, query: ListQuerySchema },
+    responses: {
+      200: {
+        description: 'One page of verifications',
+        content: {
+          'application/json': {
+            schema: z.object({ items: z.array(VerificationResultSchema), nextCursor: z.string().nullable() }),
+          },
+        },
+      },
+      ...problemResponses(400, 401, 403),
+    },
+  });
+
+  router.openapi(list, (c) => {
+    const { subjectId } = c.req.valid('param');
+    const { limit, cursor } = c.req.valid('query');
+    const key = c.get('apiKey');
+    const page = deps.verifications.listBySubject({
+      subjectId,
+      clientKeyId: key.role === 'client' ? key.id : null,
+      limit,
+      cursor: cursor ?? null,
+    });
+    return c.json({ items: page.items.map(toResult), nextCursor: page.nextCursor }, 200);
+  });
+
+  return router;
+}

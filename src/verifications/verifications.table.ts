@@ -1,0 +1,42 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { timestamp, timestamps } from '../db/columns.js';
+
+export const verificationsTable = sqliteTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    subjectId: text('subject_id').notNull(),
+    /** The client key that uploaded it: a client reads only what it uploaded. */
+    clientKeyId: text('client_key_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    status: text('status', { enum: ['queued', 'processing', 'completed', 'failed'] }).notNull(),
+    documentTypeHint: text('document_type_hint'),
+    /** Applicant name and ID number, AES-256-GCM encrypted JSON. */
+    applicantSealed: text('applicant_sealed'),
+    /** Keyed hash of the applicant's normalised ID number, to find a person's documents without decrypting. */
+    applicantIdHash: text('applicant_id_hash'),
+    fileSha256: text('file_sha256').notNull(),
+    fileMime: text('file_mime').notNull(),
+    fileBytes: integer('file_bytes').notNull(),
+    blobKey: text('blob_key'),
+    perceptualHash: text('perceptual_hash'),
+    documentType: text('document_type'),
+    verdict: text('verdict', { enum: ['verified', 'rejected', 'needs_review', 'needs_retake'] }),
+    confidence: real('confidence'),
+    /** Extracted fields and evidence, AES-256-GCM encrypted JSON (they hold names and ID numbers). */
+    resultSealed: text('result_sealed'),
+    reasons: text('reasons', { mode: 'json' }).$type<unknown[]>(),
+    versions: text('versions', { mode: 'json' }).$type<Record<string, string>>(),
+    timingsMs: text('timings_ms', { mode: 'json' }).$type<Record<string, number>>(),
+    failureCode: text('failure_code'),
+    completedAt: timestamp('completed_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('verifications_subject_idx').on(t.subjectId, t.createdAt),
+    index('verifications_sha_idx').on(t.fileSha256),
+    index('verifications_phash_idx').on(t.perceptualHash),
+    index('verifications_status_idx').on(t.status, t.verdict),
+    uniqueIndex('verifications_idempotency_idx').on(t.clientKeyId, t.idempotencyKey),
+  ],
+);
