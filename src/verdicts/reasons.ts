@@ -30,6 +30,8 @@ export const REASON_CODES = [
   'LEVEL_CODE_MISMATCH',
   'STUDY_LENGTH_UNUSUAL',
   'SCORE_BELOW_REPORT_THRESHOLD',
+  /** CET-4 total below 425: the usual "passed" convention (formats-research C5), informational. */
+  'SCORE_BELOW_POLICY_THRESHOLD',
   // identity binding
   'APPLICANT_NAME_MISMATCH',
   'APPLICANT_NAME_UNCERTAIN',

@@ -1,0 +1,53 @@
+import { DATE_NUMERAL_CLASS, toIsoDate } from '../text/dates.js';
+import { STUDY_TYPE_OF_CERTIFICATE_DIGIT } from '../text/education.js';
+import { normalizeText, removeWhitespace } from '../text/unicode.js';
+import { evidenceOf, type FieldReading, searchPage } from './field-reading.js';
+import type { OcrPage } from './ocr-page.js';
+
+/** Patterns shared by the diploma and degree templates (formats-research §2.2, §3.3, §6.4). */
+const D = DATE_NUMERAL_CLASS;
+export const FULL_DATE = `${D}{4}年${D}{1,3}月${D}{1,3}[日号]`;
+export const YEAR_MONTH = `${D}{4}年${D}{1,3}月`;
+export const BIRTH_DATE_PATTERN = new RegExp(`(?<birth>${FULL_DATE})生`);
+export const STUDY_PERIOD_PATTERN = new RegExp(
+  `[于自](?<start>${YEAR_MONTH})份?(?:起)?至(?<end>${YEAR_MONTH})份?`,
+);
+export const GENDER_PATTERN = /性别[:：]?(?<gender>[男女])/;
+
+/** The issue date: the last full date on the page that is not a birth date (…日生). */
+export function readIssueDate(page: OcrPage): FieldReading<string> | null {
+  const dates = searchPage(page.flat, new RegExp(`${FULL_DATE}(?!生)`));
+  for (const match of dates.reverse()) {
+    const iso = toIsoDate(match.text);
+    if (iso !== null) return { value: iso, evidence: evidenceOf(match.chars, match.text) };
+  }
+  return null;
+}
+
+/** Majors and schools: NFKC, no whitespace, a trailing "(网络教育)" or similar note removed. */
+export function cleanMajor(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text))
+    .replace(/\((?:网络教育|函授|业余|脱产|成人教育|自学考试)\)/g, '')
+    .replace(/^[,，:：]+|[,，。]+$/g, '');
+  return value.length >= 2 && value.length <= 40 && /\p{Script=Han}/u.test(value) ? value : null;
+}
+
+/** Study type from certificate-number digit 6 (§2.4), or null for an unknown digit. */
+export function studyTypeOfCertificateNumber(certificateNumber: string): string | null {
+  return STUDY_TYPE_OF_CERTIFICATE_DIGIT[certificateNumber[5] ?? ''] ?? null;
+}
+
+/** The study-type wording printed on the face, most specific first (G3). */
+export function readPrintedStudyType(page: OcrPage): FieldReading<string> | null {
+  const wordings: [RegExp, string][] = [
+    [/网络教育/, '网络教育'],
+    [/成人高等教育|成人教育/, '成人高等教育'],
+    [/自学考试/, '高等教育自学考试'],
+    [/普通高等学校|普通高等教育/, '普通高等教育'],
+  ];
+  for (const [pattern, studyType] of wordings) {
+    const match = searchPage(page.flat, pattern)[0];
+    if (match) return { value: studyType, evidence: evidenceOf(match.chars, match.text) };
+  }
+  return null;
+}

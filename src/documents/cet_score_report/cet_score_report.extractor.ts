@@ -1,0 +1,132 @@
+import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import { toIsoMonth } from '../../text/dates.js';
+import { normalizeIdNumber } from '../../text/id-number.js';
+import { normalizeText, removeWhitespace } from '../../text/unicode.js';
+import type { Extraction } from '../document-types.js';
+import { digitsParser, parseInstitutionText, parsePersonName, parseScore } from '../field-parsers.js';
+import {
+  ExtractionBuilder,
+  evidenceOf,
+  type FieldReading,
+  type LabelledField,
+  readAllLabelledFields,
+  readLabelledField,
+  searchPage,
+} from '../field-reading.js';
+import { buildOcrPage, type OcrPage } from '../ocr-page.js';
+import { cetScoreReportSchema } from './cet_score_report.schema.js';
+
+/** Every label printed on the report (formats-research §1.2); a value ends where one starts. */
+const STOP_LABELS =
+  /姓名|证件号码|身份证号|证件号|学校|院系|准考证号|总分|听力(?!残疾|部分)|阅读|写作[和与及]翻译|翻译[和与]写作|考试时间|成绩报告单编号|报告单编号|等级|笔试成绩|口试成绩|备注|照片/;
+
+const field = <T extends string | number>(
+  label: RegExp,
+  parse: (text: string) => T | null,
+): LabelledField<T> => ({
+  label,
+  stopLabels: STOP_LABELS,
+  parse,
+});
+
+/** A written ticket is 15 digits; a 15-character value starting with F or S is the oral ticket (§1.4). */
+function parseWrittenTicket(text: string): string | null {
+  if (/^[FS]/i.test(removeWhitespace(normalizeText(text)))) return null;
+  return digitsParser(15)(text);
+}
+
+function parseOralTicket(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text)).toUpperCase();
+  return /^[FS][0-9A-Z]{14}$/.test(value) ? value : null;
+}
+
+/** Oral grades A+ … C, and D, which is never printed (C6) but must be read to be caught. */
+function parseOralGrade(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text)).toUpperCase();
+  return /^[ABCD]\+?$/.test(value) && value !== 'D+' ? value : null;
+}
+
+function parseCetLevel(text: string): 'CET4' | 'CET6' | null {
+  if (/四|4/.test(text)) return 'CET4';
+  if (/六|6/.test(text)) return 'CET6';
+  return null;
+}
+
+export function extractCetScoreReport(ocr: OcrResult): Extraction {
+  const page = buildOcrPage(ocr);
+  const fields = new ExtractionBuilder(Object.keys(cetScoreReportSchema.shape));
+
+  const title = searchPage(
+    page.flat,
+    /大学英语(?<level>[四六])级|英语(?<level2>[四六])级考试|CET-?(?<level3>[46])(?!-?SET)/i,
+  )[0];
+  if (title) {
+    const level = parseCetLevel(title.text);
+    if (level) fields.set('level', { value: level, evidence: evidenceOf(title.chars, title.text) });
+  }
+
+  fields.set('name', readLabelledField(page, field(/姓名/, parsePersonName)));
+  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号码?|证件号/, normalizeIdNumber)));
+  fields.set('school', readLabelledField(page, field(/学校/, parseInstitutionText)));
+  fields.set('totalScore', readLabelledField(page, field(/总分/, parseScore)));
+  fields.set('listeningScore', readLabelledField(page, field(/听力(?!残疾|部分)/, parseScore)));
+  fields.set('readingScore', readLabelledField(page, field(/阅读/, parseScore)));
+  fields.set(
+    'writingTranslationScore',
+    readLabelledField(page, field(/写作[和与及]翻译|翻译[和与]写作/, parseScore)),
+  );
+  fields.set('reportNumber', readLabelledField(page, field(/成绩报告单编号|报告单编号/, digitsParser(15))));
+  fields.set('admissionTicketNumber', readLabelledField(page, field(/准考证号/, parseWrittenTicket)));
+  fields.set('oralTicketNumber', readLabelledField(page, field(/准考证号/, parseOralTicket)));
+  fields.set('oralGrade', readLabelledField(page, field(/等级/, parseOralGrade)));
+  fields.set('examSession', writtenExamSession(page));
+  pairUnlabelledNumbers(page, fields);
+
+  // The exemption note (S12) is read as present or absent only once the score section was read:
+  // on a page where nothing could be read, its absence says nothing.
+  const exemption = searchPage(page.flat, /听力残疾|听力部分免考/)[0];
+  if (exemption) fields.set('listeningExempt', { value: true, evidence: evidenceOf(exemption.chars) });
+  else if (fields.has('totalScore')) {
+    const total = fields.build().evidence.totalScore;
+    if (total) fields.set('listeningExempt', { value: false, evidence: { ...total, text: '' } });
+  }
+  return fields.build();
+}
+
+/**
+ * The report prints 考试时间 for the written and the oral test; the written one is in the 笔试
+ * section, above the 口试 heading (when the sections are stacked) or first in reading order.
+ */
+function writtenExamSession(page: OcrPage): FieldReading<string> | null {
+  const readings = readAllLabelledFields(page, field(/考试时间/, toIsoMonth));
+  const oralHeading = page.rows.find((row) => {
+    const text = row.chars.map((c) => c.ch).join('');
+    return /口\s*试/.test(text) && !/笔\s*试/.test(text);
+  });
+  if (oralHeading === undefined) return readings[0] ?? null;
+  return readings.find((r) => (r.evidence.box?.[1] ?? Number.POSITIVE_INFINITY) < oralHeading.top) ?? null;
+}
+
+/**
+ * When OCR lost one of the two number labels, a 15-digit number elsewhere on the page is taken as
+ * the missing one only if it agrees with the other in year, half and level digits (X1–X3): the
+ * structure, not its position, identifies it. Its confidence is lowered so it is reviewed.
+ */
+function pairUnlabelledNumbers(page: OcrPage, fields: ExtractionBuilder): void {
+  const ticket = fields.get('admissionTicketNumber');
+  const report = fields.get('reportNumber');
+  if ((ticket === null) === (report === null)) return;
+  const known = (ticket ?? report) as string;
+  const candidates = searchPage(page.joined, /(?<![0-9A-Z])\d{15}(?![0-9A-Z])/).filter(
+    (m) => m.text !== known,
+  );
+  const fits = (t: string, r: string) => t.slice(6, 8) === r.slice(0, 2) && t[8] === r[2] && t[9] === r[3];
+  const matching = candidates.filter((m) => (ticket !== null ? fits(known, m.text) : fits(m.text, known)));
+  const [only] = matching;
+  if (only === undefined || matching.length > 1) return;
+  const evidence = evidenceOf(only.chars, only.text);
+  fields.set(ticket !== null ? 'reportNumber' : 'admissionTicketNumber', {
+    value: only.text,
+    evidence: { ...evidence, confidence: evidence.confidence * 0.9 },
+  });
+}

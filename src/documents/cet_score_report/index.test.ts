@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CET_ID_NUMBER, cetReportPpOcr, cetReportTesseract } from './cet_score_report.fixtures.js';
+import { cetScoreReportModule } from './index.js';
+
+const now = new Date('2026-11-15T00:00:00Z');
+const codes = (reasons: { code: string; severity: string }[]) =>
+  reasons.map((r) => `${r.code}:${r.severity}`);
+
+describe('cetScoreReportModule', () => {
+  it('validates a clean PP-OCR report bound to its applicant with no reasons', () => {
+    const extraction = cetScoreReportModule.extract(cetReportPpOcr());
+    expect(
+      cetScoreReportModule.validate(extraction, {
+        now,
+        applicant: { name: '张伟', idNumber: CET_ID_NUMBER },
+      }),
+    ).toEqual([]);
+  });
+
+  it('rejects a report whose ID number fails its check digit (I2)', () => {
+    const extraction = cetScoreReportModule.extract(cetReportPpOcr({ idNumber: '410326199507103198' }));
+    expect(codes(cetScoreReportModule.validate(extraction, { now, applicant: null }))).toContain(
+      'CHECKSUM_INVALID:hard',
+    );
+  });
+
+  it('rejects an edited total (C3)', () => {
+    const extraction = cetScoreReportModule.extract(cetReportPpOcr({ total: '620' }));
+    expect(codes(cetScoreReportModule.validate(extraction, { now, applicant: null }))).toContain(
+      'SCORE_INCONSISTENT:hard',
+    );
+  });
+
+  it('sends a tesseract read with a masked ID to review only through low confidence, and notes the partial ID', () => {
+    const extraction = cetScoreReportModule.extract(cetReportTesseract());
+    const reasons = codes(
+      cetScoreReportModule.validate(extraction, {
+        now,
+        applicant: { name: '阿卜杜热合曼', idNumber: '650102199901180011' },
+      }),
+    );
+    expect(reasons).toContain('APPLICANT_ID_PARTIAL:info');
+    expect(reasons).not.toContain('APPLICANT_NAME_MISMATCH:hard');
+    expect(reasons.filter((r) => r.endsWith(':hard'))).toEqual([]);
+  });
+
+  it('its scored fields are schema fields', () => {
+    for (const field of cetScoreReportModule.scoredFields)
+      expect(cetScoreReportModule.schema.shape).toHaveProperty(field);
+  });
+});

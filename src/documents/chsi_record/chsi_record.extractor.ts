@@ -1,0 +1,69 @@
+import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import { toIsoDate, toIsoMonth } from '../../text/dates.js';
+import { normalizeEducationCategory, normalizeEducationLevel } from '../../text/education.js';
+import { normalizeIdNumber } from '../../text/id-number.js';
+import { normalizeText, removeWhitespace } from '../../text/unicode.js';
+import { cleanMajor } from '../certificate-text.js';
+import type { Extraction, FieldValue } from '../document-types.js';
+import { digitsParser, parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
+import {
+  ExtractionBuilder,
+  evidenceOf,
+  type LabelledField,
+  readLabelledField,
+  searchPage,
+} from '../field-reading.js';
+import { buildOcrPage } from '../ocr-page.js';
+import { chsiRecordSchema } from './chsi_record.schema.js';
+
+/** Labels of the 备案表 table (formats-research §4.2). NFKC turns （） into (). */
+const STOP_LABELS =
+  /(?<!长)姓名|性别|出生日期|民族|证件号码|身份证号|入学日期|毕\(?结\)?业日期|学校名称|院校|专业|学制|层次|学历类别|学习形式|毕\(结\)业(?!日期)|证书编号|校\(院\)长姓名|在线验证码|更新日期|照片|二维码/;
+
+const field = <T extends FieldValue>(label: RegExp, parse: (text: string) => T | null): LabelledField<T> => ({
+  label,
+  stopLabels: STOP_LABELS,
+  parse,
+});
+
+/**
+ * 在线验证码: spaces and hyphens removed, upper-cased (S59), and no look-alike mapping: the code
+ * mixes letters and digits (§4.3), so an O or a 0 is kept as read.
+ */
+export function parseVerificationCode(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text)).replace(/-/g, '').toUpperCase();
+  return /^(\d{12}|[A-Z0-9]{16})$/.test(value) ? value : null;
+}
+
+function parseShortText(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text));
+  return value.length >= 2 && value.length <= 12 && /^\p{Script=Han}+$/u.test(value) ? value : null;
+}
+
+export function extractChsiRecord(ocr: OcrResult): Extraction {
+  const page = buildOcrPage(ocr);
+  const fields = new ExtractionBuilder(Object.keys(chsiRecordSchema.shape));
+  fields.set('name', readLabelledField(page, field(/(?<!长)姓名/, parsePersonName)));
+  fields.set('gender', readLabelledField(page, field(/性别/, parseGender)));
+  fields.set('birthDate', readLabelledField(page, field(/出生日期/, toIsoDate)));
+  fields.set('enrollmentDate', readLabelledField(page, field(/入学日期/, toIsoMonth)));
+  fields.set('graduationDate', readLabelledField(page, field(/毕\(?结\)?业日期/, toIsoMonth)));
+  fields.set('school', readLabelledField(page, field(/学校名称|院校/, parseInstitutionText)));
+  fields.set('major', readLabelledField(page, field(/专业/, cleanMajor)));
+  fields.set('educationLevel', readLabelledField(page, field(/层次/, normalizeEducationLevel)));
+  fields.set('educationCategory', readLabelledField(page, field(/学历类别/, normalizeEducationCategory)));
+  fields.set('studyForm', readLabelledField(page, field(/学习形式/, parseShortText)));
+  fields.set('certificateNumber', readLabelledField(page, field(/证书编号/, digitsParser(18, 17))));
+  fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseVerificationCode)));
+  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号/, normalizeIdNumber)));
+  fields.set('updatedDate', readLabelledField(page, field(/更新日期/, toIsoDate)));
+  if (!fields.has('verificationCode')) {
+    // The code is printed at the bottom right, sometimes with its label lost; its A/X + 15 shape is
+    // distinctive enough to find it alone (§4.3), but only when exactly one such run is on the page.
+    const codes = searchPage(page.joined, /(?<![A-Z0-9])[AX](?=[A-Z0-9]*\d)[A-Z0-9]{15}(?![A-Z0-9])/);
+    const [only] = codes;
+    if (only && codes.length === 1)
+      fields.set('verificationCode', { value: only.text, evidence: evidenceOf(only.chars) });
+  }
+  return fields.build();
+}

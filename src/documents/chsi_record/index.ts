@@ -1,0 +1,17 @@
+import type { DocumentModule } from '../document-module.js';
+import { validateDocument } from '../document-validation.js';
+import { classifyChsiRecord } from './chsi_record.classifier.js';
+import { extractChsiRecord } from './chsi_record.extractor.js';
+import { CHSI_SCORED_FIELDS, chsiRecordSchema } from './chsi_record.schema.js';
+import { validateChsiRecord } from './chsi_record.validators.js';
+
+export const chsiRecordModule: DocumentModule = {
+  type: 'chsi_record',
+  schemaVersion: '1',
+  schema: chsiRecordSchema,
+  scoredFields: CHSI_SCORED_FIELDS,
+  classify: classifyChsiRecord,
+  extract: extractChsiRecord,
+  validate: (extraction, context) =>
+    validateDocument(extraction, context, CHSI_SCORED_FIELDS, validateChsiRecord),
+};

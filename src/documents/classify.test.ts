@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { cetReportPpOcr, cetReportTesseract } from './cet_score_report/cet_score_report.fixtures.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record/chsi_record.fixtures.js';
+import { classifyDocument, MIN_CLASSIFICATION_SCORE } from './classify.js';
+import {
+  bachelorDegreePpOcr,
+  classicDegreeTesseract,
+} from './degree_certificate/degree_certificate.fixtures.js';
+import {
+  bachelorCertificatePpOcr,
+  masterCertificateTesseract,
+} from './graduation_certificate/graduation_certificate.fixtures.js';
+import { ocrResult, ppLine } from './test-helpers.js';
+
+const page = (...texts: string[]) => ocrResult(texts.map((text, i) => ppLine(text, 100, 100 + i * 60)));
+
+describe('classifyDocument', () => {
+  it.each([
+    ['CET report (PP-OCR)', cetReportPpOcr(), 'cet_score_report'],
+    ['CET report (tesseract)', cetReportTesseract(), 'cet_score_report'],
+    ['bachelor diploma (PP-OCR)', bachelorCertificatePpOcr(), 'graduation_certificate'],
+    ['master diploma (tesseract)', masterCertificateTesseract(), 'graduation_certificate'],
+    ['degree (PP-OCR)', bachelorDegreePpOcr(), 'degree_certificate'],
+    ['classic degree (tesseract)', classicDegreeTesseract(), 'degree_certificate'],
+    ['CHSI record (PP-OCR)', chsiRecordPpOcr(), 'chsi_record'],
+    ['CHSI record (tesseract)', chsiRecordTesseract(), 'chsi_record'],
+  ])('%s → %s with high confidence', (_, ocr, type) => {
+    const result = classifyDocument(ocr);
+    expect(result.type).toBe(type);
+    expect(result.confidence).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it.each([
+    [
+      'an ID card',
+      page(
+        '中华人民共和国',
+        '居民身份证',
+        '姓名 张伟',
+        '性别 男 民族 汉',
+        '出生 1995年7月10日',
+        '住址 河南省洛阳市',
+        '公民身份号码 410326199507103197',
+        '签发机关 洛阳市公安局',
+      ),
+    ],
+    [
+      'a receipt',
+      page(
+        '超市购物小票',
+        '收银员：03',
+        '矿泉水 2 3.00',
+        '面包 1 8.50',
+        '合计 ￥14.50',
+        '微信支付 14.50',
+        '谢谢惠顾',
+      ),
+    ],
+    ['a menu', page('菜单', '宫保鸡丁 38', '麻婆豆腐 22', '鱼香肉丝 32', '米饭 2', '酸梅汤 8')],
+    [
+      'a transcript with many course rows',
+      page(
+        '苏州科技大学学生成绩单',
+        '姓名 张伟 学号 1920301001 专业 计算机科学与技术',
+        '高等数学A 5.0 92',
+        '大学英语四级 0 520',
+        '大学英语 4.0 85',
+        '线性代数 3.0 88',
+        '数据结构 4.0 90',
+        '操作系统 3.5 81',
+        '计算机网络 3.0 79',
+        '准予毕业',
+      ),
+    ],
+    ['a blank page', ocrResult([])],
+    [
+      'a CHSI enrolment (学籍) report, which is not proof of graduation (H5)',
+      page(
+        '教育部学籍在线验证报告',
+        '姓名 张伟',
+        '学籍状态 在籍（注册学籍）',
+        '入学日期 2022年09月01日',
+        '在线验证码 AQT52ZQTS2RJWC0Q',
+      ),
+    ],
+  ])('%s → unknown', (_, ocr) => {
+    const result = classifyDocument(ocr);
+    expect(result.type).toBe('unknown');
+    expect(Math.max(...Object.values(result.scores))).toBeLessThan(MIN_CLASSIFICATION_SCORE);
+  });
+
+  it('reports every module score', () => {
+    expect(Object.keys(classifyDocument(cetReportPpOcr()).scores).sort()).toEqual([
+      'cet_score_report',
+      'chsi_record',
+      'degree_certificate',
+      'graduation_certificate',
+    ]);
+  });
+});

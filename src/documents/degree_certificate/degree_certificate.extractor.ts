@@ -1,0 +1,137 @@
+import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import { toIsoDate, toIsoMonth } from '../../text/dates.js';
+import { normalizeText, removeWhitespace } from '../../text/unicode.js';
+import { BIRTH_DATE_PATTERN, cleanMajor, GENDER_PATTERN, readIssueDate } from '../certificate-text.js';
+import type { Extraction } from '../document-types.js';
+import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
+import { ExtractionBuilder, evidenceOf, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import { buildOcrPage } from '../ocr-page.js';
+import { degreeCertificateSchema } from './degree_certificate.schema.js';
+
+const STOP_LABELS = /学位授予单位|授予单位|校名|学校名称|校长|学位评定委员会|主席|证书编号|发证日期|授予日期/;
+
+const NAME_AFTER_LABEL =
+  /(?:学生|姓名)[:：]?(?<name>(?:(?!学位|证书)[^，,。.:：\d\n]){2,20}?)[，,.。]?(?:性别[:：]?)?[男女]/;
+/** Classic wording starts the body row with the name: "尹航，男，一九九四年七月生。" (§3.3). */
+const NAME_AT_ROW_START =
+  /(?:^|\n)(?<name>(?:(?!学位|证书|学士|硕士|博士|大学)[^，,。.:：\d\n]){2,20}?)[，,.。]?(?:性别[:：]?)?[男女][，,.。]/;
+const GENDER_BETWEEN_COMMAS = /[，,.。](?<gender>[男女])[，,.。]/;
+/** "在{school}{major}专业完成了…" or "在本校{major}专业…". */
+const STUDY_PATTERN = /在(?<place>[^，,。在]{2,60}?)专业(?:完成|学习|毕业)/;
+const DEGREE_PATTERN = /授予(?<degree>[^，,。\n授]{1,14}?(?:学士|硕士|博士))学位/;
+const INSTITUTION_SUFFIX = /^(?<school>.*(?:大学|学院|学校|研究院|研究所|党校))(?<major>.+)$/;
+
+/**
+ * The degree name as printed, with the OCR confusion of 工学 seen in real degree scans (§6.3:
+ * 王学, ヱ学, "ヱ|学").
+ */
+export function parseDegreeName(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text)).replace(/^[王ヱエ]\|?学/, '工学');
+  return /^\p{Script=Han}{1,12}(学士|硕士|博士)$/u.test(value) ? value : null;
+}
+
+/**
+ * A degree certificate number: 16 digits (2016+), or the 2006–2015 variants with a letter prefix
+ * (C, Z, T, Q) or a letter at position 11 (§3.4). Look-alike letters are mapped to digits in the
+ * positions that are always digits.
+ */
+export function parseDegreeCertificateNumber(text: string): string | null {
+  const raw = removeWhitespace(normalizeText(text)).toUpperCase();
+  const prefix = /^[CZTQ]/.test(raw) && raw.length === 17 ? (raw[0] as string) : '';
+  const body = raw.slice(prefix.length);
+  if (body.length !== 16) return null;
+  const lookAlikes: Record<string, string> = {
+    O: '0',
+    D: '0',
+    Q: '0',
+    I: '1',
+    L: '1',
+    Z: '2',
+    S: '5',
+    B: '8',
+    G: '6',
+  };
+  // Position 11 may hold a programme letter (S E Z F Y C J A B L D G I K, §3.4); O and Q are not among
+  // them, so there they are still zeros.
+  const mapped = [...body]
+    .map((ch, index) => (index === 10 ? (/[OQ]/.test(ch) ? '0' : ch) : (lookAlikes[ch] ?? ch)))
+    .join('');
+  return /^\d{10}[0-9A-Z]\d{5}$/.test(mapped) ? `${prefix}${mapped}` : null;
+}
+
+export function extractDegreeCertificate(ocr: OcrResult): Extraction {
+  const page = buildOcrPage(ocr);
+  const fields = new ExtractionBuilder(Object.keys(degreeCertificateSchema.shape));
+
+  fields.set('name', readGroup(searchPage(page.joined, NAME_AFTER_LABEL)[0], 'name', parsePersonName));
+  fields.set('name', readGroup(searchPage(page.joined, NAME_AT_ROW_START)[0], 'name', parsePersonName));
+  fields.set('gender', readGroup(searchPage(page.flat, GENDER_PATTERN)[0], 'gender', parseGender));
+  fields.set('gender', readGroup(searchPage(page.flat, GENDER_BETWEEN_COMMAS)[0], 'gender', parseGender));
+  fields.set('birthDate', readGroup(searchPage(page.flat, BIRTH_DATE_PATTERN)[0], 'birth', toIsoDate));
+
+  fields.set(
+    'school',
+    readLabelledField(page, {
+      label: /学位授予单位|授予单位|校名|学校名称|培养单位/,
+      stopLabels: STOP_LABELS,
+      parse: parseInstitutionText,
+    }),
+  );
+  const study = searchPage(page.flat, STUDY_PATTERN)[0]?.groups.place;
+  if (study) {
+    const place = removeWhitespace(normalizeText(study.text));
+    const split = INSTITUTION_SUFFIX.exec(place)?.groups;
+    if (place.startsWith('本校')) {
+      const major = cleanMajor(place.slice(2));
+      if (major)
+        fields.set('major', { value: major, evidence: evidenceOf(study.chars.slice(2), place.slice(2)) });
+    } else if (split?.school && split.major) {
+      const schoolLength = [...split.school].length;
+      const school = parseInstitutionText(split.school);
+      const major = cleanMajor(split.major);
+      if (school)
+        fields.set('school', {
+          value: school,
+          evidence: evidenceOf(study.chars.slice(0, schoolLength), split.school),
+        });
+      if (major)
+        fields.set('major', {
+          value: major,
+          evidence: evidenceOf(study.chars.slice(schoolLength), split.major),
+        });
+    } else {
+      const major = cleanMajor(place);
+      if (major) fields.set('major', { value: major, evidence: evidenceOf(study.chars, place) });
+    }
+  }
+  fields.set('degree', readGroup(searchPage(page.flat, DEGREE_PATTERN)[0], 'degree', parseDegreeName));
+
+  fields.set(
+    'certificateNumber',
+    readLabelledField(page, {
+      label: /证书编号|编号/,
+      stopLabels: STOP_LABELS,
+      parse: parseDegreeCertificateNumber,
+    }),
+  );
+  if (!fields.has('certificateNumber')) {
+    // Without its label the 16-digit number is still recognisable by its level digit (§3.4).
+    const numbers = searchPage(page.joined, /(?<![0-9A-Z])\d{5}[234]20\d{2}\d{6}(?![0-9A-Z])/);
+    const [only] = numbers;
+    if (only && numbers.length === 1)
+      fields.set('certificateNumber', { value: only.text, evidence: evidenceOf(only.chars) });
+  }
+
+  const labelledDate = readLabelledField(page, {
+    label: /发证日期|授予日期|授予学位日期/,
+    stopLabels: STOP_LABELS,
+    parse: toIsoDate,
+  });
+  const issueDate = labelledDate ?? readIssueDate(page);
+  fields.set('issueDate', issueDate);
+  if (issueDate) {
+    const month = toIsoMonth(issueDate.value);
+    if (month) fields.set('conferDate', { value: month, evidence: issueDate.evidence });
+  }
+  return fields.build();
+}

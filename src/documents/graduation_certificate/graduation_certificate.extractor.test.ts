@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { extractGraduationCertificate, PRINTED_STUDY_TYPE } from './graduation_certificate.extractor.js';
+import { bachelorCertificatePpOcr, masterCertificateTesseract } from './graduation_certificate.fixtures.js';
+import { graduationCertificateSchema } from './graduation_certificate.schema.js';
+
+describe('extractGraduationCertificate', () => {
+  it('reads the diploma sentence across PP-OCR lines', () => {
+    const { fields, evidence } = extractGraduationCertificate(bachelorCertificatePpOcr());
+    expect(fields).toEqual({
+      name: '尹航',
+      gender: '男',
+      birthDate: '1994-07-30',
+      school: '武汉大学',
+      major: '给排水科学与工程',
+      educationLevel: '本科',
+      enrollmentDate: '2012-09',
+      graduationDate: '2017-06',
+      certificateNumber: '104861201705004788',
+      durationYears: 4,
+      issueDate: '2017-06-30',
+      studyType: '普通高等教育',
+    });
+    expect(graduationCertificateSchema.safeParse(fields).success).toBe(true);
+    expect(evidence.name).toMatchObject({ text: '尹航', source: 'rules' });
+    expect(evidence.graduationDate?.text).toBe('二〇一七年六月');
+    expect(evidence[PRINTED_STUDY_TYPE]?.text).toBe('普通高等教育');
+  });
+
+  it('reads a tesseract master certificate: spaced text, no punctuation, O/0 for 〇, value under its label', () => {
+    const { fields } = extractGraduationCertificate(masterCertificateTesseract());
+    expect(fields).toEqual({
+      name: '李明',
+      gender: '男',
+      birthDate: '1984-02-16',
+      school: '五邑大学',
+      major: '信号与信息处理',
+      educationLevel: '硕士研究生',
+      enrollmentDate: '2006-09',
+      graduationDate: '2009-06',
+      certificateNumber: '113491200902000028',
+      durationYears: 3,
+      issueDate: '2009-06-15',
+      studyType: '普通高等教育',
+    });
+  });
+
+  it('tolerates missing punctuation and reads the online-education note', () => {
+    const { fields, evidence } = extractGraduationCertificate(
+      bachelorCertificatePpOcr({
+        certificateNumber: '104867201805000001',
+        body: [
+          '学生王芳性别女二〇〇〇年十二月一日生于二〇一六年三月至二〇一八年七月在本校计算机科学与技术',
+          '（网络教育）专业二年制专科学习修完教学计划规定的全部课程成绩合格准予毕业',
+        ],
+      }),
+    );
+    expect(fields).toMatchObject({
+      name: '王芳',
+      gender: '女',
+      birthDate: '2000-12-01',
+      major: '计算机科学与技术',
+      educationLevel: '专科',
+      durationYears: 2,
+      studyType: '网络教育',
+    });
+    expect(evidence[PRINTED_STUDY_TYPE]?.text).toBe('网络教育');
+  });
+
+  it('leaves an impossible birth date null instead of guessing', () => {
+    const { fields } = extractGraduationCertificate(
+      bachelorCertificatePpOcr({
+        body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
+      }),
+    );
+    expect(fields.birthDate).toBeNull();
+    expect(fields.name).toBe('尹航');
+  });
+});

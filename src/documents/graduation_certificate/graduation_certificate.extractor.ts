@@ -1,0 +1,87 @@
+import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import { toIsoDate, toIsoMonth } from '../../text/dates.js';
+import { normalizeEducationLevel, parseYearsCount } from '../../text/education.js';
+import {
+  BIRTH_DATE_PATTERN,
+  cleanMajor,
+  GENDER_PATTERN,
+  readIssueDate,
+  readPrintedStudyType,
+  STUDY_PERIOD_PATTERN,
+  studyTypeOfCertificateNumber,
+} from '../certificate-text.js';
+import type { Extraction } from '../document-types.js';
+import { digitsParser, parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
+import { ExtractionBuilder, evidenceOf, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import { buildOcrPage } from '../ocr-page.js';
+import { graduationCertificateSchema } from './graduation_certificate.schema.js';
+
+const STOP_LABELS = /校名|培养单位|学校名称|校\(院、?所?\)长|校长|院长|证书编号|查询网址|学历证书查询/;
+
+/** 学生{name}，性别… / 研究生{name}，性别…: the name never spans rows or contains the title words. */
+const NAME_PATTERN =
+  /(?:学生|研究生)[:：]?(?<name>(?:(?!学生|研究生|证书)[^，,。.:：\d\n]){2,20}?)[，,.。]?性别/;
+const MAJOR_PATTERN = /在(?:本校)?(?<major>[^，,。在]{2,40}?)专业/;
+const DURATION_AND_LEVEL_PATTERN =
+  /(?<years>[一二两三四五六七八1-9])年制(?<level>本科|专科|高职高专|高职|大专|第二学士学位)|学制(?<years2>[一二两三四五六七八1-9])年/;
+const TITLE_LEVEL_PATTERN = /(?<level>硕士研究生|博士研究生|研究生)毕业证书/;
+
+export function extractGraduationCertificate(ocr: OcrResult): Extraction {
+  const page = buildOcrPage(ocr);
+  const fields = new ExtractionBuilder(Object.keys(graduationCertificateSchema.shape));
+
+  fields.set('name', readGroup(searchPage(page.joined, NAME_PATTERN)[0], 'name', parsePersonName));
+  fields.set('gender', readGroup(searchPage(page.flat, GENDER_PATTERN)[0], 'gender', parseGender));
+  fields.set('birthDate', readGroup(searchPage(page.flat, BIRTH_DATE_PATTERN)[0], 'birth', toIsoDate));
+  const period = searchPage(page.flat, STUDY_PERIOD_PATTERN)[0];
+  fields.set('enrollmentDate', readGroup(period, 'start', toIsoMonth));
+  fields.set('graduationDate', readGroup(period, 'end', toIsoMonth));
+  fields.set('major', readGroup(searchPage(page.flat, MAJOR_PATTERN)[0], 'major', cleanMajor));
+
+  const durationAndLevel = searchPage(page.flat, DURATION_AND_LEVEL_PATTERN)[0];
+  fields.set('durationYears', readGroup(durationAndLevel, 'years', parseYearsCount));
+  fields.set('durationYears', readGroup(durationAndLevel, 'years2', parseYearsCount));
+  fields.set(
+    'educationLevel',
+    readGroup(searchPage(page.flat, TITLE_LEVEL_PATTERN)[0], 'level', normalizeEducationLevel),
+  );
+  fields.set('educationLevel', readGroup(durationAndLevel, 'level', normalizeEducationLevel));
+
+  fields.set(
+    'school',
+    readLabelledField(page, {
+      label: /校名|培养单位|学校名称/,
+      stopLabels: STOP_LABELS,
+      parse: parseInstitutionText,
+    }),
+  );
+  fields.set(
+    'certificateNumber',
+    readLabelledField(page, { label: /证书编号|编号/, stopLabels: STOP_LABELS, parse: digitsParser(18, 17) }),
+  );
+  if (!fields.has('certificateNumber')) {
+    // The label is often lost under the seal; the number's own structure identifies it (§2.4).
+    const numbers = searchPage(page.joined, /(?<!\d)\d{5}[15679](?:19|20)\d{2}0[12456]\d{5,6}(?!\d)/);
+    const [only] = numbers;
+    if (only && numbers.length === 1)
+      fields.set('certificateNumber', { value: only.text, evidence: evidenceOf(only.chars) });
+  }
+  fields.set('issueDate', readIssueDate(page));
+
+  const certificateNumber = fields.get('certificateNumber');
+  if (typeof certificateNumber === 'string') {
+    const studyType = studyTypeOfCertificateNumber(certificateNumber);
+    const numberEvidence = fields.build().evidence.certificateNumber;
+    if (studyType && numberEvidence) fields.set('studyType', { value: studyType, evidence: numberEvidence });
+  }
+  const printedStudyType = readPrintedStudyType(page);
+  if (printedStudyType)
+    fields.note(PRINTED_STUDY_TYPE, { ...printedStudyType.evidence, text: printedStudyType.value });
+  return fields.build();
+}
+
+/**
+ * Evidence key (not a contract field) holding the study-type wording printed on the face, which
+ * rule G3 compares with certificate-number digit 6.
+ */
+export const PRINTED_STUDY_TYPE = 'printedStudyType';

@@ -1,0 +1,17 @@
+import type { DocumentModule } from '../document-module.js';
+import { validateDocument } from '../document-validation.js';
+import { classifyGraduationCertificate } from './graduation_certificate.classifier.js';
+import { extractGraduationCertificate } from './graduation_certificate.extractor.js';
+import { GRADUATION_SCORED_FIELDS, graduationCertificateSchema } from './graduation_certificate.schema.js';
+import { validateGraduationCertificate } from './graduation_certificate.validators.js';
+
+export const graduationCertificateModule: DocumentModule = {
+  type: 'graduation_certificate',
+  schemaVersion: '1',
+  schema: graduationCertificateSchema,
+  scoredFields: GRADUATION_SCORED_FIELDS,
+  classify: classifyGraduationCertificate,
+  extract: extractGraduationCertificate,
+  validate: (extraction, context) =>
+    validateDocument(extraction, context, GRADUATION_SCORED_FIELDS, validateGraduationCertificate),
+};

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { matchNames, NAME_DOT, normalizeName } from './names.js';
+
+describe('normalizeName', () => {
+  it.each([
+    ['张 伟', '张伟'],
+    ['张\u3000伟', '张伟'],
+    ['阿卜杜•热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜・热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜･热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜‧热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜∙热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜⋅热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜．热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜.热合曼', '阿卜杜·热合曼'],
+    ['阿卜杜-热合曼', '阿卜杜·热合曼'],
+  ])('%s → %s', (raw, expected) => {
+    expect(normalizeName(raw)).toBe(expected);
+  });
+
+  it('maps every dot look-alike to U+00B7 and never leaves whitespace', () => {
+    const lookAlike = fc.constantFrom('•', '・', '･', '‧', '∙', '⋅', '．', '.', '·', ' ');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('阿', '卜', '杜', '热', '合', '曼')), lookAlike, (chars, dot) => {
+        const name = normalizeName(`${chars.join('')}${dot}${chars.join('')}`);
+        expect(name).not.toMatch(/\s|[•・･‧∙⋅．.]/);
+        if (dot !== ' ') expect(name).toContain(NAME_DOT);
+      }),
+    );
+  });
+});
+
+describe('matchNames (formats-research §6.2)', () => {
+  it.each([
+    ['张伟', '张伟', 'match'],
+    ['张 伟', '张伟', 'match'],
+    ['阿卜杜•热合曼', '阿卜杜·热合曼', 'match'],
+    ['阿卜杜热合曼', '阿卜杜·热合曼', 'match'],
+    ['李_丽', '李晓丽', 'uncertain'],
+    ['李?丽', '李晓丽', 'uncertain'],
+    ['李□丽', '李晓丽', 'uncertain'],
+    ['李*丽', '李晓丽', 'uncertain'],
+    ['买买提·阿不都', '买买提·阿不都热合曼', 'uncertain'],
+    ['张伟', '张玮', 'mismatch'],
+    ['张伟', '李伟', 'mismatch'],
+    ['李_丽', '王晓丽', 'mismatch'],
+    ['张伟', '张伟伟', 'mismatch'],
+    ['__', '张伟', 'mismatch'],
+    ['', '张伟', 'mismatch'],
+  ])('%s vs %s → %s', (a, b, expected) => {
+    expect(matchNames(a, b)).toBe(expected);
+  });
+
+  it('is symmetric', () => {
+    const name = fc.string({ unit: fc.constantFrom('张', '伟', '·', '_', ' ', '李'), maxLength: 8 });
+    fc.assert(
+      fc.property(name, name, (a, b) => {
+        expect(matchNames(a, b)).toBe(matchNames(b, a));
+      }),
+    );
+  });
+});
