@@ -42,6 +42,7 @@ CREATE TABLE `verifications` (
 	`file_bytes` integer NOT NULL,
 	`blob_key` text,
 	`perceptual_hash` text,
+	`document_key_hash` text,
 	`document_type` text,
 	`verdict` text,
 	`confidence` real,
@@ -58,5 +59,6 @@ CREATE TABLE `verifications` (
 CREATE INDEX `verifications_subject_idx` ON `verifications` (`subject_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `verifications_sha_idx` ON `verifications` (`file_sha256`);--> statement-breakpoint
 CREATE INDEX `verifications_phash_idx` ON `verifications` (`perceptual_hash`);--> statement-breakpoint
+CREATE INDEX `verifications_document_key_idx` ON `verifications` (`document_key_hash`);--> statement-breakpoint
 CREATE INDEX `verifications_status_idx` ON `verifications` (`status`,`verdict`);--> statement-breakpoint
 CREATE UNIQUE INDEX `verifications_idempotency_idx` ON `verifications` (`client_key_id`,`idempotency_key`);

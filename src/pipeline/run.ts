@@ -1,24 +1,200 @@
-import type { Pipeline, PipelineDeps } from './pipeline.types.js';
+import { type Classification, classifyDocument } from '../documents/classify.js';
+import type { DocumentModule } from '../documents/document-module.js';
+import type { Extraction, FieldEvidence } from '../documents/document-types.js';
+import { documentModuleFor } from '../documents/registry.js';
+import { findInstructionText, instructionReasons } from '../text/instructions.js';
+import { decideVerdict } from '../verdicts/decide.js';
+import { type Reason, reason } from '../verdicts/reasons.js';
+import type { VerificationOutcome } from '../verifications/verifications.models.js';
+import { documentKey, duplicateReasons } from './duplicates.js';
+import { createOcrPool, type OcrPool } from './ocr/pool.js';
+import type { Pipeline, PipelineDeps, PipelineInput } from './pipeline.types.js';
+import { boxOnOriginal, fingerprint, type ReadPage, readDocument } from './read-document.js';
 
-export const PIPELINE_VERSION = '0.1.0';
+/** Bumped whenever a stage changes what it decides; stored with every verdict. */
+export const PIPELINE_VERSION = '1.0.0';
 
+/**
+ * The document pipeline, top to bottom:
+ * read (preprocess → quality gate → OCR, or the PDF text layer) → classify → extract →
+ * validate (rules, applicant, duplicates, tampering, instructions) → verdict.
+ */
 export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
-  return {
-    async process(input) {
-      const started = performance.now();
-      deps.logger.debug({ verificationId: input.verificationId }, 'processing');
+  const { config } = deps;
+  // The OCR workers load their models once, on first use, and serve every job after.
+  let pool: Promise<OcrPool> | null = null;
+  const ocr = () => {
+    pool ??= createOcrPool({
+      engine: config.ocr.engine,
+      size: config.ocr.poolSize,
+      timeoutMs: config.ocr.timeoutMs,
+    });
+    return pool;
+  };
+
+  async function process(input: PipelineInput): Promise<VerificationOutcome> {
+    const started = performance.now();
+    const read = await readDocument(input.bytes, input.mime, {
+      ocr: await ocr(),
+      maxPdfPages: config.upload.maxPdfPages,
+      maxInputPixels: config.upload.maxPixels,
+    });
+    const versions = {
+      pipeline: PIPELINE_VERSION,
+      schema: 'none',
+      prompt: 'none',
+      model: 'none',
+      ocr: config.ocr.engine,
+    };
+    const timings = () => ({
+      preprocess: Math.round(read.timingsMs.preprocess),
+      ocr: Math.round(read.timingsMs.ocr),
+      extract: Math.round(performance.now() - started - read.timingsMs.preprocess - read.timingsMs.ocr),
+      total: Math.round(performance.now() - started),
+    });
+
+    if (read.qualityReasons.length) {
       return {
         documentType: 'unknown',
         fields: {},
         evidence: {},
-        verdict: 'needs_review',
-        confidence: 0,
-        reasons: [],
-        versions: { pipeline: PIPELINE_VERSION },
-        timingsMs: { total: Math.round(performance.now() - started) },
+        ...decideVerdict({
+          qualityReasons: read.qualityReasons,
+          classification: { type: 'unknown', confidence: 0 },
+          reasons: [],
+          fieldConfidences: [],
+        }),
+        reasons: read.qualityReasons,
+        versions,
+        timingsMs: timings(),
         perceptualHash: null,
+        documentKey: null,
       };
+    }
+
+    const { page, classification } = bestPage(read.pages, input);
+    const reasons: Reason[] = [];
+    if (page) reasons.push(...instructionReasons(findInstructionText(page.ocr)));
+    if (read.editingSoftware) {
+      reasons.push(
+        reason(
+          'TAMPER_SUSPECTED',
+          'soft',
+          `The file was saved by editing software (${read.editingSoftware}).`,
+          {
+            messageZh: '文件经过图片编辑软件处理。',
+          },
+        ),
+      );
+    }
+    const perceptualHash = page ? await fingerprint(page) : null;
+
+    if (!page || classification.type === 'unknown') {
+      reasons.unshift(
+        reason(
+          'UNSUPPORTED_DOCUMENT',
+          'hard',
+          'This is not a CET score report, graduation or degree certificate, or CHSI record.',
+          {
+            messageZh: '不支持的文件类型：请上传四六级成绩报告单、毕业证书、学位证书或学信网备案表。',
+          },
+        ),
+      );
+      return {
+        documentType: 'unknown',
+        fields: {},
+        evidence: {},
+        ...decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences: [] }),
+        reasons,
+        versions,
+        timingsMs: timings(),
+        perceptualHash,
+        documentKey: null,
+      };
+    }
+
+    const module = documentModuleFor(classification.type);
+    versions.schema = `${module.type}@${module.schemaVersion}`;
+    if (input.documentTypeHint && input.documentTypeHint !== module.type) {
+      reasons.push(
+        reason(
+          'DOCUMENT_TYPE_HINT_MISMATCH',
+          'info',
+          `The upload was labelled ${input.documentTypeHint} but reads as ${module.type}.`,
+        ),
+      );
+    }
+    const extraction = mapEvidence(module.extract(page.ocr), page);
+    reasons.push(...module.validate(extraction, { now: deps.clock.now(), applicant: input.applicant }));
+    const key = documentKey(module.type, extraction.fields);
+    reasons.push(
+      ...duplicateReasons(deps.verifications, {
+        verificationId: input.verificationId,
+        subjectId: input.subjectId,
+        fileSha256: input.sha256,
+        documentKey: key,
+        perceptualHash,
+      }),
+    );
+
+    const decision = decideVerdict({
+      qualityReasons: [],
+      classification,
+      reasons,
+      fieldConfidences: scoredConfidences(module, extraction),
+    });
+    deps.metrics.verdicts.inc({ document_type: module.type, verdict: decision.verdict });
+    return {
+      documentType: module.type,
+      fields: extraction.fields,
+      evidence: extraction.evidence,
+      ...decision,
+      reasons,
+      versions,
+      timingsMs: timings(),
+      perceptualHash,
+      documentKey: key,
+    };
+  }
+
+  return {
+    process,
+    async close() {
+      if (pool) await (await pool).close();
     },
-    async close() {},
   };
+}
+
+/** Multi-page PDFs: the page that most looks like a supported document. */
+function bestPage(
+  pages: ReadPage[],
+  input: PipelineInput,
+): { page: ReadPage | null; classification: Classification } {
+  let best: { page: ReadPage | null; classification: Classification } = {
+    page: pages[0] ?? null,
+    classification: { type: 'unknown', confidence: 1, scores: {} as Classification['scores'] },
+  };
+  for (const page of pages) {
+    const classification = classifyDocument(page.ocr);
+    const score = classification.type === 'unknown' ? -1 : classification.confidence;
+    const bestScore = best.classification.type === 'unknown' ? -1 : best.classification.confidence;
+    if (best.page === page || score > bestScore) best = { page, classification };
+    if (input.documentTypeHint && classification.type === input.documentTypeHint) break;
+  }
+  return best;
+}
+
+function mapEvidence(extraction: Extraction, page: ReadPage): Extraction {
+  const evidence: Record<string, FieldEvidence> = {};
+  for (const [field, item] of Object.entries(extraction.evidence)) {
+    evidence[field] = { ...item, box: boxOnOriginal(page, item.box) };
+  }
+  return { fields: extraction.fields, evidence };
+}
+
+function scoredConfidences(module: DocumentModule, extraction: Extraction): number[] {
+  return module.scoredFields.flatMap((field) => {
+    const item = extraction.evidence[field];
+    return item && extraction.fields[field] !== null ? [item.confidence] : [];
+  });
 }

@@ -66,7 +66,10 @@ async function checkImage(bytes: Buffer, maxPixels: number) {
   const height = metadata.height ?? 0;
   if (width <= 0 || height <= 0) throw new ProblemError('IMAGE_UNDECODABLE', 'The image has no size.');
   if (width * height > maxPixels) {
-    throw new ProblemError('IMAGE_TOO_LARGE', `The image has ${width}×${height} pixels; the limit is ${maxPixels}.`);
+    throw new ProblemError(
+      'IMAGE_TOO_LARGE',
+      `The image has ${width}×${height} pixels; the limit is ${maxPixels}.`,
+    );
   }
   try {
     // A small decode reads every byte of the stream (JPEG shrink-on-load still walks all

@@ -12,7 +12,11 @@ describe('verifications: bad input', () => {
   });
 
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-    t.app.request('/v1/verifications', { method: 'POST', headers: { ...t.auth('client'), ...headers }, body });
+    t.app.request('/v1/verifications', {
+      method: 'POST',
+      headers: { ...t.auth('client'), ...headers },
+      body,
+    });
 
   const expectProblem = async (res: Response, status: number, code: string) => {
     expect(res.status).toBe(status);
@@ -27,8 +31,18 @@ describe('verifications: bad input', () => {
   const fileCases: [string, () => Promise<Buffer>, number, string][] = [
     ['an empty file', async () => Buffer.alloc(0), 400, 'FILE_EMPTY'],
     ['a truncated JPEG', async () => (await makeJpeg(1200, 900)).subarray(0, 2000), 422, 'IMAGE_UNDECODABLE'],
-    ['a text file named .jpg', async () => Buffer.from('hello, I am not an image\n'.repeat(20)), 415, 'FILE_TYPE_UNSUPPORTED'],
-    ['a PNG header claiming 100000×100000 pixels', async () => pngHeaderClaiming(100_000, 100_000), 413, 'IMAGE_TOO_LARGE'],
+    [
+      'a text file named .jpg',
+      async () => Buffer.from('hello, I am not an image\n'.repeat(20)),
+      415,
+      'FILE_TYPE_UNSUPPORTED',
+    ],
+    [
+      'a PNG header claiming 100000×100000 pixels',
+      async () => pngHeaderClaiming(100_000, 100_000),
+      413,
+      'IMAGE_TOO_LARGE',
+    ],
     [
       'a zip archive',
       async () => Buffer.concat([Buffer.from('504b0304140000000800', 'hex'), Buffer.alloc(200, 1)]),
@@ -39,7 +53,10 @@ describe('verifications: bad input', () => {
 
   for (const [what, make, status, code] of fileCases) {
     it(`answers ${what} with ${status} ${code}`, async () => {
-      const form = uploadForm({ file: new File([new Uint8Array(await make())], 'photo.jpg', { type: 'image/jpeg' }), subjectId: 'u-1' });
+      const form = uploadForm({
+        file: new File([new Uint8Array(await make())], 'photo.jpg', { type: 'image/jpeg' }),
+        subjectId: 'u-1',
+      });
       await expectProblem(await post(form), status, code);
     });
   }
@@ -59,7 +76,11 @@ describe('verifications: bad input', () => {
 
   it('answers unknown fields and malformed values with 400', async () => {
     const png = fileBlob(await makeTextPng(), 'image/png');
-    await expectProblem(await post(uploadForm({ file: png, subjectId: 'u-1', colour: 'red' })), 400, 'VALIDATION_FAILED');
+    await expectProblem(
+      await post(uploadForm({ file: png, subjectId: 'u-1', colour: 'red' })),
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectProblem(
       await post(uploadForm({ file: png, subjectId: 'u-1', applicantIdNumber: '12345' })),
       400,
@@ -88,8 +109,16 @@ describe('verifications: bad input', () => {
   });
 
   it('answers unknown routes and ids with 404 problem+json, and keeps serving after every bad input', async () => {
-    await expectProblem(await t.app.request('/v1/nothing-here', { headers: t.auth('client') }), 404, 'NOT_FOUND');
-    await expectProblem(await t.app.request('/v1/verifications/ver_missing', { headers: t.auth('client') }), 404, 'NOT_FOUND');
+    await expectProblem(
+      await t.app.request('/v1/nothing-here', { headers: t.auth('client') }),
+      404,
+      'NOT_FOUND',
+    );
+    await expectProblem(
+      await t.app.request('/v1/verifications/ver_missing', { headers: t.auth('client') }),
+      404,
+      'NOT_FOUND',
+    );
     const ok = uploadForm({ file: fileBlob(await makeTextPng(), 'image/png'), subjectId: 'u-1' });
     expect((await post(ok)).status).toBe(202);
   });

@@ -28,7 +28,9 @@ describe('verifications: happy path', () => {
     let result = body;
     for (let i = 0; i < 200 && result.status !== 'completed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      result = await (await t.app.request(`/v1/verifications/${body.id}`, { headers: t.auth('engine') })).json();
+      result = await (
+        await t.app.request(`/v1/verifications/${body.id}`, { headers: t.auth('engine') })
+      ).json();
     }
     expect(result).toMatchObject({ id: body.id, subjectId: 'u-1', status: 'completed' });
     expect(['verified', 'rejected', 'needs_review', 'needs_retake']).toContain(result.verdict);
@@ -51,7 +53,9 @@ describe('verifications: happy path', () => {
     expect([200, 201]).toContain(again.status);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect((await again.json()).id).toBe(first.id);
-    const list = await (await t.app.request('/v1/subjects/u-1/verifications', { headers: t.auth('engine') })).json();
+    const list = await (
+      await t.app.request('/v1/subjects/u-1/verifications', { headers: t.auth('engine') })
+    ).json();
     expect(list.items).toHaveLength(1);
   });
 
@@ -82,13 +86,20 @@ describe('verifications: happy path', () => {
     expect(metrics).toContain('docverify_jobs{status="queued"}');
     const spec = await (await t.app.request('/openapi.json')).json();
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/v1/verifications', '/v1/verifications/{id}', '/v1/subjects/{subjectId}/verifications']),
+      expect.arrayContaining([
+        '/v1/verifications',
+        '/v1/verifications/{id}',
+        '/v1/subjects/{subjectId}/verifications',
+      ]),
     );
     expect((await t.app.request('/docs')).status).toBe(200);
   });
 
   it('stores names and ID numbers encrypted, never in plain text', async () => {
-    await upload({ prefer: 'wait=30' }, { applicantName: '欧阳娜娜', applicantIdNumber: '11010519491231002X' });
+    await upload(
+      { prefer: 'wait=30' },
+      { applicantName: '欧阳娜娜', applicantIdNumber: '11010519491231002X' },
+    );
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(t.config.databaseUrl.replace('file:', ''), { readonly: true });
     const dump = JSON.stringify(raw.prepare('select * from verifications').all());

@@ -14,6 +14,8 @@ export interface VerificationOutcome {
   versions: Record<string, string>;
   timingsMs: Record<string, number>;
   perceptualHash: string | null;
+  /** The document's own identifier, `<type>:<number>`, for the cross-subject duplicate check. */
+  documentKey: string | null;
 }
 
 export interface Verification {

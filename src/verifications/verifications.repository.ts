@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, ne, or } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import { jobsTable } from '../jobs/jobs.table.js';
@@ -30,6 +30,7 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
             versions: row.versions ?? {},
             timingsMs: row.timingsMs ?? {},
             perceptualHash: row.perceptualHash,
+            documentKey: null,
           }
         : null;
     return {
@@ -65,7 +66,9 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
             status: v.status,
             documentTypeHint: v.documentTypeHint,
             applicantSealed: v.applicant ? sealer.sealJson(v.applicant) : null,
-            applicantIdHash: v.applicant?.idNumber ? sealer.blindIndex(v.applicant.idNumber.toUpperCase()) : null,
+            applicantIdHash: v.applicant?.idNumber
+              ? sealer.blindIndex(v.applicant.idNumber.toUpperCase())
+              : null,
             fileSha256: v.fileSha256,
             fileMime: v.fileMime,
             fileBytes: v.fileBytes,
@@ -87,13 +90,20 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
       const row = db
         .select()
         .from(verificationsTable)
-        .where(and(eq(verificationsTable.clientKeyId, clientKeyId), eq(verificationsTable.idempotencyKey, key)))
+        .where(
+          and(eq(verificationsTable.clientKeyId, clientKeyId), eq(verificationsTable.idempotencyKey, key)),
+        )
         .get();
       return row ? toModel(row) : null;
     },
 
     /** Newest first; the cursor is the id of the last item of the previous page. */
-    listBySubject(input: { subjectId: string; clientKeyId: string | null; limit: number; cursor: string | null }) {
+    listBySubject(input: {
+      subjectId: string;
+      clientKeyId: string | null;
+      limit: number;
+      cursor: string | null;
+    }) {
       const filters = [eq(verificationsTable.subjectId, input.subjectId)];
       if (input.clientKeyId) filters.push(eq(verificationsTable.clientKeyId, input.clientKeyId));
       if (input.cursor) {
@@ -140,6 +150,7 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
           versions: outcome.versions,
           timingsMs: outcome.timingsMs,
           perceptualHash: outcome.perceptualHash,
+          documentKeyHash: outcome.documentKey ? sealer.blindIndex(outcome.documentKey) : null,
           failureCode: null,
           completedAt: now,
           updatedAt: now,
@@ -155,29 +166,36 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
         .run();
     },
 
-    /** Earlier documents with the same file or the same perceptual hash, for the duplicate check. */
-    findEarlierCopies(input: { excludeId: string; fileSha256: string; perceptualHashes: string[] }) {
+    /**
+     * Other verifications that hold the same document: the same file, the same document
+     * identifier, or a perceptual hash within `maxDistance` bits (compared by the caller).
+     */
+    findCopies(input: { excludeId: string; fileSha256: string; documentKey: string | null }) {
       const sameFile = eq(verificationsTable.fileSha256, input.fileSha256);
-      const matches = input.perceptualHashes.length
-        ? or(sameFile, ...input.perceptualHashes.map((h) => eq(verificationsTable.perceptualHash, h)))
-        : sameFile;
+      const sameKey = input.documentKey
+        ? eq(verificationsTable.documentKeyHash, sealer.blindIndex(input.documentKey))
+        : undefined;
       return db
         .select({
           id: verificationsTable.id,
           subjectId: verificationsTable.subjectId,
-          fileSha256: verificationsTable.fileSha256,
-          perceptualHash: verificationsTable.perceptualHash,
+          sameFile: sql<number>`${sameFile}`,
         })
         .from(verificationsTable)
-        .where(and(matches, ne(verificationsTable.id, input.excludeId)))
+        .where(and(sameKey ? or(sameFile, sameKey) : sameFile, ne(verificationsTable.id, input.excludeId)))
         .limit(20)
-        .all();
+        .all()
+        .map((r) => ({ id: r.id, subjectId: r.subjectId, sameFile: Boolean(r.sameFile) }));
     },
 
-    /** Perceptual hashes of completed documents, for near-duplicate search (Hamming distance). */
+    /** Perceptual hashes of completed documents, for near-duplicate search by Hamming distance. */
     listPerceptualHashes(excludeId: string) {
       return db
-        .select({ id: verificationsTable.id, subjectId: verificationsTable.subjectId, hash: verificationsTable.perceptualHash })
+        .select({
+          id: verificationsTable.id,
+          subjectId: verificationsTable.subjectId,
+          hash: verificationsTable.perceptualHash,
+        })
         .from(verificationsTable)
         .where(and(ne(verificationsTable.id, excludeId), eq(verificationsTable.status, 'completed')))
         .all()

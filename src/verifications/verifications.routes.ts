@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
@@ -58,7 +58,10 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
         // the multipart envelope adds a little to the file itself
         maxSize: deps.limits.maxBytes + 256 * 1024,
         onError: () => {
-          throw new ProblemError('PAYLOAD_TOO_LARGE', `The upload is larger than ${deps.limits.maxBytes} bytes.`);
+          throw new ProblemError(
+            'PAYLOAD_TOO_LARGE',
+            `The upload is larger than ${deps.limits.maxBytes} bytes.`,
+          );
         },
       }),
     ] as const,
@@ -105,7 +108,9 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     const requested = preferredWaitSeconds(headers.prefer);
     const wait = requested === null ? 0 : Math.min(requested, deps.maxWaitSeconds);
     const current =
-      wait > 0 ? ((await waitForVerification(deps, verification.id, wait * 1000)) ?? verification) : verification;
+      wait > 0
+        ? ((await waitForVerification(deps, verification.id, wait * 1000)) ?? verification)
+        : verification;
     if (requested !== null) c.header('Preference-Applied', `wait=${wait}`);
     if (replayed) c.header('Idempotent-Replayed', 'true');
     c.header('Location', `/v1/verifications/${current.id}`);
@@ -124,7 +129,10 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
     request: { params: IdParamSchema },
     responses: {
-      200: { description: 'The verification', content: { 'application/json': { schema: VerificationResultSchema } } },
+      200: {
+        description: 'The verification',
+        content: { 'application/json': { schema: VerificationResultSchema } },
+      },
       ...problemResponses(401, 403, 404),
     },
   });

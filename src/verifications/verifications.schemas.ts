@@ -17,7 +17,10 @@ export const problemResponses = (...statuses: number[]) =>
   Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      {
+        description: 'Problem details (RFC 9457)',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
     ]),
   );
 
@@ -70,18 +73,29 @@ export const UploadFormSchema = z
     applicantIdNumber: z
       .string()
       .trim()
-      .regex(/^[0-9*]{17}[0-9Xx*]$/, 'applicantIdNumber must be 18 characters: digits, X, or * for masked ones')
+      .regex(
+        /^[0-9*]{17}[0-9Xx*]$/,
+        'applicantIdNumber must be 18 characters: digits, X, or * for masked ones',
+      )
       .optional(),
     documentTypeHint: z.enum(DOCUMENT_TYPE_IDS).optional(),
   })
   .openapi('VerificationUpload');
 
 export const IdParamSchema = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
 });
 
 export const SubjectParamSchema = z.object({
-  subjectId: z.string().min(1).max(128).openapi({ param: { name: 'subjectId', in: 'path' } }),
+  subjectId: z
+    .string()
+    .min(1)
+    .max(128)
+    .openapi({ param: { name: 'subjectId', in: 'path' } }),
 });
 
 export const ListQuerySchema = z.object({

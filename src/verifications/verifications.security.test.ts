@@ -40,10 +40,16 @@ describe('verifications: keys and roles', () => {
     const mine = await (await uploadAs(t.auth('client'), 'u-a')).json();
     const other = await t.app.request(`/v1/verifications/${mine.id}`, { headers: t.auth('client2') });
     expect(other.status).toBe(404);
-    const list = await (await t.app.request('/v1/subjects/u-a/verifications', { headers: t.auth('client2') })).json();
+    const list = await (
+      await t.app.request('/v1/subjects/u-a/verifications', { headers: t.auth('client2') })
+    ).json();
     expect(list.items).toEqual([]);
-    expect((await t.app.request(`/v1/verifications/${mine.id}`, { headers: t.auth('client') })).status).toBe(200);
-    expect((await t.app.request(`/v1/verifications/${mine.id}`, { headers: t.auth('engine') })).status).toBe(200);
+    expect((await t.app.request(`/v1/verifications/${mine.id}`, { headers: t.auth('client') })).status).toBe(
+      200,
+    );
+    expect((await t.app.request(`/v1/verifications/${mine.id}`, { headers: t.auth('engine') })).status).toBe(
+      200,
+    );
   });
 
   it('lets an admin create keys that work at once; the secret is stored only as a hash', async () => {
@@ -55,7 +61,10 @@ describe('verifications: keys and roles', () => {
     expect(res.status).toBe(201);
     const { key } = await res.json();
     expect(key).toMatch(/^dv_engine_/);
-    expect((await t.app.request('/v1/subjects/u-1/verifications', { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    expect(
+      (await t.app.request('/v1/subjects/u-1/verifications', { headers: { authorization: `Bearer ${key}` } }))
+        .status,
+    ).toBe(200);
     const { default: Database } = await import('better-sqlite3');
     const raw = new Database(t.config.databaseUrl.replace('file:', ''), { readonly: true });
     expect(JSON.stringify(raw.prepare('select * from api_keys').all())).not.toContain(key);

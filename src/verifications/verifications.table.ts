@@ -20,6 +20,8 @@ export const verificationsTable = sqliteTable(
     fileBytes: integer('file_bytes').notNull(),
     blobKey: text('blob_key'),
     perceptualHash: text('perceptual_hash'),
+    /** Keyed hash of the document's own identifier (certificate, report or code number): the same paper under two subjects. */
+    documentKeyHash: text('document_key_hash'),
     documentType: text('document_type'),
     verdict: text('verdict', { enum: ['verified', 'rejected', 'needs_review', 'needs_retake'] }),
     confidence: real('confidence'),
@@ -36,6 +38,7 @@ export const verificationsTable = sqliteTable(
     index('verifications_subject_idx').on(t.subjectId, t.createdAt),
     index('verifications_sha_idx').on(t.fileSha256),
     index('verifications_phash_idx').on(t.perceptualHash),
+    index('verifications_document_key_idx').on(t.documentKeyHash),
     index('verifications_status_idx').on(t.status, t.verdict),
     uniqueIndex('verifications_idempotency_idx').on(t.clientKeyId, t.idempotencyKey),
   ],

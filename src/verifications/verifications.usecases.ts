@@ -1,13 +1,15 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { BlobNotFoundError } from '../blobs/blob-store.js';
 import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobHandler, JobRunner } from '../jobs/job-runner.js';
 import { PermanentJobError } from '../jobs/job-runner.js';
 import type { JobsRepository } from '../jobs/jobs.repository.js';
-import { BlobNotFoundError } from '../blobs/blob-store.js';
+import { PdfError } from '../pipeline/pdf.js';
 import type { Pipeline } from '../pipeline/pipeline.types.js';
+import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
 import type { Verification } from './verifications.models.js';
@@ -48,7 +50,8 @@ export async function submitVerification(
 
   if (input.idempotencyKey) {
     const earlier = deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey);
-    if (earlier) return { verification: sameRequestOrThrow(earlier, input, inspected.sha256), replayed: true };
+    if (earlier)
+      return { verification: sameRequestOrThrow(earlier, input, inspected.sha256), replayed: true };
   }
 
   const blobKey = await deps.blobs.put(inspected.sha256, input.file);
@@ -153,15 +156,23 @@ export function createProcessVerificationHandler(deps: {
         if (error instanceof BlobNotFoundError) throw new PermanentJobError(error.message, 'BLOB_MISSING');
         throw error;
       }
-      const outcome = await deps.pipeline.process({
-        verificationId: verification.id,
-        subjectId: verification.subjectId,
-        bytes,
-        mime: verification.fileMime,
-        sha256: verification.fileSha256,
-        applicant: verification.applicant,
-        documentTypeHint: (verification.documentTypeHint as SupportedDocumentType | null) ?? null,
-      });
+      const outcome = await deps.pipeline
+        .process({
+          verificationId: verification.id,
+          subjectId: verification.subjectId,
+          bytes,
+          mime: verification.fileMime,
+          sha256: verification.fileSha256,
+          applicant: verification.applicant,
+          documentTypeHint: (verification.documentTypeHint as SupportedDocumentType | null) ?? null,
+        })
+        .catch((error: unknown) => {
+          // A file that cannot be decoded will not decode on a retry either.
+          if (error instanceof ImageError || error instanceof PdfError) {
+            throw new PermanentJobError(error.message, error.code);
+          }
+          throw error;
+        });
       return () => deps.verifications.complete(verification.id, outcome, deps.clock.now());
     },
     onFailed(job, error) {
