@@ -92,7 +92,10 @@ describe('verifications: happy path', () => {
         '/v1/subjects/{subjectId}/verifications',
       ]),
     );
-    expect((await t.app.request('/docs')).status).toBe(200);
+    const docs = await (await t.app.request('/docs')).text();
+    expect(docs).not.toContain('cdn.jsdelivr');
+    const css = docs.match(/href="([^"]+\.css)"/)?.[1] ?? '';
+    expect((await t.app.request(css)).status).toBe(200);
   });
 
   it('stores names and ID numbers encrypted, never in plain text', async () => {

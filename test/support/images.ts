@@ -1,7 +1,11 @@
 import sharp from 'sharp';
 
 /** A small real PNG with some printed text: decodable, but not a supported document. */
-export async function makeTextPng(text = 'Receipt 2024-06-01 Total 38.00', width = 800, height = 500): Promise<Buffer> {
+export async function makeTextPng(
+  text = 'Receipt 2024-06-01 Total 38.00',
+  width = 800,
+  height = 500,
+): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
     <rect width="100%" height="100%" fill="white"/>
     <text x="40" y="120" font-family="Noto Sans CJK SC, sans-serif" font-size="40" fill="black">${text}</text>
@@ -27,7 +31,12 @@ export function pngHeaderClaiming(width: number, height: number): Buffer {
   ihdr[17] = 2; // truecolour
   // CRC over type + data
   ihdr.writeUInt32BE(crc32(ihdr.subarray(4, 21)), 21);
-  return Buffer.concat([signature, ihdr, chunk('IDAT', Buffer.from('789c030000000001', 'hex')), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    ihdr,
+    chunk('IDAT', Buffer.from('789c030000000001', 'hex')),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.js';
-import { createApiKey } from '../../src/auth/api-keys.usecases.js';
 import type { Role } from '../../src/auth/api-keys.models.js';
+import { createApiKey } from '../../src/auth/api-keys.usecases.js';
 import { loadConfig } from '../../src/config.js';
 import { buildServices, type ServiceOverrides } from '../../src/services.js';
 
@@ -11,7 +11,9 @@ import { buildServices, type ServiceOverrides } from '../../src/services.js';
  * A fresh data folder, a fresh SQLite file with the real migrations, and the real app over
  * them. Each test gets its own; nothing is shared between tests.
  */
-export async function createTestApp(options: { env?: Record<string, string>; overrides?: ServiceOverrides } = {}) {
+export async function createTestApp(
+  options: { env?: Record<string, string>; overrides?: ServiceOverrides } = {},
+) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,

@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const bin = path.join(repoRoot, 'bin/docverify.mjs');
+const checkContract = path.resolve(repoRoot, '../shared/tools/check-contract.mjs');
+
+describe('docverify CLI', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-cli-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const env = () => ({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', OCR_POOL_SIZE: '1' });
+
+  it('keys create prints the key and only the key', () => {
+    const out = execFileSync(process.execPath, [bin, 'keys', 'create', '--role', 'engine'], {
+      env: env(),
+    }).toString();
+    expect(out).toMatch(/^dv_engine_[A-Za-z0-9_-]{43}\n$/);
+    const bad = spawnSync(process.execPath, [bin, 'keys', 'create', '--role', 'root'], { env: env() });
+    expect(bad.status).toBe(2);
+  });
+
+  it('migrate creates the database; bad configuration fails fast with a clear message', () => {
+    execFileSync(process.execPath, [bin, 'migrate'], { env: env() });
+    expect(fs.existsSync(path.join(dataDir, 'docverify.sqlite'))).toBe(true);
+    const bad = spawnSync(process.execPath, [bin, 'migrate'], { env: { ...env(), PORT: 'eighty' } });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toContain('PORT');
+  });
+
+  it('batch prints one contract result per manifest line, in order, and catches a duplicate across subjects', () => {
+    const manifest = path.join(dataDir, 'manifest.jsonl');
+    const image = path.join(repoRoot, 'fixtures/sample-03-degree-photo/input.jpg');
+    const receipt = path.join(repoRoot, 'fixtures/sample-09-unknown-receipt/input.jpg');
+    fs.copyFileSync(image, path.join(dataDir, 'degree.jpg'));
+    fs.copyFileSync(receipt, path.join(dataDir, 'receipt.jpg'));
+    fs.writeFileSync(
+      manifest,
+      [
+        { file: 'degree.jpg', subjectId: 'u-1' },
+        { file: 'receipt.jpg', subjectId: 'u-1' },
+        { file: 'degree.jpg', subjectId: 'u-2' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const run = spawnSync(process.execPath, [bin, 'batch', manifest], { env: env(), maxBuffer: 1 << 24 });
+    expect(run.status).toBe(0);
+    const lines = run.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual(['degree.jpg', 'receipt.jpg', 'degree.jpg']);
+    expect(lines[0]).toMatchObject({
+      documentType: 'degree_certificate',
+      subjectId: 'u-1',
+      status: 'completed',
+    });
+    expect(lines[1]).toMatchObject({ documentType: 'unknown', verdict: 'rejected' });
+    expect(lines[2].verdict).toBe('rejected');
+    expect(lines[2].reasons.map((r: { code: string }) => r.code)).toContain('DUPLICATE_ACROSS_SUBJECTS');
+    expect(run.stderr.toString()).toContain('3 documents');
+    if (fs.existsSync(checkContract)) {
+      const results = path.join(dataDir, 'results.jsonl');
+      fs.writeFileSync(results, run.stdout);
+      const check = spawnSync(process.execPath, [checkContract, results]);
+      expect(check.stdout.toString()).toContain('0 contract violations');
+    }
+  });
+});
