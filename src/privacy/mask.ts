@@ -14,5 +14,8 @@ const ID_NUMBER_IN_TEXT = /(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Z
 
 /** Masks 18-character ID numbers wherever they appear in free text. */
 export function maskIdNumbersInText(text: string): string {
-  return text.replace(ID_NUMBER_IN_TEXT, (_m, a: string, _b: string, c: string) => `${a.slice(0, 3)}***********${c}`);
+  return text.replace(
+    ID_NUMBER_IN_TEXT,
+    (_m, a: string, _b: string, c: string) => `${a.slice(0, 3)}***********${c}`,
+  );
 }

@@ -43,9 +43,13 @@ export function createSealer(keys: Buffer[]): Sealer {
     const cipher = crypto.createCipheriv('aes-256-gcm', current, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', currentId, iv.toString('base64url'), tag.toString('base64url'), body.toString('base64url')].join(
-      '.',
-    );
+    return [
+      'v1',
+      currentId,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   };
   const open = (sealed: string) => {
     const [version, id, iv, tag, body] = sealed.split('.');
@@ -54,7 +58,9 @@ export function createSealer(keys: Buffer[]): Sealer {
     if (!key) throw new Error(`no key ${id} in the key ring`);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   };
   return {
     seal,

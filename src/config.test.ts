@@ -1,0 +1,29 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('config', () => {
+  it('has working defaults for the embedded quickstart', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8787);
+    expect(config.databaseUrl).toBe(`file:${path.resolve('data', 'docverify.sqlite')}`);
+    expect(config.upload.maxBytes).toBe(15 * 1024 * 1024);
+    expect(config.upload.maxPixels).toBe(40_000_000);
+    expect(config.llm.mode).toBe('off');
+  });
+
+  it('turns the LLM on in assist mode when a key is given', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).llm.mode).toBe('assist');
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', LLM_MODE: 'off' }).llm.mode).toBe('off');
+  });
+
+  it('names every bad key', () => {
+    expect(() => loadConfig({ PORT: 'x', LLM_MODE: 'sometimes' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'x', LLM_MODE: 'sometimes' });
+    } catch (error) {
+      expect(String(error)).toMatch(/PORT/);
+      expect(String(error)).toMatch(/LLM_MODE/);
+    }
+  });
+});
