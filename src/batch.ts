@@ -30,7 +30,10 @@ export async function runBatch(
   io: { write: (line: string) => void; progress: (text: string) => void },
 ): Promise<number> {
   const baseDir = path.dirname(manifestPath);
-  const lines = readline.createInterface({ input: fs.createReadStream(manifestPath, 'utf8'), crlfDelay: Infinity });
+  const lines = readline.createInterface({
+    input: fs.createReadStream(manifestPath, 'utf8'),
+    crlfDelay: Infinity,
+  });
   const { config } = services;
   services.runner.start();
   let index = 0;

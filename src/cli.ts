@@ -88,7 +88,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else process.stderr.write(`docverify: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+    else
+      process.stderr.write(`docverify: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
     process.exit(1);
   },
 );

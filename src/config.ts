@@ -19,7 +19,11 @@ const configSchema = z
     BLOB_DIR: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(15 * 1024 * 1024),
     MAX_UPLOAD_PIXELS: z.coerce.number().int().positive().default(40_000_000),
     MAX_PDF_PAGES: z.coerce.number().int().min(1).max(50).default(5),
     MAX_WAIT_SECONDS: z.coerce.number().min(0).max(120).default(30),
@@ -30,7 +34,7 @@ const configSchema = z
 
     JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-    JOB_LEASE_MS: z.coerce.number().int().positive().default(120_000),
+    JOB_LEASE_MS: z.coerce.number().int().positive().default(30_000),
     JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(2_000),
 
     /** 32-byte key (base64 or 64 hex chars) encrypting names and ID numbers at rest. */

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Authenticator } from './http/middleware.js';
 import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
+import type { Authenticator } from './http/middleware.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
 import { createLogger } from './observability/logger.js';
@@ -52,8 +52,27 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   const blobs = overrides.blobs ?? blobStores.disk({ root: config.blobDir });
   const metrics = createMetrics({ jobCounts: () => jobs.countByStatus() });
 
-  const base = { config, logger, clock, ids, database, sealer, apiKeys, authenticator, verifications, jobs, blobs, metrics };
-  const pipeline = (overrides.pipeline ?? createDocumentPipeline)({ config, logger, clock, verifications, metrics });
+  const base = {
+    config,
+    logger,
+    clock,
+    ids,
+    database,
+    sealer,
+    apiKeys,
+    authenticator,
+    verifications,
+    jobs,
+    blobs,
+    metrics,
+  };
+  const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
+    config,
+    logger,
+    clock,
+    verifications,
+    metrics,
+  });
 
   const runner = createJobRunner({
     jobs,
@@ -63,7 +82,13 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     leaseMs: config.jobs.leaseMs,
     retryBaseMs: config.jobs.retryBaseMs,
     handlers: {
-      [PROCESS_VERIFICATION_JOB]: createProcessVerificationHandler({ verifications, blobs, pipeline, clock, logger }),
+      [PROCESS_VERIFICATION_JOB]: createProcessVerificationHandler({
+        verifications,
+        blobs,
+        pipeline,
+        clock,
+        logger,
+      }),
     },
     onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),
   });

@@ -1,7 +1,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
-import { apiKeysTable } from './api-keys.table.js';
 import type { ApiKey, Role } from './api-keys.models.js';
+import { apiKeysTable } from './api-keys.table.js';
 
 export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>;
 
@@ -14,7 +14,14 @@ export function createApiKeysRepository(db: Db) {
     createdAt: row.createdAt,
   });
   return {
-    insert(row: { id: string; role: Role; name: string | null; prefix: string; keyHash: string; createdAt: Date }) {
+    insert(row: {
+      id: string;
+      role: Role;
+      name: string | null;
+      prefix: string;
+      keyHash: string;
+      createdAt: Date;
+    }) {
       db.insert(apiKeysTable).values(row).run();
     },
     findActiveByHash(keyHash: string): ApiKey | null {

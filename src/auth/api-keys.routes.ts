@@ -26,7 +26,10 @@ export function createApiKeyRoutes(deps: {
         required: true,
         content: {
           'application/json': {
-            schema: z.strictObject({ role: z.enum(ROLES), name: z.string().trim().min(1).max(100).optional() }),
+            schema: z.strictObject({
+              role: z.enum(ROLES),
+              name: z.string().trim().min(1).max(100).optional(),
+            }),
           },
         },
       },
@@ -36,7 +39,12 @@ export function createApiKeyRoutes(deps: {
         description: 'The new key',
         content: {
           'application/json': {
-            schema: z.object({ id: z.string(), role: z.enum(ROLES), name: z.string().nullable(), key: z.string() }),
+            schema: z.object({
+              id: z.string(),
+              role: z.enum(ROLES),
+              name: z.string().nullable(),
+              key: z.string(),
+            }),
           },
         },
       },

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { BlobNotFoundError, type BlobStore } from './blob-store.js';
 
 /** The contract every blob store implementation passes. */
-export function runBlobStoreContract(name: string, make: () => Promise<{ store: BlobStore; cleanup: () => Promise<void> }>) {
+export function runBlobStoreContract(
+  name: string,
+  make: () => Promise<{ store: BlobStore; cleanup: () => Promise<void> }>,
+) {
   describe(`blob store contract: ${name}`, () => {
     const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
 

@@ -6,5 +6,8 @@ import { createDiskBlobStore } from './disk-blob-store.js';
 
 runBlobStoreContract('disk', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'blobs-'));
-  return { store: createDiskBlobStore(root), cleanup: async () => fs.rmSync(root, { recursive: true, force: true }) };
+  return {
+    store: createDiskBlobStore(root),
+    cleanup: async () => fs.rmSync(root, { recursive: true, force: true }),
+  };
 });

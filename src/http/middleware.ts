@@ -28,7 +28,13 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics }): Midd
       deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
       deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
       logger.info(
-        { method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) },
+        {
+          method: c.req.method,
+          path: c.req.path,
+          route,
+          status: c.res.status,
+          ms: Math.round(seconds * 1000),
+        },
         'request',
       );
     }

@@ -11,11 +11,9 @@ export function createRouter() {
           path: issue.path.map(String).join('.') || '(body)',
           message: issue.message,
         }));
-        throw new ProblemError(
-          'VALIDATION_FAILED',
-          errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-          { errors },
-        );
+        throw new ProblemError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+          errors,
+        });
       }
     },
   });

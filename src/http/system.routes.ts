@@ -3,7 +3,10 @@ import type { Metrics } from '../observability/metrics.js';
 import type { AppEnv } from './app-env.js';
 
 /** Liveness, readiness and Prometheus metrics: unauthenticated, for the platform. */
-export function createSystemRoutes(deps: { metrics: Metrics; ready: () => { database: boolean; queue: boolean } }) {
+export function createSystemRoutes(deps: {
+  metrics: Metrics;
+  ready: () => { database: boolean; queue: boolean };
+}) {
   const router = new Hono<AppEnv>();
   router.get('/healthz', (c) => c.json({ status: 'ok' }));
   router.get('/readyz', (c) => {

@@ -26,7 +26,9 @@ describe('job runner', () => {
   const enqueue = (subjectRef: string, maxAttempts = 3) =>
     database.db
       .insert(jobsTable)
-      .values(jobs.newJobRow({ id: randomIds('job'), kind: 'test', subjectRef, maxAttempts, now: new Date() }))
+      .values(
+        jobs.newJobRow({ id: randomIds('job'), kind: 'test', subjectRef, maxAttempts, now: new Date() }),
+      )
       .run();
 
   const runUntilFinished = async (handler: JobHandler, count: number) => {

@@ -66,9 +66,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   async function execute(job: Job) {
     const handler = handlers[job.kind];
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
-    const beat = setInterval(() => {
-      if (!jobs.heartbeat(job, clock.now(), leaseMs)) log.warn('lost the job lease');
-    }, Math.max(250, Math.floor(leaseMs / 3)));
+    const beat = setInterval(
+      () => {
+        if (!jobs.heartbeat(job, clock.now(), leaseMs)) log.warn('lost the job lease');
+      },
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind ${job.kind}`, 'NO_HANDLER');
       const commit = await handler.run(job);

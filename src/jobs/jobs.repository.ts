@@ -105,7 +105,11 @@ export function createJobsRepository(db: Db) {
     },
 
     countByStatus(): Record<Job['status'], number> {
-      const rows = db.select({ status: jobsTable.status, n: count() }).from(jobsTable).groupBy(jobsTable.status).all();
+      const rows = db
+        .select({ status: jobsTable.status, n: count() })
+        .from(jobsTable)
+        .groupBy(jobsTable.status)
+        .all();
       const counts = { queued: 0, running: 0, succeeded: 0, failed: 0 };
       for (const row of rows) counts[row.status] = row.n;
       return counts;
