@@ -1,0 +1,11 @@
+import type { OcrEngineFactory, OcrEngineName } from './ocr.types.js';
+import { createPpOcrEngine } from './ppocr.js';
+import { createTesseractEngine } from './tesseract.js';
+
+/** Every OCR engine docverify can run; the pool's default is PP-OCR (see docs/benchmarks.md). */
+export const ocrEngines = {
+  ppocr: createPpOcrEngine,
+  tesseract: createTesseractEngine,
+} satisfies Record<OcrEngineName, OcrEngineFactory>;
+
+export const ocrEngineNames = Object.keys(ocrEngines) as OcrEngineName[];
