@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { swaggerUI } from '@hono/swagger-ui';
+import { createAuditRoutes } from './audit/audit.routes.js';
 import { createApiKeyRoutes } from './auth/api-keys.routes.js';
+import { createEligibilityRoutes } from './eligibility/eligibility.routes.js';
 import type { AppEnv } from './http/app-env.js';
 import { problemResponse } from './http/errors.js';
 import { requestContext } from './http/middleware.js';
@@ -11,6 +13,7 @@ import { ProblemError } from './http/problems.js';
 import { createSystemRoutes } from './http/system.routes.js';
 import type { Services } from './services.js';
 import { createVerificationRoutes } from './verifications/verifications.routes.js';
+import { createWebhookRoutes } from './webhooks/webhooks.routes.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -31,12 +34,15 @@ export function createApp(services: Services) {
     '/',
     createVerificationRoutes({
       ...services,
-      limits: { maxBytes: config.upload.maxBytes, maxPixels: config.upload.maxPixels },
+      limits: config.upload,
       maxAttempts: config.jobs.maxAttempts,
       maxWaitSeconds: config.upload.maxWaitSeconds,
     }),
   );
   app.route('/', createApiKeyRoutes(services));
+  app.route('/', createEligibilityRoutes(services));
+  app.route('/', createAuditRoutes(services));
+  app.route('/', createWebhookRoutes(services));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

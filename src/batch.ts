@@ -58,7 +58,7 @@ export async function runBatch(
       const { verification } = await submitVerification(
         {
           ...services,
-          limits: { maxBytes: config.upload.maxBytes, maxPixels: config.upload.maxPixels },
+          limits: config.upload,
           maxAttempts: config.jobs.maxAttempts,
         },
         {

@@ -72,8 +72,45 @@ function loadPdfJs(): Promise<PdfJs> {
  * from the package's own folders, nothing is fetched.
  */
 export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions = {}): Promise<PdfDocument> {
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const renderScale = (options.renderDpi ?? DEFAULT_RENDER_DPI) / 72;
+  const { pdfjs, doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES);
+  try {
+    const pages: PdfPage[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      try {
+        const text = await textPage(pdfjs, page, n);
+        pages.push(text ?? (await renderPage(page, n, renderScale)));
+      } finally {
+        page.cleanup();
+      }
+    }
+    return { pageCount: doc.numPages, pages };
+  } catch (error) {
+    if (error instanceof PdfError) throw error;
+    throw new PdfError('PDF_INVALID', 'The PDF could not be read.', { cause: error });
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/**
+ * Opens the PDF and checks it without reading its pages: intake refuses an encrypted, corrupt or
+ * too long PDF before it is stored. Returns the page count.
+ */
+export async function inspectPdf(bytes: Uint8Array, options: { maxPages?: number } = {}): Promise<number> {
+  const { doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES);
+  try {
+    await (await doc.getPage(1)).getOperatorList();
+    return doc.numPages;
+  } catch (error) {
+    throw new PdfError('PDF_INVALID', 'The PDF could not be read.', { cause: error });
+  } finally {
+    await doc.destroy();
+  }
+}
+
+async function openPdf(bytes: Uint8Array, maxPages: number) {
   if (looksEncrypted(bytes)) throw new PdfError('PDF_ENCRYPTED', 'The PDF is encrypted.');
   const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({
@@ -101,30 +138,14 @@ export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions = {}): 
     }
     throw new PdfError('PDF_INVALID', 'The file is not a readable PDF.', { cause: error });
   }
-  try {
-    if (doc.numPages > maxPages) {
-      throw new PdfError(
-        'PDF_TOO_MANY_PAGES',
-        `The PDF has ${doc.numPages} pages; at most ${maxPages} are accepted.`,
-      );
-    }
-    const pages: PdfPage[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      try {
-        const text = await textPage(pdfjs, page, n);
-        pages.push(text ?? (await renderPage(page, n, renderScale)));
-      } finally {
-        page.cleanup();
-      }
-    }
-    return { pageCount: doc.numPages, pages };
-  } catch (error) {
-    if (error instanceof PdfError) throw error;
-    throw new PdfError('PDF_INVALID', 'The PDF could not be read.', { cause: error });
-  } finally {
+  if (doc.numPages > maxPages) {
     await doc.destroy();
+    throw new PdfError(
+      'PDF_TOO_MANY_PAGES',
+      `The PDF has ${doc.numPages} pages; at most ${maxPages} are accepted.`,
+    );
   }
+  return { pdfjs, doc };
 }
 
 /** An /Encrypt entry in a trailer or cross-reference stream dictionary. */

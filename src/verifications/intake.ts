@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
 import { ProblemError } from '../http/problems.js';
+import { inspectPdf, PdfError } from '../pipeline/pdf.js';
 
 export const ACCEPTED_MIME_TYPES = [
   'image/jpeg',
@@ -18,6 +19,7 @@ export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
 export interface IntakeLimits {
   maxBytes: number;
   maxPixels: number;
+  maxPdfPages: number;
 }
 
 export interface InspectedUpload {
@@ -48,10 +50,20 @@ export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promis
   }
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   if (mime === 'application/pdf') {
-    return { mime, sha256, bytes: bytes.length, width: null, height: null, pages: null };
+    const pages = await checkPdf(bytes, limits.maxPdfPages);
+    return { mime, sha256, bytes: bytes.length, width: null, height: null, pages };
   }
   const { width, height } = await checkImage(bytes, limits.maxPixels);
   return { mime, sha256, bytes: bytes.length, width, height, pages: null };
+}
+
+async function checkPdf(bytes: Buffer, maxPages: number): Promise<number> {
+  try {
+    return await inspectPdf(bytes, { maxPages });
+  } catch (error) {
+    if (error instanceof PdfError) throw new ProblemError(error.code, error.message);
+    throw error;
+  }
 }
 
 async function checkImage(bytes: Buffer, maxPixels: number) {

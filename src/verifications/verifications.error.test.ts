@@ -123,3 +123,54 @@ describe('verifications: bad input', () => {
     expect((await post(ok)).status).toBe(202);
   });
 });
+
+describe('verifications: bad PDFs', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ env: { MAX_PDF_PAGES: '2' } });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const postPdf = (bytes: Buffer) =>
+    t.app.request('/v1/verifications', {
+      method: 'POST',
+      headers: t.auth('client'),
+      body: uploadForm({ file: fileBlob(bytes, 'application/pdf'), subjectId: 'u-1' }),
+    });
+
+  it('refuses a corrupt PDF with 422 PDF_INVALID', async () => {
+    const res = await postPdf(
+      Buffer.from('%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\ngarbage'),
+    );
+    expect(res.status).toBe(422);
+    expect((await res.json()).code).toBe('PDF_INVALID');
+  });
+
+  it('refuses a PDF with more pages than allowed with 422 PDF_TOO_MANY_PAGES', async () => {
+    const res = await postPdf(minimalPdf(3));
+    expect(res.status).toBe(422);
+    expect((await res.json()).code).toBe('PDF_TOO_MANY_PAGES');
+  });
+});
+
+/** A valid PDF with `pages` blank pages and a correct cross-reference table. */
+function minimalPdf(pages: number): Buffer {
+  const objects: string[] = [];
+  const kids = Array.from({ length: pages }, (_, i) => `${3 + i} 0 R`).join(' ');
+  objects.push('<< /Type /Catalog /Pages 2 0 R >>');
+  objects.push(`<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`);
+  for (let i = 0; i < pages; i++) objects.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>');
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(Buffer.byteLength(body));
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(body);
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) body += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body);
+}
