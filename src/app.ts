@@ -35,6 +35,8 @@ export function createApp(services: Services) {
     createVerificationRoutes({
       ...services,
       limits: config.upload,
+      admission: config.admission,
+      perKeyPerMinute: config.admission.perKeyPerMinute,
       maxAttempts: config.jobs.maxAttempts,
       maxWaitSeconds: config.upload.maxWaitSeconds,
     }),

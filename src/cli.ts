@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createAuditRepository } from './audit/audit.repository.js';
+import { describeChainCheck, verifyAuditChain } from './audit/audit.usecases.js';
 import { ROLES, type Role } from './auth/api-keys.models.js';
 import { createApiKey } from './auth/api-keys.usecases.js';
 import { runBatch } from './batch.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { randomIds, systemClock } from './platform/clock.js';
 import { startServer } from './server.js';
 import { buildServices } from './services.js';
 
@@ -15,6 +18,7 @@ const USAGE = `Usage: docverify <command>
   migrate                       apply database migrations
   keys create --role ROLE       create an API key (client, engine, reviewer, admin); prints only the key
   batch MANIFEST.jsonl          run each manifest line through the pipeline; one result JSON per line on stdout
+  audit verify                  check the audit trail's hash chain; exits 1 naming the first bad record
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +59,21 @@ async function main(argv: string[]): Promise<number> {
         await services.close();
       }
       return 0;
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify') {
+        process.stderr.write('audit verify\n');
+        return 2;
+      }
+      const database = openDatabase(config.databaseUrl);
+      try {
+        const audit = createAuditRepository(database.db, { clock: systemClock, ids: randomIds });
+        const check = verifyAuditChain({ audit });
+        (check.ok ? process.stdout : process.stderr).write(`${describeChainCheck(check)}\n`);
+        return check.ok ? 0 : 1;
+      } finally {
+        database.close();
+      }
     }
     case 'batch': {
       const manifest = rest[0];

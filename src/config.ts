@@ -1,6 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+const defaultPolicyFile = fileURLToPath(new URL('../policies/limit-raise.v1.json', import.meta.url));
 
 const booleanFromString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -28,6 +31,11 @@ const configSchema = z
     MAX_PDF_PAGES: z.coerce.number().int().min(1).max(50).default(5),
     MAX_WAIT_SECONDS: z.coerce.number().min(0).max(120).default(30),
 
+    RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    SUBJECT_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+    SUBJECT_UPLOADS_PER_DAY: z.coerce.number().int().positive().default(50),
+    MAX_QUEUED_JOBS: z.coerce.number().int().positive().default(500),
+
     OCR_ENGINE: z.enum(['ppocr', 'tesseract']).default('ppocr'),
     OCR_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     OCR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
@@ -36,6 +44,13 @@ const configSchema = z
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     JOB_LEASE_MS: z.coerce.number().int().positive().default(30_000),
     JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(2_000),
+
+    /** The limit-raise policy (JSON), validated at start-up; defaults to policies/limit-raise.v1.json. */
+    ELIGIBILITY_POLICY_FILE: z.string().min(1).optional(),
+    /** How long a webhook receiver has to answer one delivery. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** Scales the whole webhook retry schedule; the default 30 s gives about 26.5 h of retries. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
 
     /** 32-byte key (base64 or 64 hex chars) encrypting names and ID numbers at rest. */
     DATA_ENCRYPTION_KEY: z.string().optional(),
@@ -48,6 +63,13 @@ const configSchema = z
     LLM_MODE: z.enum(['off', 'assist', 'always']).optional(),
     LLM_VISION: booleanFromString.default(false),
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+    LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    LLM_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** Prompt + completion tokens per UTC day; 0 = no limit. */
+    LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(2_000_000),
+    LLM_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
+    /** json_object for servers without structured outputs (the schema then goes into the prompt). */
+    LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object']).default('json_schema'),
   })
   .transform((env) => {
     const dataDir = path.resolve(env.DATA_DIR);
@@ -64,6 +86,12 @@ const configSchema = z
         maxPdfPages: env.MAX_PDF_PAGES,
         maxWaitSeconds: env.MAX_WAIT_SECONDS,
       },
+      admission: {
+        perKeyPerMinute: env.RATE_LIMIT_PER_KEY_PER_MINUTE,
+        subjectPerMinute: env.SUBJECT_UPLOADS_PER_MINUTE,
+        subjectPerDay: env.SUBJECT_UPLOADS_PER_DAY,
+        maxQueuedJobs: env.MAX_QUEUED_JOBS,
+      },
       ocr: { engine: env.OCR_ENGINE, poolSize: env.OCR_POOL_SIZE, timeoutMs: env.OCR_TIMEOUT_MS },
       jobs: {
         concurrency: env.JOB_CONCURRENCY ?? env.OCR_POOL_SIZE,
@@ -71,6 +99,8 @@ const configSchema = z
         leaseMs: env.JOB_LEASE_MS,
         retryBaseMs: env.JOB_RETRY_BASE_MS,
       },
+      eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
+      webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },
       encryption: {
         key: env.DATA_ENCRYPTION_KEY ?? null,
         oldKeys: (env.DATA_ENCRYPTION_OLD_KEYS ?? '')
@@ -86,6 +116,11 @@ const configSchema = z
         mode: env.LLM_MODE ?? (env.OPENAI_API_KEY ? 'assist' : 'off'),
         vision: env.LLM_VISION,
         timeoutMs: env.LLM_TIMEOUT_MS,
+        maxRetries: env.LLM_MAX_RETRIES,
+        concurrency: env.LLM_CONCURRENCY,
+        dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
+        cacheSize: env.LLM_CACHE_SIZE,
+        responseFormat: env.LLM_RESPONSE_FORMAT,
       },
     };
   });

@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
+import { createAuditRepository } from './audit/audit.repository.js';
 import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/database.js';
+import { loadPolicyFile } from './eligibility/eligibility.policy.js';
+import { createEligibilityService } from './eligibility/eligibility.usecases.js';
 import type { Authenticator } from './http/middleware.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
+import { createLlmClient, llmClientOptions } from './llm/client.js';
+import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
@@ -20,6 +25,9 @@ import {
   createProcessVerificationHandler,
   PROCESS_VERIFICATION_JOB,
 } from './verifications/verifications.usecases.js';
+import { DELIVER_WEBHOOK_JOB } from './webhooks/webhooks.models.js';
+import { createWebhooksRepository } from './webhooks/webhooks.repository.js';
+import { createWebhookDeliveryHandler, createWebhookPublisher } from './webhooks/webhooks.usecases.js';
 
 /** The ports a caller may replace: tests inject a clock, ids, a log sink or a scripted LLM here. */
 export interface ServiceOverrides {
@@ -38,6 +46,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
+  // A bad policy file stops the start, before anything is opened.
+  const policy = loadPolicyFile(config.eligibility.policyFile);
 
   const database = openDatabase(config.databaseUrl);
   const { db } = database;
@@ -51,6 +61,17 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   const jobs = createJobsRepository(db);
   const blobs = overrides.blobs ?? blobStores.disk({ root: config.blobDir });
   const metrics = createMetrics({ jobCounts: () => jobs.countByStatus() });
+  // The LLM client and its prompts are built once, and only when a model may be consulted.
+  const llm =
+    config.llm.mode === 'off'
+      ? null
+      : { client: createLlmClient(llmClientOptions(config, { clock, metrics })), prompts: loadPrompts() };
+  const transaction = database.transaction;
+  const audit = createAuditRepository(db, { clock, ids });
+  const webhooks = createWebhooksRepository(db, sealer);
+  const webhookSettings = config.webhooks;
+  const publisher = createWebhookPublisher({ webhooks, jobs, clock, ids, webhookSettings });
+  const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
 
   const base = {
     config,
@@ -65,6 +86,11 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     jobs,
     blobs,
     metrics,
+    transaction,
+    audit,
+    webhooks,
+    publisher,
+    eligibility,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,
@@ -72,6 +98,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     clock,
     verifications,
     metrics,
+    llm,
   });
 
   const runner = createJobRunner({
@@ -88,6 +115,17 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
         pipeline,
         clock,
         logger,
+        audit,
+        publisher,
+        eligibility,
+        transaction,
+        sealer,
+      }),
+      [DELIVER_WEBHOOK_JOB]: createWebhookDeliveryHandler({
+        webhooks,
+        clock,
+        logger: logger.child({ component: 'webhooks' }),
+        webhookSettings,
       }),
     },
     onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),

@@ -2,7 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { buildServices } from '../src/services.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const bin = path.join(repoRoot, 'bin/docverify.mjs');
@@ -72,5 +75,33 @@ describe('docverify CLI', () => {
       const check = spawnSync(process.execPath, [checkContract, results]);
       expect(check.stdout.toString()).toContain('0 contract violations');
     }
+  });
+
+  it('audit verify checks the hash chain and names the first tampered record', async () => {
+    const services = buildServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    for (const subjectId of ['u-1', 'u-2', 'u-3']) {
+      services.eligibility.decide(subjectId, { type: 'system' });
+    }
+    await services.close();
+
+    const ok = spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: env() });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.toString()).toContain('audit chain ok: 3 records');
+
+    const raw = new Database(path.join(dataDir, 'docverify.sqlite'));
+    const second = raw.prepare('select seq, id from audit_records order by seq limit 1 offset 1').get() as {
+      seq: number;
+      id: string;
+    };
+    raw
+      .prepare(
+        'update audit_records set after = replace(after, \'"eligible":false\', \'"eligible":true\') where seq = ?',
+      )
+      .run(second.seq);
+    raw.close();
+
+    const bad = spawnSync(process.execPath, [bin, 'audit', 'verify'], { env: env() });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toContain(`audit chain broken at record ${second.id} (seq ${second.seq})`);
   });
 });

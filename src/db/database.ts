@@ -12,6 +12,11 @@ export interface DatabaseHandle {
   db: Db;
   /** Cheap liveness query for /readyz. */
   ping(): boolean;
+  /**
+   * Runs `fn` in one transaction (a savepoint when already inside one): repositories called in
+   * it commit or roll back together. `fn` must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -39,6 +44,7 @@ export function openDatabase(url: string): DatabaseHandle {
   return {
     db,
     ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
+    transaction: <T>(fn: () => T): T => sqlite.transaction(fn)(),
     close: () => sqlite.close(),
   };
 }

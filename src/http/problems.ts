@@ -14,6 +14,7 @@ export const PROBLEM_CODES = {
   PDF_INVALID: { status: 422, title: 'The PDF cannot be read' },
   PDF_ENCRYPTED: { status: 422, title: 'The PDF is encrypted' },
   PDF_TOO_MANY_PAGES: { status: 422, title: 'The PDF has too many pages' },
+  ALREADY_REVOKED: { status: 409, title: 'The verification is already revoked' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   OVERLOADED: { status: 503, title: 'The service is busy; retry shortly' },

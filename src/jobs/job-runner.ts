@@ -22,6 +22,8 @@ export interface JobHandler {
   run(job: Job): Promise<() => void>;
   /** What to write when the job has failed for good, in the same transaction. */
   onFailed(job: Job, error: { code: string; message: string }): void;
+  /** The wait before the next attempt; without it the runner's exponential backoff applies. */
+  retryDelayMs?(job: Job): number;
 }
 
 export interface JobRunnerOptions {
@@ -89,7 +91,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         options.onOutcome?.(job.kind, owned ? 'failed' : 'lost');
         if (owned) events.emit('finished', job.subjectRef);
       } else {
-        const delay = backoff(job.attempts);
+        const delay = handler?.retryDelayMs?.(job) ?? backoff(job.attempts);
         log.warn({ err: error, retryInMs: delay }, 'job failed; will retry');
         jobs.retryLater(job, clock.now(), new Date(clock.now().getTime() + delay), message);
         options.onOutcome?.(job.kind, 'retried');

@@ -18,6 +18,24 @@ export interface VerificationOutcome {
   documentKey: string | null;
 }
 
+export const REVOCATION_REASONS = [
+  'fraud_suspected',
+  'document_invalid',
+  'wrong_subject',
+  'applicant_request',
+  'reviewer_error',
+  'other',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+export interface Revocation {
+  at: Date;
+  byKeyId: string | null;
+  reason: RevocationReason;
+  /** Free text from the reviewer; stored sealed. */
+  note: string | null;
+}
+
 export interface Verification {
   id: string;
   subjectId: string;
@@ -35,6 +53,7 @@ export interface Verification {
   createdAt: Date;
   updatedAt: Date;
   completedAt: Date | null;
+  revocation: Revocation | null;
 }
 
 /** The contract's result shape (document-types.md, "Result shape"). */
@@ -61,7 +80,49 @@ export function toResult(v: Verification) {
     failure: v.failureCode ? { code: v.failureCode } : null,
     createdAt: v.createdAt.toISOString(),
     completedAt: v.completedAt?.toISOString() ?? null,
+    revocation: v.revocation
+      ? { revokedAt: v.revocation.at.toISOString(), reason: v.revocation.reason }
+      : null,
   };
 }
 
 export type VerificationResult = ReturnType<typeof toResult>;
+
+/**
+ * The audit view of a verification: its state without personal data (fields, evidence and the
+ * applicant are left out; they stay sealed in the verification itself).
+ */
+export function auditSnapshot(v: Verification) {
+  return {
+    status: v.status,
+    documentType: v.outcome?.documentType ?? null,
+    verdict: v.outcome?.verdict ?? null,
+    confidence: v.outcome?.confidence ?? null,
+    reasonCodes: (v.outcome?.reasons ?? []).map((r) => r.code),
+    failureCode: v.failureCode,
+    fileSha256: v.fileSha256,
+    revoked: v.revocation !== null,
+  };
+}
+
+/** The personal-data-free view of a verification in webhook payloads. */
+export function eventView(v: Verification) {
+  return {
+    verificationId: v.id,
+    subjectId: v.subjectId,
+    status: v.status,
+    documentType: v.outcome?.documentType ?? null,
+    verdict: v.outcome?.verdict ?? null,
+    confidence: v.outcome?.confidence ?? null,
+    reasons: (v.outcome?.reasons ?? []).map((r) => ({
+      code: r.code,
+      ...(r.field ? { field: r.field } : {}),
+      severity: r.severity,
+    })),
+    failure: v.failureCode ? { code: v.failureCode } : null,
+    completedAt: v.completedAt?.toISOString() ?? null,
+    revocation: v.revocation
+      ? { revokedAt: v.revocation.at.toISOString(), reason: v.revocation.reason }
+      : null,
+  };
+}

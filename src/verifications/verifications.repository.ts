@@ -1,10 +1,16 @@
-import { and, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import { jobsTable } from '../jobs/jobs.table.js';
 import type { Sealer } from '../privacy/sealer.js';
 import type { Reason } from '../verdicts/reasons.js';
-import type { Verification, VerificationOutcome } from './verifications.models.js';
+import type {
+  Revocation,
+  RevocationReason,
+  Verdict,
+  Verification,
+  VerificationOutcome,
+} from './verifications.models.js';
 import { verificationsTable } from './verifications.table.js';
 
 type Row = typeof verificationsTable.$inferSelect;
@@ -50,12 +56,23 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
       completedAt: row.completedAt,
+      revocation: row.revokedAt
+        ? {
+            at: row.revokedAt,
+            byKeyId: row.revokedByKeyId,
+            reason: (row.revocationReason ?? 'other') as RevocationReason,
+            note: row.revocationNoteSealed ? sealer.open(row.revocationNoteSealed) : null,
+          }
+        : null,
     };
   };
 
   return {
     /** The verification and its processing job, in one transaction: an accepted upload is never lost. */
-    insertWithJob(v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt'>, job: JobRow) {
+    insertWithJob(
+      v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt' | 'revocation'>,
+      job: JobRow,
+    ) {
       db.transaction(() => {
         db.insert(verificationsTable)
           .values({
@@ -129,6 +146,60 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
         .all();
       const page = rows.slice(0, input.limit).map(toModel);
       return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
+    },
+
+    /** Every verification of a subject, oldest first: the evidence for an eligibility decision. */
+    listAllForSubject(subjectId: string): Verification[] {
+      return db
+        .select()
+        .from(verificationsTable)
+        .where(eq(verificationsTable.subjectId, subjectId))
+        .orderBy(asc(verificationsTable.createdAt), asc(verificationsTable.id))
+        .all()
+        .map(toModel);
+    },
+
+    /** False when it was already revoked (a verification is revoked at most once). */
+    revoke(id: string, revocation: Revocation): boolean {
+      return (
+        db
+          .update(verificationsTable)
+          .set({
+            revokedAt: revocation.at,
+            revokedByKeyId: revocation.byKeyId,
+            revocationReason: revocation.reason,
+            revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
+            updatedAt: revocation.at,
+          })
+          .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
+          .run().changes > 0
+      );
+    },
+
+    /** A reviewer's correction of the verdict and/or fields (the reviewer's evidence source). */
+    applyCorrection(
+      id: string,
+      correction: { verdict: Verdict; fields: Fields; evidence: Record<string, FieldEvidence> },
+      now: Date,
+    ) {
+      db.update(verificationsTable)
+        .set({
+          verdict: correction.verdict,
+          resultSealed: sealer.sealJson({ fields: correction.fields, evidence: correction.evidence }),
+          updatedAt: now,
+        })
+        .where(eq(verificationsTable.id, id))
+        .run();
+    },
+
+    countBySubjectSince(subjectId: string, since: Date): number {
+      return (
+        db
+          .select({ n: count() })
+          .from(verificationsTable)
+          .where(and(eq(verificationsTable.subjectId, subjectId), gte(verificationsTable.createdAt, since)))
+          .get()?.n ?? 0
+      );
     },
 
     markProcessing(id: string, now: Date) {

@@ -1,13 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { EligibilitySchema } from '../eligibility/eligibility.schemas.js';
+import { decisionToJson, type EligibilityService } from '../eligibility/eligibility.usecases.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
+import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { toResult, type Verification } from './verifications.models.js';
+import { REVOCATION_REASONS, toResult, type Verification } from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
 import {
   IdParamSchema,
@@ -17,14 +20,29 @@ import {
   UploadFormSchema,
   VerificationResultSchema,
 } from './verifications.schemas.js';
-import { type SubmitDeps, submitVerification, waitForVerification } from './verifications.usecases.js';
+import {
+  type ChangeDeps,
+  revokeVerification,
+  type SubmitDeps,
+  submitVerification,
+  waitForVerification,
+} from './verifications.usecases.js';
 
-export interface VerificationRoutesDeps extends SubmitDeps {
+export interface VerificationRoutesDeps extends SubmitDeps, ChangeDeps {
   authenticator: Authenticator;
   verifications: VerificationsRepository;
   runner: JobRunner;
   maxWaitSeconds: number;
+  perKeyPerMinute: number;
+  eligibility: EligibilityService;
 }
+
+/** The upload's answer: the result and, when the verdict came within the wait, the subject's eligibility. */
+const UploadResultSchema = VerificationResultSchema.extend({
+  eligibility: EligibilitySchema.optional().openapi({
+    description: 'Present when the verification completed within Prefer: wait',
+  }),
+}).openapi('UploadResult');
 
 const multipartOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
@@ -53,6 +71,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     summary: 'Upload a document photo or PDF for verification',
     middleware: [
       requireRole(deps.authenticator, 'client'),
+      perKeyRateLimit(deps.perKeyPerMinute),
       multipartOnly,
       bodyLimit({
         // the multipart envelope adds a little to the file itself
@@ -75,15 +94,15 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     responses: {
       200: {
         description: 'A retried upload (same Idempotency-Key) whose verification is still running',
-        content: { 'application/json': { schema: VerificationResultSchema } },
+        content: { 'application/json': { schema: UploadResultSchema } },
       },
       201: {
         description: 'Verified within the requested wait: the completed result',
-        content: { 'application/json': { schema: VerificationResultSchema } },
+        content: { 'application/json': { schema: UploadResultSchema } },
       },
       202: {
         description: 'Accepted; poll the Location',
-        content: { 'application/json': { schema: VerificationResultSchema } },
+        content: { 'application/json': { schema: UploadResultSchema } },
       },
       ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
     },
@@ -104,6 +123,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
       applicant,
       documentTypeHint: form.documentTypeHint ?? null,
       idempotencyKey: headers['idempotency-key'] ?? null,
+      actor: { type: 'key', id: key.id, role: key.role },
     });
     const requested = preferredWaitSeconds(headers.prefer);
     const wait = requested === null ? 0 : Math.min(requested, deps.maxWaitSeconds);
@@ -116,6 +136,15 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     c.header('Location', `/v1/verifications/${current.id}`);
     const body = toResult(current);
     const done = current.status === 'completed' || current.status === 'failed';
+    if (current.status === 'completed' && wait > 0) {
+      // Instant feedback: the verdict is in, so the subject's limit-raise outcome is too.
+      const decision = deps.eligibility.decide(current.subjectId, {
+        type: 'key',
+        id: key.id,
+        role: key.role,
+      });
+      return c.json({ ...body, eligibility: decisionToJson(decision) }, 201);
+    }
     if (done) return c.json(body, 201);
     if (replayed) return c.json(body, 200);
     return c.json(body, 202);
@@ -178,6 +207,54 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
       cursor: cursor ?? null,
     });
     return c.json({ items: page.items.map(toResult), nextCursor: page.nextCursor }, 200);
+  });
+
+  const revoke = createRoute({
+    method: 'post',
+    path: '/v1/verifications/{id}/revoke',
+    tags: ['verifications'],
+    summary: 'Revoke a verification: it never counts for eligibility again (event verification.revoked)',
+    middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
+    request: {
+      params: IdParamSchema,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({
+              reason: z.enum(REVOCATION_REASONS),
+              note: z
+                .string()
+                .trim()
+                .min(1)
+                .max(2000)
+                .optional()
+                .openapi({ description: 'Free text; stored sealed, never sent in webhooks' }),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'The revoked verification',
+        content: { 'application/json': { schema: VerificationResultSchema } },
+      },
+      ...problemResponses(400, 401, 403, 404, 409),
+    },
+  });
+
+  router.openapi(revoke, (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const key = c.get('apiKey');
+    const revoked = revokeVerification(deps, {
+      id,
+      actor: { type: 'key', id: key.id, role: key.role },
+      reason: body.reason,
+      note: body.note ?? null,
+    });
+    return c.json(toResult(revoked), 200);
   });
 
   return router;

@@ -55,6 +55,7 @@ export const VerificationResultSchema = z
     failure: z.object({ code: z.string() }).nullable(),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
+    revocation: z.object({ revokedAt: z.string(), reason: z.string() }).nullable(),
   })
   .openapi('VerificationResult');
 

@@ -32,6 +32,12 @@ export const verificationsTable = sqliteTable(
     timingsMs: text('timings_ms', { mode: 'json' }).$type<Record<string, number>>(),
     failureCode: text('failure_code'),
     completedAt: timestamp('completed_at'),
+    /** Revoked by a reviewer: never counts again, whatever its verdict. */
+    revokedAt: timestamp('revoked_at'),
+    revokedByKeyId: text('revoked_by_key_id'),
+    revocationReason: text('revocation_reason'),
+    /** The reviewer's free-text note, sealed (it may name a person). */
+    revocationNoteSealed: text('revocation_note_sealed'),
     ...timestamps,
   },
   (t) => [

@@ -1,8 +1,12 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { type Actor, SYSTEM_ACTOR } from '../audit/audit.models.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BlobNotFoundError } from '../blobs/blob-store.js';
-import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
+import type { Applicant, FieldEvidence, Fields, SupportedDocumentType } from '../documents/document-types.js';
+import type { Evaluation } from '../eligibility/eligibility.models.js';
+import { evaluationSummary } from '../eligibility/eligibility.usecases.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobHandler, JobRunner } from '../jobs/job-runner.js';
 import { PermanentJobError } from '../jobs/job-runner.js';
@@ -11,8 +15,16 @@ import { PdfError } from '../pipeline/pdf.js';
 import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import type { Sealer } from '../privacy/sealer.js';
+import type { WebhookPublisher } from '../webhooks/webhooks.usecases.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
-import type { Verification } from './verifications.models.js';
+import {
+  auditSnapshot,
+  eventView,
+  type RevocationReason,
+  type Verdict,
+  type Verification,
+} from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
 
 export const PROCESS_VERIFICATION_JOB = 'verification.process';
@@ -26,6 +38,21 @@ export interface SubmitDeps {
   ids: IdGenerator;
   limits: IntakeLimits;
   maxAttempts: number;
+  admission: { subjectPerMinute: number; subjectPerDay: number; maxQueuedJobs: number };
+  audit: AuditRepository;
+  transaction: <T>(fn: () => T) => T;
+}
+
+/** What a change of a verification also writes, in its transaction: an audit record and an event. */
+export interface ChangeDeps {
+  verifications: VerificationsRepository;
+  audit: AuditRepository;
+  publisher: WebhookPublisher;
+  eligibility: { evaluate(subjectId: string): Evaluation };
+  transaction: <T>(fn: () => T) => T;
+  clock: Clock;
+  /** Seals free text and corrected fields for the audit trail. */
+  sealer: Pick<Sealer, 'seal'>;
 }
 
 export interface SubmitInput {
@@ -35,6 +62,8 @@ export interface SubmitInput {
   applicant: Applicant | null;
   documentTypeHint: SupportedDocumentType | null;
   idempotencyKey: string | null;
+  /** Who uploaded it; the batch CLI uploads as the system. */
+  actor?: Actor;
 }
 
 /**
@@ -54,8 +83,9 @@ export async function submitVerification(
       return { verification: sameRequestOrThrow(earlier, input, inspected.sha256), replayed: true };
   }
 
-  const blobKey = await deps.blobs.put(inspected.sha256, input.file);
   const now = deps.clock.now();
+  admit(deps, input.subjectId, now);
+  const blobKey = await deps.blobs.put(inspected.sha256, input.file);
   const id = deps.ids('ver');
   const record = {
     id,
@@ -80,7 +110,25 @@ export async function submitVerification(
     now,
   });
   try {
-    deps.verifications.insertWithJob(record, job);
+    deps.transaction(() => {
+      deps.verifications.insertWithJob(record, job);
+      deps.audit.append({
+        entityType: 'verification',
+        entityId: id,
+        subjectId: input.subjectId,
+        action: 'verification.created',
+        actor: input.actor ?? SYSTEM_ACTOR,
+        before: null,
+        after: {
+          status: 'queued',
+          fileSha256: inspected.sha256,
+          fileMime: inspected.mime,
+          fileBytes: inspected.bytes,
+          documentTypeHint: input.documentTypeHint,
+          applicantGiven: input.applicant !== null,
+        },
+      });
+    });
   } catch (error) {
     // Two concurrent requests with one Idempotency-Key: the unique index lets one win.
     const winner = input.idempotencyKey
@@ -93,6 +141,33 @@ export async function submitVerification(
   const created = deps.verifications.findById(id);
   if (!created) throw new Error(`verification ${id} vanished after insert`);
   return { verification: created, replayed: false };
+}
+
+/**
+ * Sheds load before anything is stored: a queue deeper than the workers can drain in reasonable
+ * time answers 503, and one subject cannot flood the service (per minute and per day).
+ */
+function admit(deps: SubmitDeps, subjectId: string, now: Date) {
+  const { queued } = deps.jobs.countByStatus();
+  if (queued >= deps.admission.maxQueuedJobs) {
+    throw new ProblemError('OVERLOADED', `${queued} documents are waiting; retry shortly.`, {
+      retryAfterSeconds: 30,
+    });
+  }
+  const lastMinute = deps.verifications.countBySubjectSince(subjectId, new Date(now.getTime() - 60_000));
+  if (lastMinute >= deps.admission.subjectPerMinute) {
+    throw new ProblemError('RATE_LIMITED', 'Too many uploads for this subject in the last minute.', {
+      retryAfterSeconds: 60,
+    });
+  }
+  const startOfDay = new Date(now);
+  startOfDay.setUTCHours(0, 0, 0, 0);
+  if (deps.verifications.countBySubjectSince(subjectId, startOfDay) >= deps.admission.subjectPerDay) {
+    const tomorrow = startOfDay.getTime() + 86_400_000;
+    throw new ProblemError('RATE_LIMITED', 'The daily upload limit for this subject is reached.', {
+      retryAfterSeconds: Math.ceil((tomorrow - now.getTime()) / 1000),
+    });
+  }
 }
 
 function sameRequestOrThrow(earlier: Verification, input: SubmitInput, sha256: string): Verification {
@@ -136,13 +211,57 @@ export async function waitForVerification(
   return current;
 }
 
-export function createProcessVerificationHandler(deps: {
-  verifications: VerificationsRepository;
-  blobs: BlobStore;
-  pipeline: Pipeline;
-  clock: Clock;
-  logger: Logger;
-}): JobHandler {
+/**
+ * Records a change already written to the verification: its audit record (before → after) and
+ * its webhook event, carrying the subject's eligibility as it stands after the change. Runs in
+ * the caller's transaction.
+ */
+function recordChange(
+  deps: ChangeDeps,
+  change: {
+    before: Verification;
+    action:
+      | 'verification.completed'
+      | 'verification.failed'
+      | 'verification.corrected'
+      | 'verification.revoked';
+    actor: Actor;
+    extraAfter?: Record<string, unknown>;
+    extraData?: Record<string, unknown>;
+  },
+) {
+  const after = deps.verifications.findById(change.before.id);
+  if (!after) throw new Error(`verification ${change.before.id} vanished`);
+  deps.audit.append({
+    entityType: 'verification',
+    entityId: after.id,
+    subjectId: after.subjectId,
+    action: change.action,
+    actor: change.actor,
+    before: auditSnapshot(change.before),
+    after: { ...auditSnapshot(after), ...change.extraAfter },
+  });
+  deps.publisher.publish(change.action, {
+    subjectId: after.subjectId,
+    verificationId: after.id,
+    data: {
+      ...eventView(after),
+      ...change.extraData,
+      eligibility: evaluationSummary(deps.eligibility.evaluate(after.subjectId)),
+    },
+  });
+  return after;
+}
+
+export function createProcessVerificationHandler(
+  deps: {
+    verifications: VerificationsRepository;
+    blobs: BlobStore;
+    pipeline: Pipeline;
+    clock: Clock;
+    logger: Logger;
+  } & ChangeDeps,
+): JobHandler {
   return {
     async run(job) {
       const verification = deps.verifications.findById(job.subjectRef);
@@ -173,10 +292,98 @@ export function createProcessVerificationHandler(deps: {
           }
           throw error;
         });
-      return () => deps.verifications.complete(verification.id, outcome, deps.clock.now());
+      // Runs in the transaction that marks the job succeeded: the verdict, its audit record and
+      // its outbox event are written together or not at all.
+      return () => {
+        const before = deps.verifications.findById(verification.id) ?? verification;
+        deps.verifications.complete(verification.id, outcome, deps.clock.now());
+        recordChange(deps, { before, action: 'verification.completed', actor: SYSTEM_ACTOR });
+      };
     },
     onFailed(job, error) {
+      const before = deps.verifications.findById(job.subjectRef);
       deps.verifications.markFailed(job.subjectRef, error.code, deps.clock.now());
+      if (before) recordChange(deps, { before, action: 'verification.failed', actor: SYSTEM_ACTOR });
     },
   };
+}
+
+/**
+ * Revokes a verification: from now on it never counts for eligibility, and subscribers hear of it
+ * (`verification.revoked`) from the same transaction.
+ */
+export function revokeVerification(
+  deps: ChangeDeps & { runner: Pick<JobRunner, 'wake'> },
+  input: { id: string; actor: Actor; reason: RevocationReason; note: string | null },
+): Verification {
+  const revoked = deps.transaction(() => {
+    const before = deps.verifications.findById(input.id);
+    if (!before) throw new ProblemError('NOT_FOUND', `No verification ${input.id}.`);
+    const at = deps.clock.now();
+    const byKeyId = input.actor.type === 'key' ? input.actor.id : null;
+    if (!deps.verifications.revoke(input.id, { at, byKeyId, reason: input.reason, note: input.note })) {
+      throw new ProblemError('ALREADY_REVOKED', `Verification ${input.id} was revoked before.`);
+    }
+    return recordChange(deps, {
+      before,
+      action: 'verification.revoked',
+      actor: input.actor,
+      // The note may name a person: the audit keeps it sealed, the event leaves it out.
+      extraAfter: {
+        revocationReason: input.reason,
+        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+      },
+      extraData: {
+        revokedBy: input.actor.type === 'key' ? { keyId: input.actor.id, role: input.actor.role } : null,
+      },
+    });
+  });
+  deps.runner.wake();
+  return revoked;
+}
+
+/**
+ * The hook for reviewer work: a reviewer sets the verdict and/or corrects fields. The change, its
+ * audit record (corrected fields sealed) and a `verification.corrected` event commit together.
+ */
+export function correctVerification(
+  deps: ChangeDeps & { runner: Pick<JobRunner, 'wake'> },
+  input: { id: string; actor: Actor; verdict?: Verdict; fields?: Fields; note?: string | null },
+): Verification {
+  const corrected = deps.transaction(() => {
+    const before = deps.verifications.findById(input.id);
+    if (!before?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${input.id}.`);
+    const changedFields = Object.keys(input.fields ?? {}).sort();
+    const evidence: Record<string, FieldEvidence> = { ...before.outcome.evidence };
+    for (const [name, value] of Object.entries(input.fields ?? {})) {
+      evidence[name] = {
+        text: value === null ? '' : String(value),
+        box: null,
+        confidence: 1,
+        source: 'reviewer',
+      };
+    }
+    deps.verifications.applyCorrection(
+      input.id,
+      {
+        verdict: input.verdict ?? before.outcome.verdict,
+        fields: { ...before.outcome.fields, ...input.fields },
+        evidence,
+      },
+      deps.clock.now(),
+    );
+    return recordChange(deps, {
+      before,
+      action: 'verification.corrected',
+      actor: input.actor,
+      extraAfter: {
+        changedFields,
+        ...(input.fields ? { fieldsSealed: deps.sealer.seal(JSON.stringify(input.fields)) } : {}),
+        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+      },
+      extraData: { changedFields, verdictBefore: before.outcome.verdict },
+    });
+  });
+  deps.runner.wake();
+  return corrected;
 }

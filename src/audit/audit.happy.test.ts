@@ -1,0 +1,81 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedVerification } from '../../test/support/seed.js';
+import { createTestApp, type TestApp } from '../../test/support/test-services.js';
+import { verifyAuditChain } from './audit.usecases.js';
+
+describe('audit trail: happy path', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const revoke = (id: string, note?: string) =>
+    t.app.request(`/v1/verifications/${id}/revoke`, {
+      method: 'POST',
+      headers: { ...t.auth('reviewer'), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'fraud_suspected', ...(note ? { note } : {}) }),
+    });
+
+  it('lists a verification’s changes with actor, before and after, hash-chained, without personal data', async () => {
+    const id = seedVerification(t.services, {
+      subjectId: 'u-1',
+      documentType: 'degree_certificate',
+      fields: { degree: '工学学士' },
+    });
+    expect((await revoke(id, '张伟 admitted the certificate belongs to 李娜')).status).toBe(200);
+
+    for (const role of ['reviewer', 'engine', 'admin'] as const) {
+      expect((await t.app.request(`/v1/verifications/${id}/audit`, { headers: t.auth(role) })).status).toBe(
+        200,
+      );
+    }
+    const res = await t.app.request(`/v1/verifications/${id}/audit`, { headers: t.auth('reviewer') });
+    const { items } = await res.json();
+    const revoked = items.find((r: { action: string }) => r.action === 'verification.revoked');
+    expect(revoked).toMatchObject({
+      entityId: id,
+      actor: { type: 'key', role: 'reviewer' },
+      before: { status: 'completed', verdict: 'verified', revoked: false },
+      after: { status: 'completed', verdict: 'verified', revoked: true, revocationReason: 'fraud_suspected' },
+    });
+    expect(revoked.after.noteSealed).toMatch(/^v1\./);
+    expect(revoked.hash).toMatch(/^[0-9a-f]{64}$/);
+    const dump = JSON.stringify(items);
+    expect(dump).not.toContain('张伟');
+    expect(dump).not.toContain('李娜');
+    expect(verifyAuditChain(t.services)).toMatchObject({ ok: true });
+  });
+
+  it('detects a row changed directly in SQLite, naming the first bad record', async () => {
+    const a = seedVerification(t.services, {
+      subjectId: 'u-1',
+      documentType: 'degree_certificate',
+      fields: { degree: '工学学士' },
+    });
+    const b = seedVerification(t.services, {
+      subjectId: 'u-1',
+      documentType: 'degree_certificate',
+      fields: { degree: '理学学士' },
+    });
+    await revoke(a);
+    await revoke(b);
+    expect(verifyAuditChain(t.services)).toEqual({ ok: true, records: 2 });
+
+    const raw = new Database(t.config.databaseUrl.replace('file:', ''));
+    const first = raw.prepare('select seq, id from audit_records where entity_id = ?').get(a) as {
+      seq: number;
+      id: string;
+    };
+    raw.prepare("update audit_records set actor_role = 'admin' where seq = ?").run(first.seq);
+    raw.close();
+
+    expect(verifyAuditChain(t.services)).toMatchObject({
+      ok: false,
+      badRecord: { id: first.id, seq: first.seq },
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import type { Role } from '../auth/api-keys.models.js';
+
+/** Who made a change: an API key (its id and role) or the service itself. */
+export type Actor = { type: 'key'; id: string; role: Role } | { type: 'system' };
+
+export const SYSTEM_ACTOR: Actor = { type: 'system' };
+
+export const AUDIT_ACTIONS = [
+  'verification.created',
+  'verification.completed',
+  'verification.failed',
+  'verification.corrected',
+  'verification.revoked',
+  'eligibility.decided',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditSnapshot = Record<string, unknown> | null;
+
+/** What a caller appends; id, time and hashes are added by the repository. */
+export interface AuditEntry {
+  entityType: 'verification' | 'subject';
+  entityId: string;
+  subjectId: string;
+  action: AuditAction;
+  actor: Actor;
+  /** Personal data must be sealed or left out before it gets here. */
+  before: AuditSnapshot;
+  after: AuditSnapshot;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  id: string;
+  at: Date;
+  prevHash: string;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every level: one byte string per value. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hashed content of a record: everything but seq (its position) and the hashes themselves. */
+export function canonicalRecord(record: Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>): string {
+  const actor =
+    record.actor.type === 'key'
+      ? { type: 'key', id: record.actor.id, role: record.actor.role }
+      : { type: 'system' };
+  return canonicalJson({
+    id: record.id,
+    entityType: record.entityType,
+    entityId: record.entityId,
+    subjectId: record.subjectId,
+    action: record.action,
+    actor,
+    at: record.at.toISOString(),
+    before: record.before,
+    after: record.after,
+  });
+}
+
+export function chainHash(prevHash: string, canonical: string): string {
+  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+export type ChainCheck =
+  | { ok: true; records: number }
+  | { ok: false; records: number; badRecord: { seq: number; id: string }; problem: string };
+
+/**
+ * Walks the chain in order and reports the first record whose link or content does not match.
+ * Pure: the caller feeds records in seq order.
+ */
+export function checkChain(records: Iterable<AuditRecord>): ChainCheck {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const record of records) {
+    count++;
+    const bad = (problem: string): ChainCheck => ({
+      ok: false,
+      records: count,
+      badRecord: { seq: record.seq, id: record.id },
+      problem,
+    });
+    if (record.prevHash !== prev) return bad('its previous hash does not match the record before it');
+    if (chainHash(record.prevHash, canonicalRecord(record)) !== record.hash) {
+      return bad('its content does not match its hash');
+    }
+    prev = record.hash;
+  }
+  return { ok: true, records: count };
+}

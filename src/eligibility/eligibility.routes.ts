@@ -1,0 +1,34 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Authenticator } from '../http/middleware.js';
+import { requireRole } from '../http/middleware.js';
+import { createRouter } from '../http/openapi-app.js';
+import { problemResponses, SubjectParamSchema } from '../verifications/verifications.schemas.js';
+import { EligibilitySchema } from './eligibility.schemas.js';
+import { decisionToJson, type EligibilityService } from './eligibility.usecases.js';
+
+export function createEligibilityRoutes(deps: {
+  authenticator: Authenticator;
+  eligibility: EligibilityService;
+}) {
+  const router = createRouter();
+  const read = createRoute({
+    method: 'get',
+    path: '/v1/subjects/{subjectId}/eligibility',
+    tags: ['eligibility'],
+    summary: "The limit-raise decision over the subject's verified documents (recorded in the audit trail)",
+    middleware: [requireRole(deps.authenticator, 'engine')] as const,
+    request: { params: SubjectParamSchema },
+    responses: {
+      200: { description: 'The decision', content: { 'application/json': { schema: EligibilitySchema } } },
+      ...problemResponses(401, 403),
+    },
+  });
+  router.openapi(read, (c) => {
+    const { subjectId } = c.req.valid('param');
+    const key = c.get('apiKey');
+    c.header('cache-control', 'no-store');
+    const decision = deps.eligibility.decide(subjectId, { type: 'key', id: key.id, role: key.role });
+    return c.json(decisionToJson(decision), 200);
+  });
+  return router;
+}

@@ -1,0 +1,95 @@
+import type { Actor } from '../audit/audit.models.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { Clock, IdGenerator } from '../platform/clock.js';
+import type { Verification } from '../verifications/verifications.models.js';
+import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import { type Evaluation, type Evidence, evaluateEligibility } from './eligibility.models.js';
+import type { Policy } from './eligibility.policy.js';
+
+export interface Decision extends Evaluation {
+  decisionId: string;
+  subjectId: string;
+  decidedAt: Date;
+}
+
+export type EligibilityService = ReturnType<typeof createEligibilityService>;
+
+export const toEvidence = (v: Verification): Evidence => ({
+  verificationId: v.id,
+  documentType: v.outcome?.documentType ?? null,
+  status: v.status,
+  verdict: v.outcome?.verdict ?? null,
+  completedAt: v.completedAt,
+  revokedAt: v.revocation?.at ?? null,
+  fields: v.outcome?.fields ?? {},
+});
+
+/** A compact, personal-data-free view of an evaluation, for webhook payloads and audit records. */
+export const evaluationSummary = (e: Evaluation) => ({
+  eligible: e.eligible,
+  tier: e.tier,
+  suggestedIncrease: e.suggestedIncrease,
+  signals: e.signals,
+  expiresAt: e.expiresAt.toISOString(),
+  policyVersion: e.policyVersion,
+});
+
+export function createEligibilityService(deps: {
+  policy: Policy;
+  verifications: VerificationsRepository;
+  audit: AuditRepository;
+  transaction: <T>(fn: () => T) => T;
+  clock: Clock;
+  ids: IdGenerator;
+}) {
+  const evaluate = (subjectId: string): Evaluation =>
+    evaluateEligibility(
+      deps.policy,
+      deps.verifications.listAllForSubject(subjectId).map(toEvidence),
+      deps.clock.now(),
+    );
+
+  return {
+    policyVersion: deps.policy.policyVersion,
+    /** The current outcome, without recording a decision (for event payloads). */
+    evaluate,
+    /** Evaluates and records the decision in the audit trail, under a new decision id. */
+    decide(subjectId: string, actor: Actor): Decision {
+      return deps.transaction(() => {
+        const evaluation = evaluate(subjectId);
+        const decision: Decision = {
+          ...evaluation,
+          decisionId: deps.ids('dec'),
+          subjectId,
+          decidedAt: deps.clock.now(),
+        };
+        deps.audit.append({
+          entityType: 'subject',
+          entityId: subjectId,
+          subjectId,
+          action: 'eligibility.decided',
+          actor,
+          before: null,
+          after: {
+            decisionId: decision.decisionId,
+            ...evaluationSummary(evaluation),
+            verificationIds: [...new Set(evaluation.signals.flatMap((s) => s.verificationIds))].sort(),
+          },
+        });
+        return decision;
+      });
+    },
+  };
+}
+
+export const decisionToJson = (d: Decision) => ({
+  decisionId: d.decisionId,
+  subjectId: d.subjectId,
+  eligible: d.eligible,
+  tier: d.tier,
+  suggestedIncrease: d.suggestedIncrease,
+  signals: d.signals,
+  expiresAt: d.expiresAt.toISOString(),
+  decidedAt: d.decidedAt.toISOString(),
+  policyVersion: d.policyVersion,
+});

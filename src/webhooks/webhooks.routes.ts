@@ -1,0 +1,232 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Authenticator } from '../http/middleware.js';
+import { requireRole } from '../http/middleware.js';
+import { createRouter } from '../http/openapi-app.js';
+import { ProblemError } from '../http/problems.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import type { Clock, IdGenerator } from '../platform/clock.js';
+import { problemResponses } from '../verifications/verifications.schemas.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEndpoint } from './webhooks.models.js';
+import type { WebhooksRepository } from './webhooks.repository.js';
+import { registerEndpoint, type WebhookPublisher } from './webhooks.usecases.js';
+
+const EndpointSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    createdAt: z.string(),
+  })
+  .openapi('WebhookEndpoint');
+
+const DeliverySchema = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    status: z.enum(['pending', 'delivered', 'failed', 'cancelled']),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    replayOf: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('WebhookDelivery');
+
+const endpointJson = (e: WebhookEndpoint) => ({
+  id: e.id,
+  url: e.url,
+  description: e.description,
+  eventTypes: e.eventTypes,
+  createdAt: e.createdAt.toISOString(),
+});
+const deliveryJson = (d: WebhookDelivery) => ({
+  id: d.id,
+  endpointId: d.endpointId,
+  status: d.status,
+  attempts: d.attempts,
+  lastStatusCode: d.lastStatusCode,
+  lastError: d.lastError,
+  deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  replayOf: d.replayOf,
+  createdAt: d.createdAt.toISOString(),
+});
+
+const IdParam = (name: string) =>
+  z.object({
+    [name]: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ param: { name, in: 'path' } }),
+  });
+
+export function createWebhookRoutes(deps: {
+  authenticator: Authenticator;
+  webhooks: WebhooksRepository;
+  publisher: WebhookPublisher;
+  runner: JobRunner;
+  clock: Clock;
+  ids: IdGenerator;
+}) {
+  const router = createRouter();
+  const admin = requireRole(deps.authenticator, 'admin');
+
+  const create = createRoute({
+    method: 'post',
+    path: '/v1/admin/webhooks',
+    tags: ['webhooks'],
+    summary: 'Register a webhook endpoint (its signing secret is shown once)',
+    middleware: [admin] as const,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.strictObject({
+              url: z.url({ protocol: /^https?$/, error: 'url must be an http(s) URL' }).max(2048),
+              description: z.string().trim().min(1).max(200).optional(),
+              eventTypes: z
+                .array(z.enum(WEBHOOK_EVENT_TYPES))
+                .max(WEBHOOK_EVENT_TYPES.length)
+                .optional()
+                .openapi({ description: 'Omit or leave empty for every event type' }),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      201: {
+        description: 'The endpoint and its secret',
+        content: { 'application/json': { schema: EndpointSchema.extend({ secret: z.string() }) } },
+      },
+      ...problemResponses(400, 401, 403),
+    },
+  });
+  router.openapi(create, (c) => {
+    const body = c.req.valid('json');
+    const { endpoint, secret } = registerEndpoint(deps, {
+      url: body.url,
+      description: body.description ?? null,
+      eventTypes: body.eventTypes ?? [],
+      createdByKeyId: c.get('apiKey').id,
+    });
+    c.header('Location', `/v1/admin/webhooks/${endpoint.id}`);
+    return c.json({ ...endpointJson(endpoint), secret }, 201);
+  });
+
+  const list = createRoute({
+    method: 'get',
+    path: '/v1/admin/webhooks',
+    tags: ['webhooks'],
+    summary: 'The active webhook endpoints (never their secrets)',
+    middleware: [admin] as const,
+    responses: {
+      200: {
+        description: 'Endpoints',
+        content: { 'application/json': { schema: z.object({ items: z.array(EndpointSchema) }) } },
+      },
+      ...problemResponses(401, 403),
+    },
+  });
+  router.openapi(list, (c) => c.json({ items: deps.webhooks.listActiveEndpoints().map(endpointJson) }, 200));
+
+  const remove = createRoute({
+    method: 'delete',
+    path: '/v1/admin/webhooks/{endpointId}',
+    tags: ['webhooks'],
+    summary: 'Remove an endpoint: nothing more is sent to it, pending deliveries are cancelled',
+    middleware: [admin] as const,
+    request: { params: IdParam('endpointId') },
+    responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404) },
+  });
+  router.openapi(remove, (c) => {
+    const { endpointId } = c.req.valid('param');
+    if (!deps.webhooks.disableEndpoint(String(endpointId), deps.clock.now())) {
+      throw new ProblemError('NOT_FOUND', `No webhook endpoint ${endpointId}.`);
+    }
+    return c.body(null, 204);
+  });
+
+  const event = createRoute({
+    method: 'get',
+    path: '/v1/admin/webhooks/events/{eventId}',
+    tags: ['webhooks'],
+    summary: 'An event, its payload and every delivery of it',
+    middleware: [admin] as const,
+    request: { params: IdParam('eventId') },
+    responses: {
+      200: {
+        description: 'The event and its deliveries',
+        content: {
+          'application/json': {
+            schema: z.object({
+              id: z.string(),
+              type: z.enum(WEBHOOK_EVENT_TYPES),
+              subjectId: z.string(),
+              verificationId: z.string().nullable(),
+              createdAt: z.string(),
+              payload: z.record(z.string(), z.unknown()),
+              deliveries: z.array(DeliverySchema),
+            }),
+          },
+        },
+      },
+      ...problemResponses(401, 403, 404),
+    },
+  });
+  router.openapi(event, (c) => {
+    const eventId = String(c.req.valid('param').eventId);
+    const found = deps.webhooks.findEvent(eventId);
+    if (!found) throw new ProblemError('NOT_FOUND', `No webhook event ${eventId}.`);
+    return c.json(
+      {
+        id: found.id,
+        type: found.type,
+        subjectId: found.subjectId,
+        verificationId: found.verificationId,
+        createdAt: found.createdAt.toISOString(),
+        payload: JSON.parse(found.body) as Record<string, unknown>,
+        deliveries: deps.webhooks.listDeliveries(eventId).map(deliveryJson),
+      },
+      200,
+    );
+  });
+
+  const replay = createRoute({
+    method: 'post',
+    path: '/v1/admin/webhooks/events/{eventId}/replay',
+    tags: ['webhooks'],
+    summary: 'Send an event again (same Webhook-Id) to every endpoint that takes it, or to one',
+    middleware: [admin] as const,
+    request: {
+      params: IdParam('eventId'),
+      body: {
+        required: false,
+        content: {
+          'application/json': {
+            schema: z.strictObject({ endpointId: z.string().min(1).max(64).optional() }),
+          },
+        },
+      },
+    },
+    responses: {
+      202: {
+        description: 'The new deliveries, queued',
+        content: { 'application/json': { schema: z.object({ deliveries: z.array(DeliverySchema) }) } },
+      },
+      ...problemResponses(400, 401, 403, 404),
+    },
+  });
+  router.openapi(replay, (c) => {
+    const eventId = String(c.req.valid('param').eventId);
+    const body = c.req.valid('json') ?? {};
+    const deliveries = deps.publisher.replay(eventId, body.endpointId ?? null);
+    deps.runner.wake();
+    return c.json({ deliveries: deliveries.map(deliveryJson) }, 202);
+  });
+
+  return router;
+}

@@ -1,0 +1,190 @@
+import type { Logger } from 'pino';
+import { ProblemError } from '../http/problems.js';
+import type { JobHandler } from '../jobs/job-runner.js';
+import { PermanentJobError } from '../jobs/job-runner.js';
+import type { JobsRepository } from '../jobs/jobs.repository.js';
+import type { Clock, IdGenerator } from '../platform/clock.js';
+import {
+  DELIVER_WEBHOOK_JOB,
+  generateWebhookSecret,
+  retryDelayAfter,
+  retrySchedule,
+  signWebhook,
+  subscribes,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEvent,
+  type WebhookEventType,
+} from './webhooks.models.js';
+import type { WebhooksRepository } from './webhooks.repository.js';
+
+export interface WebhookSettings {
+  timeoutMs: number;
+  retryBaseMs: number;
+}
+
+interface OutboxDeps {
+  webhooks: WebhooksRepository;
+  jobs: JobsRepository;
+  clock: Clock;
+  ids: IdGenerator;
+  webhookSettings: WebhookSettings;
+}
+
+export type WebhookPublisher = ReturnType<typeof createWebhookPublisher>;
+
+/**
+ * Writes events to the outbox. `publish` must run inside the transaction of the change it
+ * announces: the change, the event and its delivery jobs commit together or not at all.
+ */
+export function createWebhookPublisher(deps: OutboxDeps) {
+  const maxAttempts = retrySchedule(deps.webhookSettings.retryBaseMs).length + 1;
+  const deliveriesFor = (endpoints: WebhookEndpoint[], now: Date) =>
+    endpoints.map((endpoint) => {
+      const id = deps.ids('dlv');
+      return {
+        id,
+        endpointId: endpoint.id,
+        job: deps.jobs.newJobRow({
+          id: deps.ids('job'),
+          kind: DELIVER_WEBHOOK_JOB,
+          subjectRef: id,
+          maxAttempts,
+          now,
+        }),
+      };
+    });
+
+  return {
+    publish(
+      type: WebhookEventType,
+      input: { subjectId: string; verificationId: string | null; data: Record<string, unknown> },
+    ): WebhookEvent {
+      const now = deps.clock.now();
+      const id = deps.ids('evt');
+      const body = JSON.stringify({ id, type, createdAt: now.toISOString(), data: input.data });
+      const event: WebhookEvent = {
+        id,
+        type,
+        subjectId: input.subjectId,
+        verificationId: input.verificationId,
+        body,
+        createdAt: now,
+      };
+      const endpoints = deps.webhooks.listActiveEndpoints().filter((e) => subscribes(e, type));
+      deps.webhooks.insertEvent(event, deliveriesFor(endpoints, now));
+      return event;
+    },
+
+    /**
+     * Sends an event again, with the same Webhook-Id, to every endpoint that takes it now (or to
+     * one). Receivers deduplicate on the id; the new deliveries retry like the first ones.
+     */
+    replay(eventId: string, endpointId: string | null): WebhookDelivery[] {
+      const event = deps.webhooks.findEvent(eventId);
+      if (!event) throw new ProblemError('NOT_FOUND', `No webhook event ${eventId}.`);
+      const endpoints = deps.webhooks
+        .listActiveEndpoints()
+        .filter((e) => subscribes(e, event.type) && (endpointId === null || e.id === endpointId));
+      if (endpointId !== null && endpoints.length === 0) {
+        throw new ProblemError('NOT_FOUND', `No active endpoint ${endpointId} that takes ${event.type}.`);
+      }
+      const now = deps.clock.now();
+      const earlier = deps.webhooks.listDeliveries(eventId);
+      const deliveries = deliveriesFor(endpoints, now);
+      deps.webhooks.insertDeliveries(
+        eventId,
+        deliveries,
+        earlier.find((d) => endpoints.some((e) => e.id === d.endpointId))?.id ?? null,
+        now,
+      );
+      return deliveries.flatMap((d) => deps.webhooks.findDelivery(d.id) ?? []);
+    },
+  };
+}
+
+export function registerEndpoint(
+  deps: { webhooks: WebhooksRepository; clock: Clock; ids: IdGenerator },
+  input: {
+    url: string;
+    description: string | null;
+    eventTypes: WebhookEventType[];
+    createdByKeyId: string | null;
+  },
+): { endpoint: WebhookEndpoint; secret: string } {
+  const secret = generateWebhookSecret();
+  const endpoint: WebhookEndpoint = {
+    id: deps.ids('whe'),
+    url: input.url,
+    description: input.description,
+    eventTypes: [...new Set(input.eventTypes)],
+    createdAt: deps.clock.now(),
+    disabledAt: null,
+  };
+  deps.webhooks.insertEndpoint(endpoint, secret, input.createdByKeyId);
+  return { endpoint, secret };
+}
+
+/**
+ * Delivers one event to one endpoint: a signed POST with a timeout. A 2xx acknowledges it for
+ * good (the job commits 'delivered' and never sends it again); anything else is retried on the
+ * schedule of `retrySchedule`, across restarts, until the last attempt fails.
+ */
+export function createWebhookDeliveryHandler(deps: {
+  webhooks: WebhooksRepository;
+  clock: Clock;
+  logger: Logger;
+  webhookSettings: WebhookSettings;
+}): JobHandler {
+  const schedule = retrySchedule(deps.webhookSettings.retryBaseMs);
+  return {
+    async run(job) {
+      const delivery = deps.webhooks.findDelivery(job.subjectRef);
+      if (!delivery) throw new PermanentJobError(`delivery ${job.subjectRef} not found`, 'NOT_FOUND');
+      if (delivery.status !== 'pending') return () => {};
+      const target = deps.webhooks.findEndpointWithSecret(delivery.endpointId);
+      const event = deps.webhooks.findEvent(delivery.eventId);
+      if (!target || target.endpoint.disabledAt || !event) {
+        return () =>
+          deps.webhooks.markFinished(delivery.id, 'cancelled', 'the endpoint was removed', deps.clock.now());
+      }
+      const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+      let status: number;
+      try {
+        const response = await fetch(target.endpoint.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'docverify-webhooks/1',
+            'webhook-id': event.id,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signWebhook(target.secret, timestamp, event.body),
+          },
+          body: event.body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(deps.webhookSettings.timeoutMs),
+        });
+        status = response.status;
+        await response.body?.cancel().catch(() => {});
+      } catch (error) {
+        const timedOut =
+          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        const message = timedOut
+          ? `no answer within ${deps.webhookSettings.timeoutMs} ms`
+          : `request failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
+        deps.webhooks.recordAttempt(delivery.id, { statusCode: null, error: message }, deps.clock.now());
+        throw new Error(message);
+      }
+      if (status >= 200 && status < 300) {
+        return () => deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
+      }
+      const message = `the endpoint answered ${status}`;
+      deps.webhooks.recordAttempt(delivery.id, { statusCode: status, error: message }, deps.clock.now());
+      throw new Error(message);
+    },
+    retryDelayMs: (job) => retryDelayAfter(schedule, job.attempts),
+    onFailed(job, error) {
+      deps.webhooks.markFinished(job.subjectRef, 'failed', error.message, deps.clock.now());
+    },
+  };
+}

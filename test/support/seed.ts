@@ -1,0 +1,74 @@
+import type { FieldValue } from '../../src/documents/document-types.js';
+import type { Services } from '../../src/services.js';
+import type { Verdict } from '../../src/verifications/verifications.models.js';
+
+let counter = 0;
+
+/**
+ * A completed verification written through the repository, without OCR: for tests of what
+ * happens after a verdict (eligibility, audit, revocation). Its job row is already finished so
+ * the runner never picks it up.
+ */
+export function seedVerification(
+  services: Services,
+  input: {
+    subjectId: string;
+    documentType:
+      | 'cet_score_report'
+      | 'graduation_certificate'
+      | 'degree_certificate'
+      | 'chsi_record'
+      | 'unknown';
+    verdict?: Verdict;
+    fields?: Record<string, FieldValue>;
+    completedAt?: Date;
+  },
+) {
+  const now = services.clock.now();
+  const id = services.ids('ver');
+  counter += 1;
+  services.verifications.insertWithJob(
+    {
+      id,
+      subjectId: input.subjectId,
+      clientKeyId: 'key_seed',
+      idempotencyKey: null,
+      status: 'queued',
+      documentTypeHint: null,
+      applicant: { name: '张伟', idNumber: '11010519491231002X' },
+      fileSha256: `${counter}`.padStart(64, '0'),
+      fileMime: 'image/jpeg',
+      fileBytes: 1000,
+      blobKey: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+    {
+      ...services.jobs.newJobRow({
+        id: services.ids('job'),
+        kind: 'seed',
+        subjectRef: id,
+        maxAttempts: 1,
+        now,
+      }),
+      status: 'succeeded',
+    },
+  );
+  services.verifications.complete(
+    id,
+    {
+      documentType: input.documentType,
+      fields: { name: '张伟', ...input.fields },
+      evidence: {},
+      verdict: input.verdict ?? 'verified',
+      confidence: 0.95,
+      reasons: [],
+      versions: { pipeline: 'seed' },
+      timingsMs: { total: 0 },
+      perceptualHash: null,
+      documentKey: null,
+    },
+    input.completedAt ?? now,
+  );
+  return id;
+}
