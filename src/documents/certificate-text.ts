@@ -1,4 +1,5 @@
 import { DATE_NUMERAL_CLASS, toIsoDate } from '../text/dates.js';
+import { normalizeDigitField } from '../text/digits.js';
 import { STUDY_TYPE_OF_CERTIFICATE_DIGIT } from '../text/education.js';
 import { normalizeText, removeWhitespace } from '../text/unicode.js';
 import { evidenceOf, type FieldReading, searchPage } from './field-reading.js';
@@ -9,10 +10,20 @@ const D = DATE_NUMERAL_CLASS;
 export const FULL_DATE = `${D}{4}年${D}{1,3}月${D}{1,3}[日号]`;
 export const YEAR_MONTH = `${D}{4}年${D}{1,3}月`;
 export const BIRTH_DATE_PATTERN = new RegExp(`(?<birth>${FULL_DATE})生`);
+/** 于 is read as 千 or 干 on photos (a look-alike, §6.3); the date after it decides. */
 export const STUDY_PERIOD_PATTERN = new RegExp(
-  `[于自](?<start>${YEAR_MONTH})份?(?:起)?至(?<end>${YEAR_MONTH})份?`,
+  `[于自千干](?<start>${YEAR_MONTH})份?(?:起)?至(?<end>${YEAR_MONTH})份?`,
 );
-export const GENDER_PATTERN = /性别[:：]?(?<gender>[男女])/;
+/**
+ * The two ends of the study period on their own, for a body where OCR garbled the other end
+ * ("于二〇二年九月至二〇二六年六月": the start lost a digit, the end is still readable).
+ */
+export const STUDY_START_PATTERN = new RegExp(`[于自千干](?<start>${YEAR_MONTH})份?(?:起)?至`);
+export const STUDY_END_PATTERN = new RegExp(
+  `年${DATE_NUMERAL_CLASS}{1,3}月份?(?:起)?至(?<end>${YEAR_MONTH})份?`,
+);
+/** 性别男 / 性别：女; 别 is often misread (性例男) or lost (性女) on photos: 性 + 男/女 decides. */
+export const GENDER_PATTERN = /性(?:别|例|剐|刖|列)?[:：]?(?<gender>[男女])/;
 
 /** The issue date: the last full date on the page that is not a birth date (…日生). */
 export function readIssueDate(page: OcrPage): FieldReading<string> | null {
@@ -30,6 +41,20 @@ export function cleanMajor(text: string): string | null {
     .replace(/\((?:网络教育|函授|业余|脱产|成人教育|自学考试)\)/g, '')
     .replace(/^[,，:：]+|[,，。]+$/g, '');
   return value.length >= 2 && value.length <= 40 && /\p{Script=Han}/u.test(value) ? value : null;
+}
+
+/**
+ * A graduation certificate (= CHSI registration) number (§2.4): 18 digits, or 17 for graduation
+ * years up to 2002. A 17-digit reading is accepted only with the full structure of such a number
+ * (type digit, a year up to 2002, a level code): otherwise it is an 18-digit number with a digit
+ * lost by OCR, not the printed value, and it is unreadable (null), not rejected as malformed.
+ */
+export function parseDiplomaNumber(text: string): string | null {
+  const digits = normalizeDigitField(text);
+  if (digits === null) return null;
+  if (digits.length === 18) return digits;
+  if (/^\d{5}[15679](?:19\d{2}|200[0-2])0[12456]\d{5}$/.test(digits)) return digits;
+  return null;
 }
 
 /** Study type from certificate-number digit 6 (§2.4), or null for an unknown digit. */

@@ -24,10 +24,12 @@ const COURSE_ROW = /\p{Script=Han}{2,}[^\d\n]*\d+(?:\.\d+)?\s+\d+(?:\.\d+)?/u;
  * every supported type (姓名, 专业, 学校, even 大学英语) but is none of them.
  */
 export function looksLikeTranscript(page: OcrPage): boolean {
-  if (/学分|绩点|课程名称|课程代码|学年成绩/.test(page.flat.text)) return true;
+  if (/绩点|课程名称|课程代码|学年成绩/.test(page.flat.text)) return true;
   const courseRows = page.rows.filter((row) => COURSE_ROW.test(row.chars.map((c) => c.ch).join(''))).length;
-  return (
-    courseRows >= 6 ||
-    (/成绩单/.test(page.flat.text) && !/成绩报告单/.test(page.flat.text) && courseRows >= 3)
-  );
+  const transcriptTitle = /成绩单/.test(page.flat.text) && !/成绩报告单/.test(page.flat.text);
+  // 学分 alone is not enough: OCR garbles other words into it (a CHSI record's note "有效期由申请人设置"
+  // was read "学分设"); with course rows or a 成绩单 title it is a transcript.
+  if (/学分/.test(page.flat.text) && (courseRows >= 2 || transcriptTitle || /课程/.test(page.flat.text)))
+    return true;
+  return courseRows >= 6 || (transcriptTitle && courseRows >= 3);
 }

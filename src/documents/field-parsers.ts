@@ -19,9 +19,18 @@ export function parseGender(text: string): '男' | '女' | null {
   return compact === '男' || compact === '女' ? compact : null;
 }
 
+/**
+ * 大 read as a look-alike (formats-research §6.3: 大/太/犬; 天 and 关 seen in real photos, often under
+ * a seal) in the 大学 that ends an institution name ("浙江关学", "南京天学"): no institution name ends
+ * in 天学, 关学, 太学 or 犬学, so only that ending is mapped, before an optional campus in brackets.
+ */
+const DAXUE_LOOK_ALIKE = /(?<=\p{Script=Han})[天关太犬]学(?=$|\()/u;
+
 /** Institutions and majors: NFKC, no whitespace, full-width brackets folded by NFKC. */
 export function parseInstitutionText(text: string): string | null {
-  const value = removeWhitespace(normalizeText(text)).replace(/^[:：,，]+|[,，。;；]+$/g, '');
+  const value = removeWhitespace(normalizeText(text))
+    .replace(/^[:：,，+*·•\-_]+|[,，。;；+*·•\-_]+$/g, '')
+    .replace(DAXUE_LOOK_ALIKE, '大学');
   if (value.length < 2 || value.length > 40 || !/\p{Script=Han}/u.test(value) || /[:：]/.test(value))
     return null;
   return value;

@@ -62,3 +62,51 @@ describe('readLabelledField', () => {
     expect(match?.groups.name?.chars.map((c) => c.ch).join('')).toBe('尹航');
   });
 });
+
+describe('readLabelledField on bilingual labels (real OCR line shapes)', () => {
+  const nameField = { label: /姓名/, stopLabels: STOP, parse: parsePersonName };
+
+  it.each([
+    [
+      'PDF text layer: label, gloss and full-width colon in one line',
+      [ppLine('姓名Name： 钟阳', 345, 252)],
+      '钟阳',
+    ],
+    [
+      'PP-OCR: "姓名 Name:", the value in a box to the right',
+      [ppLine('姓名 Name:', 307, 252), ppLine('武然鑫', 598, 241)],
+      '武然鑫',
+    ],
+    ['a gloss without a colon', [ppLine('姓名 Name 钟阳', 100, 100)], '钟阳'],
+    ['extra spaces inside the name', [ppLine('姓名Name:', 100, 100), ppLine('钟 阳', 400, 100)], '钟阳'],
+  ])('%s', (_, boxes, name) => {
+    expect(readLabelledField(buildOcrPage(ocrResult(boxes)), nameField)?.value).toBe(name);
+  });
+
+  it('reads a table value under its header past the English gloss row', () => {
+    const page = buildOcrPage(
+      ocrResult([
+        ppLine('总分', 657, 490),
+        ppLine('听力', 771, 483),
+        ppLine('Total', 654, 524),
+        ppLine('Listening', 750, 522),
+        ppLine('305', 647, 586),
+        ppLine('89', 780, 584),
+      ]),
+    );
+    expect(readLabelledField(page, { label: /总分/, stopLabels: STOP, parse: parseScore })?.value).toBe(305);
+    expect(readLabelledField(page, { label: /听力/, stopLabels: STOP, parse: parseScore })?.value).toBe(89);
+  });
+
+  it('does not pass over a row that stands under the header but cannot be read', () => {
+    const page = buildOcrPage(
+      ocrResult([
+        ppLine('总分', 657, 490),
+        ppLine('Total', 654, 524),
+        ppLine('3#5', 647, 586),
+        ppLine('305', 647, 650),
+      ]),
+    );
+    expect(readLabelledField(page, { label: /总分/, stopLabels: STOP, parse: parseScore })).toBeNull();
+  });
+});

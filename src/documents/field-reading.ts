@@ -31,11 +31,30 @@ export interface LabelledField<T extends FieldValue> {
   stopLabels: RegExp;
   /** The value as printed (whitespace kept) → the contract value, or null when unreadable. */
   parse: (text: string) => T | null;
+  /**
+   * Text that is printed over or beside values but is never part of one (seal fragments such as
+   * 教育部教育考试院 / 成绩专用章): a segment made only of it is passed over, never read as the value.
+   */
+  noise?: RegExp;
 }
+
+/**
+ * The English gloss printed after a bilingual label ("姓名 Name:", "证件号码 ID No.：",
+ * "成绩报告单编号 Report No.："), matched on whitespace-free text right after the Chinese label:
+ * a run of Latin letters ending in a colon, or one of the glosses the templates print without one.
+ */
+const LABEL_GLOSS =
+  /^(?:[A-Za-z][A-Za-z.&'’]{0,30}[:：]|(?:Name|School|IDNo\.?|ReportNo\.?|AdmissionTicketNo\.?|TestDate|Total|Listening|Reading|Writing&Translation|Grade)(?![a-z]))/;
+
+/** A segment of Latin letters only (a gloss such as "Admission Ticket No." or "Total"), never a value. */
+const LATIN_ONLY = /^(?=.*[A-Za-z&])[A-Za-z.&'’ ]+$/;
 
 /** A value runs on until a gap this many line heights wide: beyond it starts another column. */
 const MAX_GAP_IN_VALUE = 2.5;
-/** Where to look for a value printed under its label, in line heights below the label. */
+/**
+ * Where to look for a value printed under its label, in label heights below the label (or below the
+ * English gloss row under it, on bilingual tables).
+ */
 const MAX_DISTANCE_BELOW = 2.5;
 
 /**
@@ -54,21 +73,29 @@ export function readLabelledField<T extends FieldValue>(
       const labelStart = match.index;
       const labelEnd = labelStart + match[0].length;
       const labelChars = compact.charAt.slice(labelStart, labelEnd).filter((c): c is PageChar => c !== null);
-      const rightChars = valueToTheRight(page, compact, labelEnd, field.stopLabels);
-      if (rightChars.length > 0) {
-        const reading = parseChars(rightChars, row, field.parse);
+      const rightChars = valueToTheRight(page, compact, labelEnd, field);
+      if (rightChars.length > 0 && !isGloss(rightChars, field)) {
+        const reading =
+          parseChars(rightChars, row, field.parse) ?? parseOnePart(rightChars, row, field.parse);
         if (reading) return reading;
-        continue;
+        // Unreadable text in the label's own box is its value, unreadable. Text in a separate box
+        // further right may be the next header of a table whose labels OCR garbled ("总分 力 同读"):
+        // then the value under the label is still read.
+        if (!inSeparateBox(labelChars, rightChars, page)) continue;
       }
-      const belowChars = valueBelow(page, rowIndex, labelChars, field.stopLabels);
-      if (belowChars !== null) {
-        const rowBelow = page.rows.find((r) => r.chars.includes(belowChars[0] as PageChar));
-        const reading = rowBelow ? parseChars(belowChars, rowBelow, field.parse) : null;
-        if (reading) return reading;
-      }
+      const below = valueBelow(page, rowIndex, labelChars, field);
+      if (below) return below;
     }
   }
   return null;
+}
+
+/** The value was read in another OCR box than the end of the label, after a real gap. */
+function inSeparateBox(labelChars: PageChar[], valueChars: PageChar[], page: OcrPage): boolean {
+  const labelLast = labelChars[labelChars.length - 1];
+  const first = valueChars[0];
+  if (labelLast === undefined || first === undefined || first.box === labelLast.box) return false;
+  return first.x0 - labelLast.x1 >= 0.5 * page.lineHeight;
 }
 
 /** All readings of a label, in reading order (e.g. the two 准考证号 of a CET report). */
@@ -83,12 +110,11 @@ export function readAllLabelledFields<T extends FieldValue>(
     for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
       const labelEnd = match.index + match[0].length;
       const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
-      const rightChars = valueToTheRight(page, compact, labelEnd, field.stopLabels);
-      const chars =
-        rightChars.length > 0 ? rightChars : valueBelow(page, rowIndex, labelChars, field.stopLabels);
-      if (chars === null || chars.length === 0) continue;
-      const valueRow = page.rows.find((r) => r.chars.includes(chars[0] as PageChar));
-      const reading = valueRow ? parseChars(chars, valueRow, field.parse) : null;
+      const rightChars = valueToTheRight(page, compact, labelEnd, field);
+      const reading =
+        rightChars.length > 0 && !isGloss(rightChars, field)
+          ? (parseChars(rightChars, row, field.parse) ?? parseOnePart(rightChars, row, field.parse))
+          : valueBelow(page, rowIndex, labelChars, field);
       const key = reading ? JSON.stringify(reading.evidence.box) : '';
       if (reading && !seen.has(key)) {
         seen.add(key);
@@ -99,16 +125,37 @@ export function readAllLabelledFields<T extends FieldValue>(
   return readings;
 }
 
-function valueToTheRight(
+/**
+ * Latin letters that do not parse as the field (the rest of a gloss a tilted photo put in the
+ * label's row: "准考证号 Ticket No."): not a value, so the value is looked for below.
+ */
+function isGloss<T extends FieldValue>(chars: PageChar[], field: LabelledField<T>): boolean {
+  const text = chars.map((c) => c.ch).join('');
+  return LATIN_ONLY.test(text) && field.parse(text) === null;
+}
+
+/**
+ * Index after the colons and the English gloss that follow a label ("Name:", "ID No.："). A gloss is
+ * looked for only right after the Chinese label: after a colon comes the value, even one made of
+ * Latin letters (a verification code, a romanised name).
+ */
+function skipLabelTail(text: string, from: number): number {
+  let index = from;
+  const gloss = LABEL_GLOSS.exec(text.slice(index));
+  if (gloss) index += gloss[0].length;
+  while (index < text.length && /[:：]/.test(text[index] as string)) index++;
+  return index;
+}
+
+function valueToTheRight<T extends FieldValue>(
   page: OcrPage,
   compact: TextWithPositions,
   from: number,
-  stopLabels: RegExp,
+  field: LabelledField<T>,
 ): PageChar[] {
   const chars: PageChar[] = [];
-  let index = from;
-  while (index < compact.text.length && /[:：]/.test(compact.text[index] as string)) index++;
-  const stop = new RegExp(stopLabels.source, 'y');
+  let index = skipLabelTail(compact.text, from);
+  const stop = new RegExp(field.stopLabels.source, 'y');
   for (; index < compact.text.length; index++) {
     stop.lastIndex = index;
     if (stop.test(compact.text)) break;
@@ -121,36 +168,56 @@ function valueToTheRight(
   return chars;
 }
 
-function valueBelow(
+/**
+ * The value printed under a label: the segment of a following row that stands under the label
+ * (overlapping it, or centred near it) and parses. Rows of English glosses ("Admission Ticket No.",
+ * "Total") and seal fragments between the label and its value are passed over, and the search
+ * window moves down past them. The nearest segment under the label decides: when it is there but
+ * cannot be parsed, the field is unreadable (null), not read from a row further down.
+ */
+function valueBelow<T extends FieldValue>(
   page: OcrPage,
   rowIndex: number,
   labelChars: PageChar[],
-  stopLabels: RegExp,
-): PageChar[] | null {
+  field: LabelledField<T>,
+): FieldReading<T> | null {
   if (labelChars.length === 0) return null;
   const labelX0 = Math.min(...labelChars.map((c) => c.x0));
   const labelX1 = Math.max(...labelChars.map((c) => c.x1));
-  const labelBottom = Math.max(...labelChars.map((c) => c.y1));
-  const labelHeight = labelBottom - Math.min(...labelChars.map((c) => c.y0));
-  for (const row of page.rows.slice(rowIndex + 1, rowIndex + 3)) {
-    if (row.top > labelBottom + MAX_DISTANCE_BELOW * labelHeight) break;
+  let reachBottom = Math.max(...labelChars.map((c) => c.y1));
+  const labelHeight = reachBottom - Math.min(...labelChars.map((c) => c.y0));
+  for (const row of page.rows.slice(rowIndex + 1)) {
+    if (row.top > reachBottom + MAX_DISTANCE_BELOW * labelHeight) break;
     let best: { chars: PageChar[]; overlap: number } | null = null;
-    for (const segment of segmentsOf(row, stopLabels)) {
+    let passedOver = false;
+    for (const segment of segmentsOf(row, field.stopLabels)) {
       const x0 = Math.min(...segment.map((c) => c.x0));
       const x1 = Math.max(...segment.map((c) => c.x1));
       const overlap = Math.min(x1, labelX1) - Math.max(x0, labelX0);
       const centreDistance = Math.abs((x0 + x1) / 2 - (labelX0 + labelX1) / 2);
       const isUnderLabel = overlap > 0 || centreDistance <= Math.max(labelX1 - labelX0, labelHeight);
-      if (isUnderLabel && (best === null || overlap > best.overlap)) best = { chars: segment, overlap };
+      if (!isUnderLabel) continue;
+      const text = segment.map((c) => c.ch).join('');
+      if (LATIN_ONLY.test(text) && field.parse(text) === null) {
+        passedOver = true;
+        continue;
+      }
+      if (field.noise && new RegExp(`^(?:${field.noise.source})$`).test(text)) {
+        passedOver = true;
+        continue;
+      }
+      if (best === null || overlap > best.overlap) best = { chars: segment, overlap };
     }
-    if (best) return best.chars;
+    if (best) return parseChars(best.chars, row, field.parse);
+    if (passedOver) reachBottom = Math.max(reachBottom, row.bottom);
   }
   return null;
 }
 
 /**
  * Splits a row into value segments: at a gap between two boxes or a space that does not stand
- * between two Han characters (tesseract spaces CJK text out), and before any label.
+ * between two Han characters (tesseract spaces CJK text out), and before any label. Boxes that
+ * touch are not split.
  */
 function segmentsOf(row: PageRow, stopLabels: RegExp): PageChar[][] {
   const segments: PageChar[][] = [];
@@ -164,7 +231,9 @@ function segmentsOf(row: PageRow, stopLabels: RegExp): PageChar[][] {
     const before = row.chars[i - 1]?.ch ?? '';
     const after = row.chars[i + 1]?.ch ?? '';
     const betweenHan = /\p{Script=Han}/u.test(before) && /\p{Script=Han}/u.test(after);
-    if (!betweenHan || c.x1 - c.x0 > 0.8 * height) {
+    // Boxes that touch (a PDF text layer's words: "2021" "年" "6" "月") are one value.
+    const touching = c.x1 - c.x0 < 0.25 * height;
+    if ((!betweenHan && !touching) || c.x1 - c.x0 > 0.8 * height) {
       if (current.length > 0) segments.push(current);
       current = [];
     }
@@ -193,6 +262,38 @@ function parseChars<T extends FieldValue>(
   const value = parse(printed);
   if (value === null) return null;
   return { value, evidence: evidenceOf(chars, printed) };
+}
+
+/**
+ * When the text to the right of a label does not parse as a whole, a stray box may stand in it (a
+ * value of the row above or below that a tilted photo pulled into this row: "毕(结)业日期 2
+ * 2021年06月28日"). The parts between box gaps are tried one by one; the value is read only when
+ * exactly one part parses, so two plausible candidates leave the field unreadable.
+ */
+function parseOnePart<T extends FieldValue>(
+  chars: PageChar[],
+  row: PageRow,
+  parse: (text: string) => T | null,
+): FieldReading<T> | null {
+  const first = row.chars.indexOf(chars[0] as PageChar);
+  const last = row.chars.indexOf(chars[chars.length - 1] as PageChar);
+  if (first < 0 || last < first) return null;
+  const parts: PageChar[][] = [[]];
+  const span = row.chars.slice(first, last + 1);
+  span.forEach((c, i) => {
+    if (c.ch !== ' ') {
+      (parts[parts.length - 1] as PageChar[]).push(c);
+      return;
+    }
+    const betweenHan =
+      /\p{Script=Han}/u.test(span[i - 1]?.ch ?? '') && /\p{Script=Han}/u.test(span[i + 1]?.ch ?? '');
+    if (!betweenHan) parts.push([]);
+  });
+  const readings = parts
+    .filter((part) => part.length > 0)
+    .map((part) => parseChars(part, row, parse))
+    .filter((r): r is FieldReading<T> => r !== null);
+  return readings.length === 1 ? (readings[0] as FieldReading<T>) : null;
 }
 
 export interface TextMatch {

@@ -18,6 +18,8 @@ export interface PageChar {
   y0: number;
   y1: number;
   confidence: number;
+  /** Index of the OCR box the character was read in, in its row (-1 for the gap between two boxes). */
+  box: number;
 }
 
 export interface PageRow {
@@ -74,7 +76,13 @@ function tokensOf(ocr: OcrResult): Token[] {
   return tokens;
 }
 
-/** Tokens whose vertical centres fall inside each other's band form one visual row. */
+/**
+ * Tokens whose vertical centres fall inside each other's band, or that lie mostly inside a row's
+ * band (a value box a little lower than its label: "性别" / "男"), form one visual row. Tokens of one
+ * row stand side by side: a token that overlaps a row's token horizontally is stacked above or
+ * below it (the two lines of a tilted certificate body, whose tall boxes overlap vertically) and
+ * starts or joins another row.
+ */
 function groupIntoRows(tokens: Token[]): Token[][] {
   const sorted = [...tokens].sort((a, b) => a.box[1] + a.box[3] / 2 - (b.box[1] + b.box[3] / 2));
   const rows: { tokens: Token[]; top: number; bottom: number }[] = [];
@@ -82,9 +90,11 @@ function groupIntoRows(tokens: Token[]): Token[][] {
     const [, y, , h] = token.box;
     const centre = y + h / 2;
     const row = rows.find((r) => {
+      if (r.tokens.some((other) => stacked(other, token))) return false;
       const rowCentre = (r.top + r.bottom) / 2;
       const halfBand = Math.min(r.bottom - r.top, h) / 2;
-      return Math.abs(centre - rowCentre) <= halfBand;
+      const inBand = Math.min(r.bottom, y + h) - Math.max(r.top, y);
+      return Math.abs(centre - rowCentre) <= halfBand || inBand >= 0.75 * h;
     });
     if (row) {
       row.tokens.push(token);
@@ -97,6 +107,17 @@ function groupIntoRows(tokens: Token[]): Token[][] {
   return rows.sort((a, b) => a.top - b.top).map((r) => r.tokens.sort((a, b) => a.box[0] - b.box[0]));
 }
 
+/**
+ * Two boxes that share more than a third of the narrower one's width without one lying inside the
+ * other's band: one is above the other. (A small box inside a bigger one's band, such as a stray
+ * mark read inside a value, is in the same row.)
+ */
+function stacked(a: Token, b: Token): boolean {
+  const overlapX = Math.min(a.box[0] + a.box[2], b.box[0] + b.box[2]) - Math.max(a.box[0], b.box[0]);
+  const overlapY = Math.min(a.box[1] + a.box[3], b.box[1] + b.box[3]) - Math.max(a.box[1], b.box[1]);
+  return overlapX > Math.min(a.box[2], b.box[2]) / 3 && overlapY < 0.8 * Math.min(a.box[3], b.box[3]);
+}
+
 function characterWidthWeight(ch: string): number {
   if (/\s/.test(ch)) return 0.5;
   if (isHan(ch) || ch.charCodeAt(0) > 0x2e80) return 1;
@@ -105,12 +126,20 @@ function characterWidthWeight(ch: string): number {
 
 function rowOf(tokens: Token[]): PageRow {
   const chars: PageChar[] = [];
-  for (const token of tokens) {
+  for (const [tokenIndex, token] of tokens.entries()) {
     const [x, y, w, h] = token.box;
     const previous = chars[chars.length - 1];
     if (previous !== undefined) {
       // The gap between two boxes reads as a space, like the space tesseract puts between words.
-      chars.push({ ch: ' ', x0: previous.x1, x1: Math.max(previous.x1, x), y0: y, y1: y + h, confidence: 1 });
+      chars.push({
+        ch: ' ',
+        x0: previous.x1,
+        x1: Math.max(previous.x1, x),
+        y0: y,
+        y1: y + h,
+        confidence: 1,
+        box: -1,
+      });
     }
     const characters = [...token.text];
     const totalWeight = characters.reduce((sum, ch) => sum + characterWidthWeight(ch), 0);
@@ -124,6 +153,7 @@ function rowOf(tokens: Token[]): PageRow {
         y0: y,
         y1: y + h,
         confidence: token.confidence,
+        box: tokenIndex,
       });
       cursor += width;
     }

@@ -134,3 +134,13 @@ describe('date properties', () => {
     );
   });
 });
+
+describe('OCR look-alikes in printed dates', () => {
+  it('reads 二 read as "=" in a Chinese-numeral year (real PP-OCR: "至二〇=三年六月")', () => {
+    expect(toIsoMonth('二〇=三年六月')).toBe('2023-06');
+  });
+
+  it('still refuses a year that lost a digit', () => {
+    expect(toIsoMonth('二〇二年九月')).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@ import { normalizeText, removeWhitespace } from './unicode.js';
 
 /**
  * Dates as printed on the documents (formats-research §6.4): Chinese numerals on diplomas
- * (二〇一七年六月三十日, OCR variants of 〇: O, 0, ○, ◯), Arabic with 年月日 on CHSI and CET reports
+ * (二〇一七年六月三十日, OCR variants of 〇: O, 0, ○, ◯, and of 二: =), Arabic with 年月日 on CHSI and CET reports
  * (2024年6月30日, 2024年09月07日), and ISO-like (2025-12-13, 2024-06).
  */
 
@@ -27,10 +27,12 @@ const NUMERAL_VALUES: Readonly<Record<string, number>> = {
 };
 
 /** A character class matching any character a printed date number may consist of. */
-export const DATE_NUMERAL_CLASS = `[${ZERO_LOOK_ALIKES}一二三四五六七八九十1-9]`;
+export const DATE_NUMERAL_CLASS = `[${ZERO_LOOK_ALIKES}一二三四五六七八九十1-9=]`;
 
 function digitValue(ch: string): number | null {
   if (ZERO_LOOK_ALIKES.includes(ch)) return 0;
+  // 二 read as "=" (two strokes), seen in photographed diploma dates.
+  if (ch === '=') return 2;
   if (ch >= '1' && ch <= '9') return Number(ch);
   return NUMERAL_VALUES[ch] ?? null;
 }

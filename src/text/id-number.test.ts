@@ -5,6 +5,7 @@ import {
   idNumberFacts,
   matchIdNumbers,
   normalizeIdNumber,
+  normalizePrintedIdNumber,
   validateIdNumber,
 } from './id-number.js';
 
@@ -168,4 +169,25 @@ describe('ID number properties', () => {
       }),
     );
   });
+});
+
+describe('normalizePrintedIdNumber (ID numbers as OCR reads them from documents)', () => {
+  it.each([
+    // Real PP-OCR reading of a CET screenshot: 8 mask characters read as 7.
+    ['370102*******273X', '370102********273X'],
+    // Real PP-OCR reading of another: 8 read as 5.
+    ['310115*****163X', '310115********163X'],
+    ['370102*********273X', '370102********273X'],
+    ['**********1234', '**************1234'],
+    ['110105********002X', '110105********002X'],
+    ['510107199511035151', '510107199511035151'],
+  ])('%s → %s', (raw, normalized) => expect(normalizePrintedIdNumber(raw)).toBe(normalized));
+
+  it.each([
+    // A revealed digit lost (5 + 4 is no masking pattern): never papered over.
+    ['37010*******273X'],
+    // Two mask runs, or no mask and a digit lost.
+    ['3701**02****273X'],
+    ['51010719951103515'],
+  ])('%s → null', (raw) => expect(normalizePrintedIdNumber(raw)).toBeNull());
 });

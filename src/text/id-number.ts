@@ -51,6 +51,34 @@ export function normalizeIdNumber(raw: string): string | null {
   return /^[0-9*]{17}[0-9X*]$/.test(normalized) ? normalized : null;
 }
 
+/**
+ * Prefix/suffix lengths of the masking patterns of formats-research §5.4 (first 6 + last 4, last 4
+ * only, first 3 + last 4 or 3, first 1 + last 1).
+ */
+const MASK_PATTERNS: ReadonlySet<string> = new Set(['6/4', '0/4', '3/4', '3/3', '1/1']);
+
+/**
+ * An ID number as printed on a document and read by OCR. Like `normalizeIdNumber`, and in addition
+ * OCR often reads a run of mask characters as fewer or more of them (`370102*******273X`, one `*`
+ * short).
+ * The masked positions are unknown either way, so when the revealed prefix and suffix have the
+ * lengths of a known masking pattern (§5.4), the run is resized to make 18 characters: every
+ * revealed character keeps its position. Anything else is left to `normalizeIdNumber` (null when
+ * not 18 characters): a revealed digit lost by OCR is never papered over.
+ */
+export function normalizePrintedIdNumber(raw: string): string | null {
+  const compact = removeWhitespace(normalizeText(raw)).replace(MASK_LOOK_ALIKES, '*');
+  const run = /^([^*]*)(\*+)([^*]*)$/.exec(compact);
+  if (run && compact.length !== ID_NUMBER_LENGTH) {
+    const [, prefix = '', , suffix = ''] = run;
+    if (MASK_PATTERNS.has(`${[...prefix].length}/${[...suffix].length}`)) {
+      const stars = '*'.repeat(ID_NUMBER_LENGTH - [...prefix].length - [...suffix].length);
+      return normalizeIdNumber(`${prefix}${stars}${suffix}`);
+    }
+  }
+  return normalizeIdNumber(compact);
+}
+
 export function isMaskedIdNumber(idNumber: string): boolean {
   return idNumber.includes('*');
 }

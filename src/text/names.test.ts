@@ -45,7 +45,12 @@ describe('matchNames (formats-research §6.2)', () => {
     ['张伟', '张玮', 'mismatch'],
     ['张伟', '李伟', 'mismatch'],
     ['李_丽', '王晓丽', 'mismatch'],
-    ['张伟', '张伟伟', 'mismatch'],
+    ['张伟', '张伟伟', 'uncertain'],
+    ['龚嘉婷', '龚婷', 'uncertain'],
+    ['王小明', '王晓明', 'uncertain'],
+    ['王小明', '李小明', 'mismatch'],
+    ['王小明', '王大刚', 'mismatch'],
+    ['雷哲', '雷皙', 'mismatch'],
     ['__', '张伟', 'mismatch'],
     ['', '张伟', 'mismatch'],
   ])('%s vs %s → %s', (a, b, expected) => {

@@ -49,7 +49,25 @@ export function matchNames(documentName: string, applicantName: string): NameMat
   if (isTruncationOfLongName(aWithoutDots, bWithoutDots, a.includes(NAME_DOT) || b.includes(NAME_DOT))) {
     return 'uncertain';
   }
+  if (isOneCharacterOff(aWithoutDots, bWithoutDots)) return 'uncertain';
   return 'mismatch';
+}
+
+/**
+ * §6.2 step 4: OCR misreads or drops one character of a printed name (雷哲 → 雷皙, 龚嘉婷 → 龚婷).
+ * Same surname, a name of three or more characters, and one substitution, insertion or deletion is a person's job to judge: review,
+ * never a pass, and not a hard reject of what is most likely the applicant's own document.
+ */
+function isOneCharacterOff(a: string, b: string): boolean {
+  const x = [...a];
+  const y = [...b];
+  // Two-character names differ in the whole given name after one change: that is another person.
+  if (x[0] !== y[0] || Math.max(x.length, y.length) < 3 || Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  let j = 0;
+  while (j < x.length - i && j < y.length - i && x[x.length - 1 - j] === y[y.length - 1 - j]) j++;
+  return x.length - i - j <= 1 && y.length - i - j <= 1;
 }
 
 function matchesWithWildcards(a: string, b: string): boolean {

@@ -1,6 +1,6 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoMonth } from '../../text/dates.js';
-import { normalizeIdNumber } from '../../text/id-number.js';
+import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import type { Extraction } from '../document-types.js';
 import { digitsParser, parseInstitutionText, parsePersonName, parseScore } from '../field-parsers.js';
@@ -16,9 +16,22 @@ import {
 import { buildOcrPage, type OcrPage } from '../ocr-page.js';
 import { cetScoreReportSchema } from './cet_score_report.schema.js';
 
-/** Every label printed on the report (formats-research §1.2); a value ends where one starts. */
+/**
+ * Every label printed on the report (formats-research §1.2); a value ends where one starts. The
+ * seal's words (教育部教育考试院 / 成绩专用章) end a value too: the seal overlaps the report number.
+ */
 const STOP_LABELS =
-  /姓名|证件号码|身份证号|证件号|学校|院系|准考证号|总分|听力(?!残疾|部分)|阅读|写作[和与及]翻译|翻译[和与]写作|考试时间|成绩报告单编号|报告单编号|等级|笔试成绩|口试成绩|备注|照片/;
+  /姓名|证件号码|身份证号|证件号|学校|院系|准考证号|总分|听力(?!残疾|部分)|阅读|写作[和与及]翻译|翻译[和与]写作|考试时间|成绩报告单编号|报告单编号|等级|笔试成绩|口试成绩|备注|照片|教育部|考试院|专用章/;
+
+/**
+ * The score table's column labels are bilingual (准考证号 / Admission Ticket No., 总分 / Total …).
+ * When OCR garbles a Chinese header (a tinted header row: "考证号 总分 力 同读"), its English gloss,
+ * printed under it in the same column, is the label: the value is under both.
+ */
+const TICKET_LABEL = /准?考证号|Adm[a-z]*TicketNo/;
+
+/** A fragment of the red seal read on its own (部教育, 育部教育考, 成绩专用章 …). */
+const SEAL_FRAGMENT = /[教育部考试院成绩专用章]{2,}/;
 
 const field = <T extends string | number>(
   label: RegExp,
@@ -27,6 +40,7 @@ const field = <T extends string | number>(
   label,
   stopLabels: STOP_LABELS,
   parse,
+  noise: SEAL_FRAGMENT,
 });
 
 /** A written ticket is 15 digits; a 15-character value starting with F or S is the oral ticket (§1.4). */
@@ -52,6 +66,12 @@ function parseCetLevel(text: string): 'CET4' | 'CET6' | null {
   return null;
 }
 
+/**
+ * Evidence key (not a contract field) holding the text after 备注 as read, for rule C-remark: the
+ * only remark NEEA prints is the listening-exemption note.
+ */
+export const REMARK = 'remark';
+
 export function extractCetScoreReport(ocr: OcrResult): Extraction {
   const page = buildOcrPage(ocr);
   const fields = new ExtractionBuilder(Object.keys(cetScoreReportSchema.shape));
@@ -66,21 +86,30 @@ export function extractCetScoreReport(ocr: OcrResult): Extraction {
   }
 
   fields.set('name', readLabelledField(page, field(/姓名/, parsePersonName)));
-  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号码?|证件号/, normalizeIdNumber)));
+  fields.set(
+    'idNumber',
+    readLabelledField(page, field(/证件号码|身份证号码?|证件号/, normalizePrintedIdNumber)),
+  );
   fields.set('school', readLabelledField(page, field(/学校/, parseInstitutionText)));
-  fields.set('totalScore', readLabelledField(page, field(/总分/, parseScore)));
-  fields.set('listeningScore', readLabelledField(page, field(/听力(?!残疾|部分)/, parseScore)));
-  fields.set('readingScore', readLabelledField(page, field(/阅读/, parseScore)));
+  fields.set('totalScore', readLabelledField(page, field(/总分|Total/, parseScore)));
+  fields.set(
+    'listeningScore',
+    readLabelledField(page, field(/听力(?!残疾|部分)|[A-Za-z]?[il]?stening/, parseScore)),
+  );
+  fields.set('readingScore', readLabelledField(page, field(/阅读|Reading/, parseScore)));
   fields.set(
     'writingTranslationScore',
-    readLabelledField(page, field(/写作[和与及]翻译|翻译[和与]写作/, parseScore)),
+    readLabelledField(page, field(/写作[和与及]翻译|翻译[和与]写作|Writing&?Translation/, parseScore)),
   );
   fields.set('reportNumber', readLabelledField(page, field(/成绩报告单编号|报告单编号/, digitsParser(15))));
-  fields.set('admissionTicketNumber', readLabelledField(page, field(/准考证号/, parseWrittenTicket)));
-  fields.set('oralTicketNumber', readLabelledField(page, field(/准考证号/, parseOralTicket)));
+  fields.set('admissionTicketNumber', readLabelledField(page, field(TICKET_LABEL, parseWrittenTicket)));
+  fields.set('oralTicketNumber', readLabelledField(page, field(TICKET_LABEL, parseOralTicket)));
   fields.set('oralGrade', readLabelledField(page, field(/等级/, parseOralGrade)));
   fields.set('examSession', writtenExamSession(page));
   pairUnlabelledNumbers(page, fields);
+
+  const remark = searchPage(page.joined, /(?:^|\n)备?注[:：]?(?<text>[^\n]*)/)[0];
+  if (remark) fields.note(REMARK, evidenceOf(remark.chars, remark.groups.text?.text ?? ''));
 
   // The exemption note (S12) is read as present or absent only once the score section was read:
   // on a page where nothing could be read, its absence says nothing.
@@ -98,7 +127,7 @@ export function extractCetScoreReport(ocr: OcrResult): Extraction {
  * section, above the 口试 heading (when the sections are stacked) or first in reading order.
  */
 function writtenExamSession(page: OcrPage): FieldReading<string> | null {
-  const readings = readAllLabelledFields(page, field(/考试时间/, toIsoMonth));
+  const readings = readAllLabelledFields(page, field(/考试时间|TestDate/, toIsoMonth));
   const oralHeading = page.rows.find((row) => {
     const text = row.chars.map((c) => c.ch).join('');
     return /口\s*试/.test(text) && !/笔\s*试/.test(text);

@@ -32,6 +32,29 @@ export function validateCetScoreReport(extraction: Extraction, context: Validati
     ...examSessionReasons(extraction),
     ...oralTicketReasons(extraction),
     ...notInFutureReasons(extraction, ['examSession'], context.now),
+    ...remarkReasons(extraction),
+  ];
+}
+
+/**
+ * The only remark NEEA prints on a report is the listening-exemption note (§1.2, S12). Any other
+ * text after 备注 was added to the report (or is an exemption note too garbled to read): SOFT, a
+ * person reads it. The remark is evidence key `remark`, written by the extractor.
+ */
+export function remarkReasons(extraction: Extraction): Reason[] {
+  const remark = extraction.evidence.remark;
+  const text = remark?.text.replace(/[\s:：。.,，;；"'“”]/g, '') ?? '';
+  if (text.length === 0 || /听力残疾|听力部分免考|免考|折算计入/.test(text)) return [];
+  return [
+    reason(
+      'TAMPER_SUSPECTED',
+      'soft',
+      'the report carries a remark that is not the listening-exemption note',
+      {
+        field: 'remark',
+        messageZh: '成绩报告单的备注不是官方的听力免考说明',
+      },
+    ),
   ];
 }
 

@@ -1,19 +1,20 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationCategory, normalizeEducationLevel } from '../../text/education.js';
-import { normalizeIdNumber } from '../../text/id-number.js';
+import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
-import { cleanMajor } from '../certificate-text.js';
+import { cleanMajor, parseDiplomaNumber } from '../certificate-text.js';
 import type { Extraction, FieldValue } from '../document-types.js';
-import { digitsParser, parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
+import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
   ExtractionBuilder,
   evidenceOf,
   type LabelledField,
+  readGroup,
   readLabelledField,
   searchPage,
 } from '../field-reading.js';
-import { buildOcrPage } from '../ocr-page.js';
+import { buildOcrPage, compactRow, type OcrPage } from '../ocr-page.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
 
 /** Labels of the 备案表 table (formats-research §4.2). NFKC turns （） into (). */
@@ -53,10 +54,11 @@ export function extractChsiRecord(ocr: OcrResult): Extraction {
   fields.set('educationLevel', readLabelledField(page, field(/层次/, normalizeEducationLevel)));
   fields.set('educationCategory', readLabelledField(page, field(/学历类别/, normalizeEducationCategory)));
   fields.set('studyForm', readLabelledField(page, field(/学习形式/, parseShortText)));
-  fields.set('certificateNumber', readLabelledField(page, field(/证书编号/, digitsParser(18, 17))));
+  fields.set('certificateNumber', readLabelledField(page, field(/证书编号/, parseDiplomaNumber)));
   fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseVerificationCode)));
-  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号/, normalizeIdNumber)));
+  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号/, normalizePrintedIdNumber)));
   fields.set('updatedDate', readLabelledField(page, field(/更新日期/, toIsoDate)));
+  readProfileCard(page, fields);
   if (!fields.has('verificationCode')) {
     // The code is printed at the bottom right, sometimes with its label lost; its A/X + 15 shape is
     // distinctive enough to find it alone (§4.3), but only when exactly one such run is on the page.
@@ -66,4 +68,36 @@ export function extractChsiRecord(ocr: OcrResult): Extraction {
       fields.set('verificationCode', { value: only.text, evidence: evidenceOf(only.chars) });
   }
   return fields.build();
+}
+
+/** The card row of the 学信网 app's 备案表 view: "男　2004年06月12日" (gender and birth date, no labels). */
+const CARD_GENDER_AND_BIRTH = /^(?<gender>[男女])(?<birth>\d{4}年\d{1,2}月\d{1,2}日)$/;
+
+/**
+ * The 学信网 app shows the holder as a card: the name alone in bold, and under it the gender and
+ * birth date, without labels. The card row is recognised by its whole shape (gender then a full
+ * date, nothing else); the name is the row right above it, starting at the same x, only when it is
+ * a plausible name and no label. Used only for fields the labelled table did not give.
+ */
+function readProfileCard(page: OcrPage, fields: ExtractionBuilder): void {
+  if (fields.has('name') && fields.has('gender') && fields.has('birthDate')) return;
+  for (const [index, row] of page.rows.entries()) {
+    const compact = compactRow(row);
+    const match = searchPage(compact, CARD_GENDER_AND_BIRTH)[0];
+    if (!match) continue;
+    fields.set('gender', readGroup(match, 'gender', parseGender));
+    fields.set('birthDate', readGroup(match, 'birth', toIsoDate));
+    const above = page.rows[index - 1];
+    const first = compact.charAt[0];
+    if (!above || !first) return;
+    const name = compactRow(above);
+    const nameStart = name.charAt[0];
+    const closeAbove = row.top - above.bottom < 1.5 * page.lineHeight;
+    const sameColumn =
+      nameStart !== null && nameStart !== undefined && Math.abs(nameStart.x0 - first.x0) < page.lineHeight;
+    if (closeAbove && sameColumn && !STOP_LABELS.test(name.text) && !/备案表|学信网|证书/.test(name.text)) {
+      fields.set('name', readGroup(searchPage(name, /^(?<name>.+)$/)[0], 'name', parsePersonName));
+    }
+    return;
+  }
 }

@@ -18,7 +18,11 @@ const NAME_AT_ROW_START =
 const GENDER_BETWEEN_COMMAS = /[，,.。](?<gender>[男女])[，,.。]/;
 /** "在{school}{major}专业完成了…" or "在本校{major}专业…". */
 const STUDY_PATTERN = /在(?<place>[^，,。在]{2,60}?)专业(?:完成|学习|毕业)/;
-const DEGREE_PATTERN = /授予(?<degree>[^，,。\n授]{1,14}?(?:学士|硕士|博士))学位/;
+/** "授予工学学士学位", and professional degrees: "授予工商管理硕士专业学位". */
+const DEGREE_PATTERN = /授予(?<degree>[^，,。\n授]{1,14}?(?:学士|硕士|博士))(?:专业)?学位/;
+/** The awarding unit's name in front of its degree committee's signature line. */
+const SIGNING_UNIT_PATTERN =
+  /(?:^|\n)(?<school>[\p{Script=Han}()]{2,30}?(?:大学|学院|研究院|研究所|党校)(?:\([\p{Script=Han}]{2,10}\))?)[★☆*]?学位评定委员会/u;
 const INSTITUTION_SUFFIX = /^(?<school>.*(?:大学|学院|学校|研究院|研究所|党校))(?<major>.+)$/;
 
 /**
@@ -104,6 +108,11 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
       if (major) fields.set('major', { value: major, evidence: evidenceOf(study.chars, place) });
     }
   }
+  // The awarding unit also signs the certificate: "南京大学 学位评定委员会主席…" (§3.3).
+  fields.set(
+    'school',
+    readGroup(searchPage(page.joined, SIGNING_UNIT_PATTERN)[0], 'school', parseInstitutionText),
+  );
   fields.set('degree', readGroup(searchPage(page.flat, DEGREE_PATTERN)[0], 'degree', parseDegreeName));
 
   fields.set(

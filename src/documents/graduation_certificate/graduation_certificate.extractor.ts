@@ -5,13 +5,16 @@ import {
   BIRTH_DATE_PATTERN,
   cleanMajor,
   GENDER_PATTERN,
+  parseDiplomaNumber,
   readIssueDate,
   readPrintedStudyType,
+  STUDY_END_PATTERN,
   STUDY_PERIOD_PATTERN,
+  STUDY_START_PATTERN,
   studyTypeOfCertificateNumber,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
-import { digitsParser, parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
+import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import { ExtractionBuilder, evidenceOf, readGroup, readLabelledField, searchPage } from '../field-reading.js';
 import { buildOcrPage } from '../ocr-page.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
@@ -24,6 +27,8 @@ const NAME_PATTERN =
 const MAJOR_PATTERN = /在(?:本校)?(?<major>[^，,。在]{2,40}?)专业/;
 const DURATION_AND_LEVEL_PATTERN =
   /(?<years>[一二两三四五六七八1-9])年制(?<level>本科|专科|高职高专|高职|大专|第二学士学位)|学制(?<years2>[一二两三四五六七八1-9])年/;
+/** The level when OCR lost part of "三年制": "…三制专科学习" (制 + level + 学习 is the wording). */
+const LEVEL_AFTER_ZHI_PATTERN = /制(?<level>本科|专科|高职高专|高职|大专|第二学士学位)学习/;
 const TITLE_LEVEL_PATTERN = /(?<level>硕士研究生|博士研究生|研究生)毕业证书/;
 
 export function extractGraduationCertificate(ocr: OcrResult): Extraction {
@@ -36,6 +41,8 @@ export function extractGraduationCertificate(ocr: OcrResult): Extraction {
   const period = searchPage(page.flat, STUDY_PERIOD_PATTERN)[0];
   fields.set('enrollmentDate', readGroup(period, 'start', toIsoMonth));
   fields.set('graduationDate', readGroup(period, 'end', toIsoMonth));
+  fields.set('enrollmentDate', readGroup(searchPage(page.flat, STUDY_START_PATTERN)[0], 'start', toIsoMonth));
+  fields.set('graduationDate', readGroup(searchPage(page.flat, STUDY_END_PATTERN)[0], 'end', toIsoMonth));
   fields.set('major', readGroup(searchPage(page.flat, MAJOR_PATTERN)[0], 'major', cleanMajor));
 
   const durationAndLevel = searchPage(page.flat, DURATION_AND_LEVEL_PATTERN)[0];
@@ -46,6 +53,10 @@ export function extractGraduationCertificate(ocr: OcrResult): Extraction {
     readGroup(searchPage(page.flat, TITLE_LEVEL_PATTERN)[0], 'level', normalizeEducationLevel),
   );
   fields.set('educationLevel', readGroup(durationAndLevel, 'level', normalizeEducationLevel));
+  fields.set(
+    'educationLevel',
+    readGroup(searchPage(page.flat, LEVEL_AFTER_ZHI_PATTERN)[0], 'level', normalizeEducationLevel),
+  );
 
   fields.set(
     'school',
@@ -57,11 +68,13 @@ export function extractGraduationCertificate(ocr: OcrResult): Extraction {
   );
   fields.set(
     'certificateNumber',
-    readLabelledField(page, { label: /证书编号|编号/, stopLabels: STOP_LABELS, parse: digitsParser(18, 17) }),
+    readLabelledField(page, { label: /证书编号|编号/, stopLabels: STOP_LABELS, parse: parseDiplomaNumber }),
   );
   if (!fields.has('certificateNumber')) {
     // The label is often lost under the seal; the number's own structure identifies it (§2.4).
-    const numbers = searchPage(page.joined, /(?<!\d)\d{5}[15679](?:19|20)\d{2}0[12456]\d{5,6}(?!\d)/);
+    const numbers = searchPage(page.joined, /(?<!\d)\d{5}[15679](?:19|20)\d{2}0[12456]\d{5,6}(?!\d)/).filter(
+      (m) => parseDiplomaNumber(m.text) !== null,
+    );
     const [only] = numbers;
     if (only && numbers.length === 1)
       fields.set('certificateNumber', { value: only.text, evidence: evidenceOf(only.chars) });

@@ -1,0 +1,375 @@
+/**
+ * Debugging aid for the rule-based extractors: caches the real reading stage's output (OCR pages or the
+ * PDF text layer) per fixture case, then scores classify → extract → validate → verdict from the cache.
+ *
+ *   npx tsx scripts/ocr-dump.ts [--limit N] [--only substring]          read and cache (skips cached cases)
+ *   npx tsx scripts/ocr-dump.ts --score [--only substring] [--verbose]  score from the cache only (fast)
+ *   npx tsx scripts/ocr-dump.ts --show <caseId>                         print a cached case's lines
+ *
+ * Cache: /tmp/ocr-cache/<caseId>.json (override with --cache DIR).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { classifyDocument } from '../src/documents/classify.js';
+import type { Extraction } from '../src/documents/document-types.js';
+import { documentModuleFor, documentModules } from '../src/documents/registry.js';
+import { documentKey } from '../src/pipeline/duplicates.js';
+import type { OcrResult } from '../src/pipeline/ocr/ocr.types.js';
+import { findInstructionText, instructionReasons } from '../src/text/instructions.js';
+import { decideVerdict } from '../src/verdicts/decide.js';
+import { type Reason, reason } from '../src/verdicts/reasons.js';
+
+const { values } = parseArgs({
+  options: {
+    limit: { type: 'string' },
+    only: { type: 'string' },
+    score: { type: 'boolean', default: false },
+    show: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    cache: { type: 'string', default: '/tmp/ocr-cache' },
+    json: { type: 'string' },
+  },
+});
+
+interface Expected {
+  caseId: string;
+  kind: string;
+  variant?: string;
+  documentType: string;
+  fields: Record<string, unknown>;
+  verdict: string;
+  acceptableVerdicts?: string[];
+  applicant?: { name?: string; idNumber?: string } | null;
+  subjectId?: string;
+  legible?: boolean;
+}
+
+/** The duplicate check of run.ts, emulated per fixture set in case order: document key or file → first subject. */
+const seenSubjects = new Map<string, string>();
+
+interface CachedCase {
+  caseId: string;
+  input: string;
+  /** sha256 of the input file: the generator may rewrite a case under the same id. */
+  sha256: string;
+  pages: { ocr: OcrResult; fromPdfText: boolean }[];
+  qualityReasons: Reason[];
+  editingSoftware: string | null;
+  timingsMs: { preprocess: number; ocr: number };
+}
+
+const cacheDir = path.resolve(values.cache);
+const root = path.resolve('fixtures');
+
+function listCases(): { caseId: string; dir: string; input: string }[] {
+  const out: { caseId: string; dir: string; input: string }[] = [];
+  for (const base of [root, path.join(root, 'generated')]) {
+    if (!fs.existsSync(base)) continue;
+    for (const name of fs.readdirSync(base).sort()) {
+      const dir = path.join(base, name);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      const input = fs.readdirSync(dir).find((f) => /^input\.(jpe?g|png|pdf)$/i.test(f));
+      if (!input || !fs.existsSync(path.join(dir, 'expected.json'))) continue;
+      out.push({ caseId: name, dir, input: path.join(dir, input) });
+    }
+  }
+  return out.filter((c) => !values.only || c.caseId.includes(values.only));
+}
+
+function mimeOf(file: string): string {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.pdf') return 'application/pdf';
+  if (ext === '.png') return 'image/png';
+  return 'image/jpeg';
+}
+
+async function dump(): Promise<void> {
+  const { readDocument } = await import('../src/pipeline/read-document.js');
+  const { createOcrPool } = await import('../src/pipeline/ocr/pool.js');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  let cases = listCases().filter((c) => loadCached(c) === null);
+  if (values.limit) cases = cases.slice(0, Number(values.limit));
+  if (!cases.length) {
+    process.stderr.write('ocr-dump: every selected case is cached\n');
+    return;
+  }
+  const pool = await createOcrPool({ size: 1, timeoutMs: 120_000 });
+  try {
+    for (const [i, c] of cases.entries()) {
+      const started = performance.now();
+      try {
+        const bytes = fs.readFileSync(c.input);
+        const read = await readDocument(bytes, mimeOf(c.input), {
+          ocr: pool,
+          maxPdfPages: 5,
+          maxInputPixels: 40e6,
+        });
+        const cached: CachedCase = {
+          caseId: c.caseId,
+          input: path.relative(process.cwd(), c.input),
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          pages: read.pages.map((p) => ({ ocr: p.ocr, fromPdfText: p.transform === null })),
+          qualityReasons: read.qualityReasons,
+          editingSoftware: read.editingSoftware,
+          timingsMs: read.timingsMs,
+        };
+        const file = path.join(cacheDir, `${c.caseId}.json`);
+        fs.writeFileSync(`${file}.tmp`, JSON.stringify(cached));
+        fs.renameSync(`${file}.tmp`, file);
+        process.stderr.write(
+          `[${i + 1}/${cases.length}] ${c.caseId}: ${read.pages.length} page(s), ${read.qualityReasons.length} quality reason(s), ${Math.round(performance.now() - started)} ms\n`,
+        );
+      } catch (error) {
+        process.stderr.write(`[${i + 1}/${cases.length}] ${c.caseId}: FAILED ${String(error)}\n`);
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The cached reading of a case, or null when there is none or its input changed since. */
+function loadCached(c: { caseId: string; input: string }): CachedCase | null {
+  const file = path.join(cacheDir, `${c.caseId}.json`);
+  if (!fs.existsSync(file) || !fs.existsSync(c.input)) return null;
+  const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as CachedCase;
+  const sha256 = createHash('sha256').update(fs.readFileSync(c.input)).digest('hex');
+  return cached.sha256 === sha256 ? cached : null;
+}
+
+function show(caseId: string): void {
+  const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, `${caseId}.json`), 'utf8')) as CachedCase;
+  for (const [i, page] of cached.pages.entries()) {
+    process.stdout.write(`--- page ${i + 1} (${page.ocr.engine}, ${page.ocr.width}x${page.ocr.height})\n`);
+    for (const line of page.ocr.lines) {
+      const [x, y, w, h] = line.box.map((v) => Math.round(v));
+      process.stdout.write(
+        `${String(x).padStart(5)} ${String(y).padStart(5)} ${String(w).padStart(5)} ${String(h).padStart(4)} ${line.confidence.toFixed(2)}  ${line.text}\n`,
+      );
+    }
+  }
+  if (cached.qualityReasons.length)
+    process.stdout.write(`quality: ${cached.qualityReasons.map((r) => r.code).join(', ')}\n`);
+}
+
+/** Normalised haystack for "is the value in the OCR text at all?" (spaces and punctuation dropped). */
+function squash(s: string): string {
+  return s
+    .normalize('NFKC')
+    .replace(/[\s·.:：,，、()（）\-_/]/g, '')
+    .toUpperCase();
+}
+
+/** How the expected value would look printed, for the OCR-lost vs extractor-missed split. */
+function printedForms(field: string, want: unknown): string[] {
+  const s = String(want);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    const [y, m, d] = s.split('-');
+    return [`${y}年${Number(m)}月${Number(d)}日`, `${y}${m}${d}`, s, cnDate(s)];
+  }
+  if (/^\d{4}-\d{2}$/.test(s)) {
+    const [y, m] = s.split('-');
+    return [`${y}年${Number(m)}月`, `${y}年${m}月`, `${y}${m}`, s, cnDate(s)];
+  }
+  if (field === 'level') return [s === 'CET4' ? '四级' : '六级', s === 'CET4' ? 'CET-4' : 'CET-6', s];
+  return [s];
+}
+
+const CN = '〇一二三四五六七八九';
+function cnDate(s: string): string {
+  const [y = '', m = '', d] = s.split('-');
+  const num = (n: number) =>
+    n < 10
+      ? (CN[n] ?? '')
+      : n < 20
+        ? `十${n % 10 ? CN[n % 10] : ''}`
+        : `${CN[Math.floor(n / 10)]}十${n % 10 ? CN[n % 10] : ''}`;
+  return `${[...y].map((c) => CN[Number(c)]).join('')}年${num(Number(m))}月${d ? `${num(Number(d))}日` : ''}`;
+}
+
+function score(): void {
+  const cases = listCases();
+  type Tally = { match: number; total: number; ocrLost: number };
+  const tally = new Map<string, Tally>();
+  const add = (key: string, ok: boolean, lost: boolean) => {
+    const t = tally.get(key) ?? { match: 0, total: 0, ocrLost: 0 };
+    t.total += 1;
+    if (ok) t.match += 1;
+    else if (lost) t.ocrLost += 1;
+    tally.set(key, t);
+  };
+  const caseCounts = new Map<string, number>();
+  const mismatches: string[] = [];
+  const falseVerified: string[] = [];
+  const verdictRows: string[] = [];
+  const typeErrors: string[] = [];
+  const jsonOut: unknown[] = [];
+  let missingCache = 0;
+  for (const c of cases) {
+    const cached = loadCached(c);
+    let expected: Expected;
+    try {
+      expected = JSON.parse(fs.readFileSync(path.join(c.dir, 'expected.json'), 'utf8')) as Expected;
+    } catch {
+      expected = null as unknown as Expected;
+    }
+    if (cached === null || expected === null) {
+      missingCache += 1;
+      continue;
+    }
+    const run = runCase(cached, expected);
+    jsonOut.push({ caseId: c.caseId, ...run });
+    const acceptable = expected.acceptableVerdicts ?? [expected.verdict];
+    const verdictOk = acceptable.includes(run.verdict);
+    verdictRows.push(
+      `${verdictOk ? ' ' : '!'} ${c.caseId.padEnd(32)} ${run.documentType.padEnd(22)} ${run.verdict.padEnd(13)} want ${acceptable.join('|').padEnd(24)} ${run.reasons.join(',')}`,
+    );
+    if (run.documentType !== expected.documentType)
+      typeErrors.push(`${c.caseId}: got ${run.documentType}, want ${expected.documentType}`);
+    if (
+      run.verdict === 'verified' &&
+      (!['clean', 'hard'].includes(expected.kind) || expected.verdict !== 'verified')
+    )
+      falseVerified.push(`${c.caseId} (${expected.kind}, want ${acceptable.join('|')})`);
+
+    const module = documentModules[expected.documentType as keyof typeof documentModules];
+    if (!module || expected.legible === false) continue;
+    const group = expected.kind === 'clean' ? 'clean' : expected.kind === 'hard' ? 'hard' : 'other';
+    caseCounts.set(
+      `${expected.documentType}/${group}`,
+      (caseCounts.get(`${expected.documentType}/${group}`) ?? 0) + 1,
+    );
+    const hay = squash(run.text);
+    for (const field of module.scoredFields) {
+      const want = expected.fields[field];
+      if (want === null || want === undefined) continue;
+      const got = run.fields[field] ?? null;
+      const ok = JSON.stringify(got) === JSON.stringify(want);
+      const inText = printedForms(field, want).some((f) => hay.includes(squash(f)));
+      add(`${expected.documentType}/${group}`, ok, !inText);
+      add(`all/${group}`, ok, !inText);
+      add(`field:${expected.documentType}.${field}/${group}`, ok, !inText);
+      if (!ok)
+        mismatches.push(
+          `${inText ? 'EXTRACTOR' : 'OCR-LOST '} ${c.caseId.padEnd(30)} ${field.padEnd(24)} got ${JSON.stringify(got)} want ${JSON.stringify(want)}`,
+        );
+    }
+  }
+  const pct = (t: Tally | undefined) =>
+    t
+      ? `${((100 * t.match) / t.total).toFixed(1).padStart(5)}%  (${t.match}/${t.total}; ${t.ocrLost} OCR-lost, ${t.total - t.match - t.ocrLost} extractor; ${((100 * t.match) / Math.max(1, t.total - t.ocrLost)).toFixed(1)}% where OCR has it)`
+      : '-';
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  if (values.verbose) {
+    out('verdicts:');
+    for (const row of verdictRows) out(row);
+  }
+  out(`\nmismatches (${mismatches.length}):`);
+  for (const m of mismatches.sort()) out(`  ${m}`);
+  out('\nper field:');
+  for (const [k, t] of [...tally].filter(([k]) => k.startsWith('field:')).sort())
+    if (t.match < t.total) out(`  ${k.slice(6).padEnd(50)} ${pct(t)}`);
+  out('\nfield exact-match (legible cases):');
+  for (const group of ['clean', 'hard', 'other']) {
+    for (const type of [...Object.keys(documentModules), 'all']) {
+      const key = `${type}/${group}`;
+      if (!tally.has(key)) continue;
+      const n =
+        type === 'all'
+          ? [...caseCounts].filter(([k]) => k.endsWith(`/${group}`)).reduce((a, [, v]) => a + v, 0)
+          : caseCounts.get(key);
+      out(`  ${key.padEnd(32)} ${String(n).padStart(3)} cases  ${pct(tally.get(key))}`);
+    }
+  }
+  out(`\ndocument type errors (${typeErrors.length}):`);
+  for (const e of typeErrors) out(`  ${e}`);
+  out(`\nverdict acceptable: ${verdictRows.filter((r) => r.startsWith(' ')).length}/${verdictRows.length}`);
+  out(`FALSE VERIFIED (${falseVerified.length}): ${falseVerified.join('; ') || 'none'}`);
+  if (missingCache) out(`(${missingCache} case(s) not cached yet)`);
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify(jsonOut, null, 1));
+}
+
+/** classify → extract → validate → verdict, the way src/pipeline/run.ts does it (no duplicate store). */
+function runCase(cached: CachedCase, expected: Expected) {
+  const base = { fields: {} as Extraction['fields'], text: cached.pages.map((p) => p.ocr.text).join('\n') };
+  if (cached.qualityReasons.length) {
+    const d = decideVerdict({
+      qualityReasons: cached.qualityReasons,
+      classification: { type: 'unknown', confidence: 0 },
+      reasons: [],
+      fieldConfidences: [],
+    });
+    return {
+      ...base,
+      documentType: 'unknown',
+      verdict: d.verdict,
+      reasons: cached.qualityReasons.map((r) => r.code),
+    };
+  }
+  let best: {
+    page: (typeof cached.pages)[number] | null;
+    classification: ReturnType<typeof classifyDocument> | null;
+  } = {
+    page: cached.pages[0] ?? null,
+    classification: null,
+  };
+  for (const page of cached.pages) {
+    const classification = classifyDocument(page.ocr);
+    const s = classification.type === 'unknown' ? -1 : classification.confidence;
+    const b =
+      !best.classification || best.classification.type === 'unknown' ? -1 : best.classification.confidence;
+    if (!best.classification || s > b) best = { page, classification };
+  }
+  const classification = best.classification ?? { type: 'unknown' as const, confidence: 1, scores: {} };
+  const reasons: Reason[] = [];
+  if (best.page) reasons.push(...instructionReasons(findInstructionText(best.page.ocr)));
+  if (cached.editingSoftware)
+    reasons.push(reason('TAMPER_SUSPECTED', 'soft', `edited with ${cached.editingSoftware}`));
+  if (!best.page || classification.type === 'unknown') {
+    reasons.unshift(reason('UNSUPPORTED_DOCUMENT', 'hard', 'unsupported'));
+    const d = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences: [] });
+    return { ...base, documentType: 'unknown', verdict: d.verdict, reasons: reasons.map((r) => r.code) };
+  }
+  const module = documentModuleFor(classification.type);
+  const extraction = module.extract(best.page.ocr);
+  reasons.push(...module.validate(extraction, { now: new Date(), applicant: expected.applicant ?? null }));
+  const set = path.dirname(path.dirname(cached.input));
+  for (const key of [documentKey(module.type, extraction.fields), `sha:${cached.sha256}`]) {
+    if (key === null) continue;
+    const first = seenSubjects.get(`${set}|${key}`);
+    if (first === undefined) seenSubjects.set(`${set}|${key}`, expected.subjectId ?? '');
+    else if (first !== expected.subjectId) {
+      reasons.push(reason('DUPLICATE_ACROSS_SUBJECTS', 'hard', `seen before for ${first}`));
+      break;
+    }
+  }
+  const fieldConfidences = module.scoredFields.flatMap((field) => {
+    const item = extraction.evidence[field];
+    return item && extraction.fields[field] !== null ? [item.confidence] : [];
+  });
+  const d = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences });
+  return {
+    ...base,
+    text: best.page.ocr.text,
+    documentType: module.type as string,
+    fields: extraction.fields,
+    verdict: d.verdict,
+    reasons: [
+      ...reasons.map((r) => `${r.code}${r.field ? `:${r.field}` : ''}`),
+      `(class ${classification.confidence.toFixed(2)}, min field ${fieldConfidences.length ? Math.min(...fieldConfidences).toFixed(2) : '-'}${lowFields(extraction, module.scoredFields)})`,
+    ],
+  };
+}
+
+function lowFields(extraction: Extraction, fields: readonly string[]): string {
+  const low = fields.filter(
+    (f) => extraction.fields[f] !== null && (extraction.evidence[f]?.confidence ?? 1) < 0.75,
+  );
+  return low.length ? ` low: ${low.join(' ')}` : '';
+}
+
+if (values.show) show(values.show);
+else if (values.score) score();
+else await dump();
