@@ -59,7 +59,7 @@ function nameBindingReasons(extraction: Extraction, applicant: Applicant): Reaso
       reason(
         'APPLICANT_NAME_UNCERTAIN',
         'soft',
-        'the name matches the applicant only with a placeholder or truncation',
+        'the name matches the applicant only partly (a placeholder, a truncation or one differing character)',
         {
           field: 'name',
           messageZh: '姓名无法完全确认与申请人一致',
