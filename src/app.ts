@@ -11,6 +11,8 @@ import { requestContext } from './http/middleware.js';
 import { createRouter } from './http/openapi-app.js';
 import { ProblemError } from './http/problems.js';
 import { createSystemRoutes } from './http/system.routes.js';
+import { createReviewApiRoutes } from './review/review.api.routes.js';
+import { createReviewRoutes } from './review/review.routes.js';
 import type { Services } from './services.js';
 import { createVerificationRoutes } from './verifications/verifications.routes.js';
 import { createWebhookRoutes } from './webhooks/webhooks.routes.js';
@@ -45,6 +47,12 @@ export function createApp(services: Services) {
   app.route('/', createEligibilityRoutes(services));
   app.route('/', createAuditRoutes(services));
   app.route('/', createWebhookRoutes(services));
+  const reviewDeps = {
+    ...services,
+    settings: { qcSampleOneIn: config.review.qcSampleOneIn, sessionHours: config.review.sessionHours },
+  };
+  app.route('/', createReviewApiRoutes(reviewDeps));
+  app.route('/', createReviewRoutes(reviewDeps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

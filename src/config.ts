@@ -57,6 +57,17 @@ const configSchema = z
     /** Earlier keys, comma-separated, still accepted for reading after a rotation. */
     DATA_ENCRYPTION_OLD_KEYS: z.string().optional(),
 
+    /** The labelled fixture set reviewers export cases into and correct (manifest.jsonl + <case>/). */
+    FIXTURES_DIR: z.string().min(1).default('./fixtures'),
+    /** One verified case in N (by a hash of its id) joins the review queue as a quality check. */
+    REVIEW_QC_SAMPLE_ONE_IN: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** How long a reviewer's sign-in lasts. */
+    REVIEW_SESSION_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(8),
+
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.url().optional(),
     LLM_MODEL: z.string().default('gpt-4o-mini'),
@@ -107,6 +118,11 @@ const configSchema = z
           .split(',')
           .map((k) => k.trim())
           .filter(Boolean),
+      },
+      review: {
+        fixturesDir: path.resolve(env.FIXTURES_DIR),
+        qcSampleOneIn: env.REVIEW_QC_SAMPLE_ONE_IN,
+        sessionHours: env.REVIEW_SESSION_HOURS,
       },
       llm: {
         apiKey: env.OPENAI_API_KEY ?? null,

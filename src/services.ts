@@ -20,6 +20,9 @@ import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
 import { loadOrCreateKeyFile } from './privacy/key-file.js';
 import { createSealer, parseKey } from './privacy/sealer.js';
+import { createFixtureStore } from './review/fixtures.store.js';
+import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
+import { createReviewsRepository } from './review/reviews.repository.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
 import {
   createProcessVerificationHandler,
@@ -72,6 +75,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   const webhookSettings = config.webhooks;
   const publisher = createWebhookPublisher({ webhooks, jobs, clock, ids, webhookSettings });
   const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
+  const reviewSessions = createReviewSessionsRepository(db);
+  const reviews = createReviewsRepository(db);
+  const fixtures = createFixtureStore(config.review.fixturesDir);
 
   const base = {
     config,
@@ -91,6 +97,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     webhooks,
     publisher,
     eligibility,
+    reviewSessions,
+    reviews,
+    fixtures,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,

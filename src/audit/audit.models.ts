@@ -12,6 +12,10 @@ export const AUDIT_ACTIONS = [
   'verification.failed',
   'verification.corrected',
   'verification.revoked',
+  /** A reviewer opened the original image (personal data): who looked, and when. */
+  'verification.image_viewed',
+  /** A reviewer exported the case into the fixture set. */
+  'verification.fixture_exported',
   'eligibility.decided',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

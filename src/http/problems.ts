@@ -15,6 +15,8 @@ export const PROBLEM_CODES = {
   PDF_ENCRYPTED: { status: 422, title: 'The PDF is encrypted' },
   PDF_TOO_MANY_PAGES: { status: 422, title: 'The PDF has too many pages' },
   ALREADY_REVOKED: { status: 409, title: 'The verification is already revoked' },
+  VERSION_CONFLICT: { status: 409, title: 'Changed by someone else since you loaded it' },
+  FIXTURE_EXISTS: { status: 409, title: 'A fixture case with this id exists' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for a different request' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   OVERLOADED: { status: 503, title: 'The service is busy; retry shortly' },

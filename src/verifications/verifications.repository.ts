@@ -176,20 +176,37 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
       );
     },
 
-    /** A reviewer's correction of the verdict and/or fields (the reviewer's evidence source). */
+    /**
+     * A reviewer's correction of the verdict and/or fields (the reviewer's evidence source), with
+     * the re-validated reasons when given. With `expectedUpdatedAt` it is a compare-and-set: false
+     * when the row changed since that version (optimistic locking).
+     */
     applyCorrection(
       id: string,
-      correction: { verdict: Verdict; fields: Fields; evidence: Record<string, FieldEvidence> },
+      correction: {
+        verdict: Verdict;
+        fields: Fields;
+        evidence: Record<string, FieldEvidence>;
+        reasons?: Reason[];
+      },
       now: Date,
-    ) {
-      db.update(verificationsTable)
-        .set({
-          verdict: correction.verdict,
-          resultSealed: sealer.sealJson({ fields: correction.fields, evidence: correction.evidence }),
-          updatedAt: now,
-        })
-        .where(eq(verificationsTable.id, id))
-        .run();
+      expectedUpdatedAt?: Date,
+    ): boolean {
+      const where = expectedUpdatedAt
+        ? and(eq(verificationsTable.id, id), eq(verificationsTable.updatedAt, expectedUpdatedAt))
+        : eq(verificationsTable.id, id);
+      return (
+        db
+          .update(verificationsTable)
+          .set({
+            verdict: correction.verdict,
+            resultSealed: sealer.sealJson({ fields: correction.fields, evidence: correction.evidence }),
+            ...(correction.reasons ? { reasons: correction.reasons } : {}),
+            updatedAt: now,
+          })
+          .where(where)
+          .run().changes > 0
+      );
     },
 
     countBySubjectSince(subjectId: string, since: Date): number {

@@ -16,6 +16,7 @@ import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
+import type { Reason } from '../verdicts/reasons.js';
 import type { WebhookPublisher } from '../webhooks/webhooks.usecases.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
 import {
@@ -345,14 +346,31 @@ export function revokeVerification(
 /**
  * The hook for reviewer work: a reviewer sets the verdict and/or corrects fields. The change, its
  * audit record (corrected fields sealed) and a `verification.corrected` event commit together.
+ * `reasons` replaces the stored reasons (the review re-validates the corrected fields); with
+ * `expectedVersion` (the `updatedAt` the reviewer loaded) a stale save is refused with 409
+ * VERSION_CONFLICT instead of silently overwriting someone else's change.
  */
 export function correctVerification(
   deps: ChangeDeps & { runner: Pick<JobRunner, 'wake'> },
-  input: { id: string; actor: Actor; verdict?: Verdict; fields?: Fields; note?: string | null },
+  input: {
+    id: string;
+    actor: Actor;
+    verdict?: Verdict;
+    fields?: Fields;
+    note?: string | null;
+    reasons?: Reason[];
+    expectedVersion?: Date;
+  },
 ): Verification {
   const corrected = deps.transaction(() => {
     const before = deps.verifications.findById(input.id);
     if (!before?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${input.id}.`);
+    if (input.expectedVersion && before.updatedAt.getTime() !== input.expectedVersion.getTime()) {
+      throw new ProblemError(
+        'VERSION_CONFLICT',
+        `Verification ${input.id} was changed at ${before.updatedAt.toISOString()}, after you loaded it; reload it and redo your change.`,
+      );
+    }
     const changedFields = Object.keys(input.fields ?? {}).sort();
     const evidence: Record<string, FieldEvidence> = { ...before.outcome.evidence };
     for (const [name, value] of Object.entries(input.fields ?? {})) {
@@ -363,15 +381,20 @@ export function correctVerification(
         source: 'reviewer',
       };
     }
-    deps.verifications.applyCorrection(
+    // Strictly later than the version it replaces, so two saves in one millisecond still differ.
+    const now = new Date(Math.max(deps.clock.now().getTime(), before.updatedAt.getTime() + 1));
+    const applied = deps.verifications.applyCorrection(
       input.id,
       {
         verdict: input.verdict ?? before.outcome.verdict,
         fields: { ...before.outcome.fields, ...input.fields },
         evidence,
+        ...(input.reasons ? { reasons: input.reasons } : {}),
       },
-      deps.clock.now(),
+      now,
+      before.updatedAt,
     );
+    if (!applied) throw new ProblemError('VERSION_CONFLICT', `Verification ${input.id} changed meanwhile.`);
     return recordChange(deps, {
       before,
       action: 'verification.corrected',

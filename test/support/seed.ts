@@ -1,5 +1,6 @@
-import type { FieldValue } from '../../src/documents/document-types.js';
+import type { Applicant, FieldEvidence, FieldValue } from '../../src/documents/document-types.js';
 import type { Services } from '../../src/services.js';
+import type { Reason } from '../../src/verdicts/reasons.js';
 import type { Verdict } from '../../src/verifications/verifications.models.js';
 
 let counter = 0;
@@ -22,6 +23,11 @@ export function seedVerification(
     verdict?: Verdict;
     fields?: Record<string, FieldValue>;
     completedAt?: Date;
+    /** The original in the blob store (e.g. a committed fixture image), for pages that show it. */
+    blob?: { key: string; sha256: string; mime: string; bytes: number };
+    evidence?: Record<string, FieldEvidence>;
+    reasons?: Reason[];
+    applicant?: Applicant | null;
   },
 ) {
   const now = services.clock.now();
@@ -35,11 +41,12 @@ export function seedVerification(
       idempotencyKey: null,
       status: 'queued',
       documentTypeHint: null,
-      applicant: { name: '张伟', idNumber: '11010519491231002X' },
-      fileSha256: `${counter}`.padStart(64, '0'),
-      fileMime: 'image/jpeg',
-      fileBytes: 1000,
-      blobKey: null,
+      applicant:
+        input.applicant === undefined ? { name: '张伟', idNumber: '11010519491231002X' } : input.applicant,
+      fileSha256: input.blob?.sha256 ?? `${counter}`.padStart(64, '0'),
+      fileMime: input.blob?.mime ?? 'image/jpeg',
+      fileBytes: input.blob?.bytes ?? 1000,
+      blobKey: input.blob?.key ?? null,
       createdAt: now,
       updatedAt: now,
     },
@@ -59,10 +66,10 @@ export function seedVerification(
     {
       documentType: input.documentType,
       fields: { name: '张伟', ...input.fields },
-      evidence: {},
+      evidence: input.evidence ?? {},
       verdict: input.verdict ?? 'verified',
       confidence: 0.95,
-      reasons: [],
+      reasons: input.reasons ?? [],
       versions: { pipeline: 'seed' },
       timingsMs: { total: 0 },
       perceptualHash: null,

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/support/test-services.js';
+import { SAMPLE, seedReviewCase, signInForTest } from './review.test-helpers.js';
+import { exportFixture } from './review.usecases.js';
+
+describe('fixture cases from reviews', () => {
+  let t: TestApp;
+  let dir: string;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-fixtures-'));
+    fs.writeFileSync(
+      path.join(dir, 'manifest.jsonl'),
+      '{"file":"old/input.jpg","subjectId":"u","applicant":null,"caseId":"old"}',
+    );
+    t = await createTestApp({ env: { FIXTURES_DIR: dir } });
+  });
+  afterEach(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const reviewer = { type: 'key' as const, id: 'key_r', role: 'reviewer' as const };
+  const review = async (id: string) => {
+    const queue = await (await t.app.request('/v1/review/queue', { headers: t.auth('reviewer') })).json();
+    const version = queue.items.find((i: { id: string }) => i.id === id).version;
+    const res = await t.app.request(`/v1/verifications/${id}/corrections`, {
+      method: 'POST',
+      headers: { ...t.auth('reviewer'), 'content-type': 'application/json' },
+      body: JSON.stringify({ expectedVersion: version, verdict: 'verified', fields: { major: '土木工程' } }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it('an unreviewed case cannot be exported', async () => {
+    const id = await seedReviewCase(t);
+    await expect(
+      exportFixture(t.services, { id, actor: reviewer, imageHasNoRealPerson: false }),
+    ).rejects.toThrow(/reviewed/);
+  });
+
+  it('a public export (synthetic image) lands in <FIXTURES_DIR>/<case>/ with a manifest line and no real names', async () => {
+    const id = await seedReviewCase(t);
+    await review(id);
+    const out = await exportFixture(t.services, { id, actor: reviewer, imageHasNoRealPerson: true });
+    expect(out.scope).toBe('public');
+    const expected = JSON.parse(fs.readFileSync(path.join(dir, out.caseId, 'expected.json'), 'utf8'));
+    expect(expected).toMatchObject({
+      caseId: out.caseId,
+      kind: 'reviewed',
+      variant: 'photo',
+      documentType: 'graduation_certificate',
+      verdict: 'verified',
+      acceptableVerdicts: ['verified'],
+      private: false,
+      redactedFields: ['name'],
+    });
+    expect(expected.fields.major).toBe('土木工程');
+    const text = fs.readFileSync(path.join(dir, out.caseId, 'expected.json'), 'utf8');
+    expect(text).not.toContain(SAMPLE.applicant.name);
+    expect(text).not.toContain(SAMPLE.applicant.idNumber);
+    expect(text).not.toContain(SAMPLE.subjectId);
+    expect(fs.readFileSync(path.join(dir, out.caseId, 'input.jpg')).length).toBeGreaterThan(1000);
+    const lines = fs.readFileSync(path.join(dir, 'manifest.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1] ?? '')).toEqual({
+      file: `${out.caseId}/input.jpg`,
+      subjectId: expected.subjectId,
+      applicant: null,
+      caseId: out.caseId,
+    });
+    await expect(
+      exportFixture(t.services, { id, actor: reviewer, imageHasNoRealPerson: true }),
+    ).rejects.toThrow(/exists/);
+  });
+
+  it('by default the case is private: written under private/ with its own manifest', async () => {
+    const id = await seedReviewCase(t);
+    await review(id);
+    const out = await exportFixture(t.services, { id, actor: reviewer, imageHasNoRealPerson: false });
+    expect(out.dir).toBe(path.join(dir, 'private', out.caseId));
+    expect(fs.readFileSync(path.join(dir, 'private', 'manifest.jsonl'), 'utf8')).toContain(out.caseId);
+    expect(fs.readFileSync(path.join(dir, 'manifest.jsonl'), 'utf8')).not.toContain(out.caseId);
+  });
+
+  it('editing a fixture: a stale version is 409 and leaves the file alone; path tricks are 404', async () => {
+    fs.mkdirSync(path.join(dir, 'case-1'));
+    const file = path.join(dir, 'case-1', 'expected.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        caseId: 'case-1',
+        kind: 'clean',
+        subjectId: 'u',
+        applicant: null,
+        documentType: 'cet_score_report',
+        fields: { totalScore: 500, name: 'x' },
+        verdict: 'verified',
+      }),
+    );
+    const { cookie, csrf, origin } = await signInForTest(t, t.keys.reviewer);
+    const page = await (
+      await t.app.request('/review/fixtures/public/case-1', { headers: { cookie } })
+    ).text();
+    const version = /name="version" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const post = (v: string, score: string) =>
+      t.app.request('/review/fixtures/public/case-1', {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          _csrf: csrf,
+          version: v,
+          'field.totalScore': score,
+          'field.name': 'x',
+          verdict: 'rejected',
+        }).toString(),
+      });
+    expect((await post(version, '521')).status).toBe(303);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(saved.fields.totalScore).toBe(521);
+    expect(saved.verdict).toBe('rejected');
+    expect((await post(version, '400')).status).toBe(409);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).fields.totalScore).toBe(521);
+    const listing = await (await t.app.request('/review/fixtures', { headers: { cookie } })).text();
+    expect(listing).toContain('case-1');
+    for (const bad of ['/review/fixtures/public/..%2F..%2Fetc', '/review/fixtures/secret/case-1']) {
+      expect((await t.app.request(bad, { headers: { cookie } })).status).toBe(404);
+    }
+  });
+});

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { validateIdNumber } from '../text/id-number.js';
+import {
+  buildQueue,
+  computeMetrics,
+  isQualitySample,
+  mergeRevalidatedReasons,
+  parseFieldValue,
+  type QueueRow,
+  redactPersonalData,
+  syntheticIdNumber,
+} from './review.models.js';
+
+const row = (id: string, over: Partial<QueueRow> = {}): QueueRow => ({
+  id,
+  subjectId: 's',
+  documentType: 'cet_score_report',
+  verdict: 'needs_review',
+  confidence: 0.8,
+  reasons: [],
+  completedAt: new Date('2025-01-01T00:00:00Z'),
+  updatedAt: new Date('2025-01-01T00:00:00Z'),
+  ...over,
+});
+
+describe('review models', () => {
+  it('the quality-check sample is deterministic and about one in N', () => {
+    const ids = Array.from({ length: 2000 }, (_, i) => `ver_${i}`);
+    const sampled = ids.filter((id) => isQualitySample(id, 10));
+    expect(sampled.length).toBeGreaterThan(120);
+    expect(sampled.length).toBeLessThan(280);
+    expect(ids.filter((id) => isQualitySample(id, 10))).toEqual(sampled);
+  });
+
+  it('orders hard reasons and tampering first, then oldest; filters by type, reason and date', () => {
+    const now = new Date('2025-01-10T00:00:00Z');
+    const rows = [
+      row('a', { completedAt: new Date('2025-01-02T00:00:00Z') }),
+      row('b', { completedAt: new Date('2025-01-01T00:00:00Z') }),
+      row('c', {
+        completedAt: new Date('2025-01-05T00:00:00Z'),
+        reasons: [{ code: 'TAMPER_SUSPECTED', severity: 'soft', message: 'x' }],
+      }),
+      row('d', { verdict: 'verified', documentType: 'chsi_record' }),
+    ];
+    const queue = buildQueue(rows, { reviewedIds: new Set(), qcSampleOneIn: 1, filters: {}, now });
+    expect(queue.map((q) => q.id)).toEqual(['c', 'b', 'a', 'd']);
+    expect(queue.at(-1)?.qualityCheck).toBe(true);
+    const reviewed = buildQueue(rows, { reviewedIds: new Set(['d']), qcSampleOneIn: 1, filters: {}, now });
+    expect(reviewed.map((q) => q.id)).not.toContain('d');
+    const byReason = buildQueue(rows, {
+      reviewedIds: new Set(),
+      qcSampleOneIn: 1,
+      filters: { reasonCode: 'TAMPER_SUSPECTED' },
+      now,
+    });
+    expect(byReason.map((q) => q.id)).toEqual(['c']);
+    const byDate = buildQueue(rows, {
+      reviewedIds: new Set(),
+      qcSampleOneIn: 1,
+      filters: { from: new Date('2025-01-02T00:00:00Z'), documentType: 'cet_score_report' },
+      now,
+    });
+    expect(byDate.map((q) => q.id)).toEqual(['c', 'a']);
+    expect(computeMetrics(queue, []).oldestCaseAgeSeconds).toBe(9 * 86_400);
+  });
+
+  it('agreement counts the first review of each case; corrections are counted per field', () => {
+    const at = (d: number) => new Date(2025, 0, d);
+    const m = computeMetrics(
+      [],
+      [
+        {
+          verificationId: 'a',
+          documentType: 'cet',
+          machineVerdict: 'verified',
+          reviewerVerdict: 'verified',
+          changedFields: ['name'],
+          createdAt: at(1),
+        },
+        {
+          verificationId: 'a',
+          documentType: 'cet',
+          machineVerdict: 'verified',
+          reviewerVerdict: 'rejected',
+          changedFields: ['name'],
+          createdAt: at(2),
+        },
+        {
+          verificationId: 'b',
+          documentType: 'cet',
+          machineVerdict: 'needs_review',
+          reviewerVerdict: 'rejected',
+          changedFields: ['totalScore'],
+          createdAt: at(3),
+        },
+      ],
+    );
+    expect(m.agreement).toBe(0.5);
+    expect(m.reviewedCases).toBe(2);
+    expect(m.correctionsPerField[0]).toEqual({ documentType: 'cet', field: 'name', corrections: 2 });
+  });
+
+  it('re-validation replaces field reasons and keeps fraud and quality signals', () => {
+    const merged = mergeRevalidatedReasons(
+      [
+        { code: 'LOW_CONFIDENCE', severity: 'soft', field: 'name', message: 'x' },
+        { code: 'DUPLICATE_SAME_SUBJECT', severity: 'info', message: 'dup' },
+      ],
+      [{ code: 'DATE_INVALID', severity: 'hard', field: 'examDate', message: 'bad' }],
+    );
+    expect(merged.map((r) => r.code)).toEqual(['DUPLICATE_SAME_SUBJECT', 'DATE_INVALID']);
+  });
+
+  it('form values become numbers where the schema wants one', () => {
+    const numeric = (v: unknown) => typeof v === 'number';
+    expect(parseFieldValue(' 521 ', numeric, null)).toBe(521);
+    expect(parseFieldValue('', numeric, 3)).toBeNull();
+    expect(parseFieldValue('abc', (v) => typeof v === 'string', 'x')).toBe('abc');
+    expect(parseFieldValue('007', (v) => typeof v === 'string', 'x')).toBe('007');
+  });
+
+  it('synthetic people: valid ID numbers that keep birth date, gender parity and masks', () => {
+    const original = '430602199508264346';
+    const fake = syntheticIdNumber('ver_1', original);
+    expect(fake).not.toBe(original);
+    expect(fake.slice(6, 14)).toBe('19950826');
+    expect(Number(fake[16]) % 2).toBe(Number(original[16]) % 2);
+    expect(validateIdNumber(fake, new Date('2025-01-01')).filter((p) => p.severity === 'hard')).toEqual([]);
+    expect(syntheticIdNumber('ver_1', original)).toBe(fake);
+    expect(syntheticIdNumber('ver_1', '4306**********4346').slice(4, 14)).toBe('**********');
+    const redacted = redactPersonalData('ver_1', {
+      fields: { name: '徐佳', idNumber: original, school: '浙江大学' },
+      applicant: { name: '徐佳', idNumber: original },
+    });
+    expect(redacted.fields.name).not.toBe('徐佳');
+    expect(redacted.fields.school).toBe('浙江大学');
+    expect(redacted.applicant?.name).toBe(redacted.fields.name);
+    expect(redacted.redactedFields).toEqual(['name', 'idNumber']);
+  });
+});

@@ -1,0 +1,383 @@
+import crypto from 'node:crypto';
+import type { Fields, FieldValue } from '../documents/document-types.js';
+import type { Reason, ReasonCode } from '../verdicts/reasons.js';
+import type { Verdict } from '../verifications/verifications.models.js';
+
+export const VERDICTS = ['verified', 'rejected', 'needs_review', 'needs_retake'] as const;
+
+/** Labels in Chinese and English, for the pages. */
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  verified: '通过 verified',
+  rejected: '拒绝 rejected',
+  needs_review: '待复核 needs review',
+  needs_retake: '需重拍 needs retake',
+};
+
+export const DOCUMENT_TYPE_LABELS: Record<string, string> = {
+  cet_score_report: '四六级成绩单 CET report',
+  graduation_certificate: '毕业证书 graduation certificate',
+  degree_certificate: '学位证书 degree certificate',
+  chsi_record: '学信网备案表 CHSI record',
+  unknown: '未知 unknown',
+};
+
+export const FIELD_LABELS_ZH: Record<string, string> = {
+  name: '姓名',
+  idNumber: '证件号码',
+  gender: '性别',
+  birthDate: '出生日期',
+  school: '学校',
+  major: '专业',
+  educationLevel: '学历层次',
+  enrollmentDate: '入学日期',
+  graduationDate: '毕业日期',
+  certificateNumber: '证书编号',
+  durationYears: '学制',
+  issueDate: '发证日期',
+  studyType: '学习形式',
+  studyForm: '学习形式',
+  educationCategory: '学历类别',
+  level: '级别',
+  totalScore: '总分',
+  listeningScore: '听力',
+  readingScore: '阅读',
+  writingTranslationScore: '写作和翻译',
+  examDate: '考试时间',
+  admissionTicketNumber: '准考证号',
+  reportNumber: '成绩报告单编号',
+  degree: '学位',
+  degreeDate: '授予日期',
+  verificationCode: '在线验证码',
+  updatedDate: '更新日期',
+};
+
+/** The session cookie's id and CSRF tokens: 256 random bits, URL-safe. */
+export function randomToken(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return crypto.createHash('sha256').update(value).digest('hex');
+}
+
+/** Constant-time comparison of two tokens (false when either is missing). */
+export function tokensEqual(a: string | undefined | null, b: string | undefined | null): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+/** The optimistic-locking token of a verification: its updatedAt in milliseconds. */
+export const versionOf = (updatedAt: Date): string => String(updatedAt.getTime());
+
+export function parseVersion(token: string | undefined | null): Date | null {
+  if (!token || !/^\d{1,15}$/.test(token)) return null;
+  return new Date(Number(token));
+}
+
+/**
+ * The quality-check sample: one verified case in `oneIn`, chosen by a hash of its id, so the same
+ * case is always in or out and nobody can steer which ones are looked at.
+ */
+export function isQualitySample(verificationId: string, oneIn: number): boolean {
+  if (oneIn <= 1) return true;
+  const digest = crypto.createHash('sha256').update(verificationId).digest();
+  return digest.readUInt32BE(0) % oneIn === 0;
+}
+
+/** Codes that put a case at the head of the queue: a forgery or a reused document costs the most. */
+const URGENT_CODES: ReadonlySet<ReasonCode> = new Set([
+  'TAMPER_SUSPECTED',
+  'EDITING_SOFTWARE_DETECTED',
+  'INSTRUCTION_IN_DOCUMENT',
+  'DUPLICATE_ACROSS_SUBJECTS',
+  'APPLICANT_ID_MISMATCH',
+  'APPLICANT_NAME_MISMATCH',
+]);
+
+export interface QueueRow {
+  id: string;
+  subjectId: string;
+  documentType: string;
+  verdict: Verdict;
+  confidence: number | null;
+  reasons: Reason[];
+  completedAt: Date;
+  updatedAt: Date;
+}
+
+export interface QueueItem extends QueueRow {
+  /** 2 = hard reason or fraud signal, 1 = needs review, 0 = quality-check sample of a verified case. */
+  priority: number;
+  qualityCheck: boolean;
+  ageMs: number;
+}
+
+export function priorityOf(row: Pick<QueueRow, 'verdict' | 'reasons'>): number {
+  if (row.verdict !== 'needs_review') return 0;
+  return row.reasons.some((r) => r.severity === 'hard' || URGENT_CODES.has(r.code)) ? 2 : 1;
+}
+
+export interface QueueFilters {
+  documentType?: string | undefined;
+  reasonCode?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+/**
+ * The review queue: needs_review cases plus the unreviewed quality-check sample of verified ones,
+ * highest priority first, then oldest first (then id, so the order is total).
+ */
+export function buildQueue(
+  rows: readonly QueueRow[],
+  input: { reviewedIds: ReadonlySet<string>; qcSampleOneIn: number; filters: QueueFilters; now: Date },
+): QueueItem[] {
+  const { filters } = input;
+  return rows
+    .filter((row) => {
+      if (row.verdict === 'needs_review') return true;
+      return (
+        row.verdict === 'verified' &&
+        !input.reviewedIds.has(row.id) &&
+        isQualitySample(row.id, input.qcSampleOneIn)
+      );
+    })
+    .filter((row) => !filters.documentType || row.documentType === filters.documentType)
+    .filter((row) => !filters.reasonCode || row.reasons.some((r) => r.code === filters.reasonCode))
+    .filter((row) => !filters.from || row.completedAt >= filters.from)
+    .filter((row) => !filters.to || row.completedAt < filters.to)
+    .map((row) => ({
+      ...row,
+      priority: priorityOf(row),
+      qualityCheck: row.verdict === 'verified',
+      ageMs: Math.max(0, input.now.getTime() - row.completedAt.getTime()),
+    }))
+    .sort(
+      (a, b) =>
+        b.priority - a.priority ||
+        a.completedAt.getTime() - b.completedAt.getTime() ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+export interface ReviewRecord {
+  verificationId: string;
+  documentType: string;
+  machineVerdict: string;
+  reviewerVerdict: string;
+  changedFields: string[];
+  createdAt: Date;
+}
+
+export interface ReviewMetrics {
+  queueSize: number;
+  oldestCaseAgeSeconds: number | null;
+  reviewedCases: number;
+  /** Share of reviewed cases (first review of each) where the reviewer kept the machine's verdict. */
+  agreement: number | null;
+  /** `<documentType>.<field>` → corrections, most corrected first: the weakest extractors. */
+  correctionsPerField: { documentType: string; field: string; corrections: number }[];
+}
+
+export function computeMetrics(queue: readonly QueueItem[], reviews: readonly ReviewRecord[]): ReviewMetrics {
+  const firstReviews = new Map<string, ReviewRecord>();
+  for (const review of [...reviews].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())) {
+    if (!firstReviews.has(review.verificationId)) firstReviews.set(review.verificationId, review);
+  }
+  const first = [...firstReviews.values()];
+  const agreed = first.filter((r) => r.machineVerdict === r.reviewerVerdict).length;
+  const counts = new Map<string, { documentType: string; field: string; corrections: number }>();
+  for (const review of reviews) {
+    for (const field of review.changedFields) {
+      const key = `${review.documentType}.${field}`;
+      const entry = counts.get(key) ?? { documentType: review.documentType, field, corrections: 0 };
+      entry.corrections += 1;
+      counts.set(key, entry);
+    }
+  }
+  const oldest = queue.reduce<number | null>(
+    (max, item) => (max === null || item.ageMs > max ? item.ageMs : max),
+    null,
+  );
+  return {
+    queueSize: queue.length,
+    oldestCaseAgeSeconds: oldest === null ? null : Math.round(oldest / 1000),
+    reviewedCases: first.length,
+    agreement: first.length === 0 ? null : Math.round((agreed / first.length) * 1000) / 1000,
+    correctionsPerField: [...counts.values()].sort(
+      (a, b) =>
+        b.corrections - a.corrections ||
+        `${a.documentType}.${a.field}`.localeCompare(`${b.documentType}.${b.field}`),
+    ),
+  };
+}
+
+/** Codes raised by field validation and binding: re-computed from the corrected fields on review. */
+const FIELD_VALIDATION_CODES: ReadonlySet<ReasonCode> = new Set([
+  'FIELD_MISSING',
+  'LOW_CONFIDENCE',
+  'FIELD_FORMAT_INVALID',
+  'NUMBER_FORMAT_INVALID',
+  'CHECKSUM_INVALID',
+  'DATE_INVALID',
+  'DATE_IMPLAUSIBLE',
+  'SCORE_OUT_OF_RANGE',
+  'SCORE_INCONSISTENT',
+  'CROSS_FIELD_MISMATCH',
+  'LEVEL_CODE_MISMATCH',
+  'STUDY_LENGTH_UNUSUAL',
+  'SCORE_BELOW_REPORT_THRESHOLD',
+  'SCORE_BELOW_POLICY_THRESHOLD',
+  'APPLICANT_NAME_MISMATCH',
+  'APPLICANT_NAME_UNCERTAIN',
+  'APPLICANT_ID_MISMATCH',
+  'APPLICANT_ID_PARTIAL',
+  'LLM_UNGROUNDED_VALUE',
+  'REVIEWER_DECISION',
+]);
+
+/**
+ * Reasons that come from outside the fields (photo quality, classification, duplicates, tampering,
+ * instructions, model availability) survive a correction; field reasons are replaced by the
+ * re-validation's.
+ */
+export function mergeRevalidatedReasons(
+  previous: readonly Reason[],
+  revalidated: readonly Reason[],
+): Reason[] {
+  const kept = previous.filter((r) => !FIELD_VALIDATION_CODES.has(r.code));
+  const seen = new Set<string>();
+  const merged: Reason[] = [];
+  for (const r of [...kept, ...revalidated]) {
+    const key = `${r.code}|${r.field ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    merged.push(r);
+  }
+  return merged;
+}
+
+/**
+ * A form value to a field value of the schema's type: empty is null; a value the schema accepts as
+ * a number (scores, years) becomes one; anything else stays the text typed (validation judges it).
+ */
+export function parseFieldValue(
+  raw: string,
+  accepts: (value: FieldValue) => boolean,
+  previous: FieldValue | undefined,
+): FieldValue {
+  const text = raw.trim();
+  if (text === '') return null;
+  if (typeof previous === 'number' || (!accepts(text) && accepts(Number(text)))) {
+    const n = Number(text);
+    if (text !== '' && Number.isFinite(n)) return n;
+  }
+  if (typeof previous === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/** Fields whose new value differs from the current one. */
+export function changedFieldValues(current: Fields, next: Fields): Fields {
+  const changed: Fields = {};
+  for (const [name, value] of Object.entries(next)) {
+    if ((current[name] ?? null) !== value) changed[name] = value;
+  }
+  return changed;
+}
+
+// ---- synthetic people, for exported fixture cases -------------------------------------------
+
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '周',
+  '吴',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+];
+const GIVEN = [
+  '子涵',
+  '浩然',
+  '欣怡',
+  '宇轩',
+  '梓萱',
+  '俊杰',
+  '雨桐',
+  '思远',
+  '嘉怡',
+  '明轩',
+  '诗琪',
+  '天佑',
+];
+/** Region codes of real prefectures (valid shape), none tied to the person. */
+const REGIONS = ['110101', '310104', '440305', '330106', '320102', '510107', '420102', '610113'];
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+function seeded(seed: string, salt: string): number {
+  return crypto.createHash('sha256').update(`${salt}\n${seed}`).digest().readUInt32BE(0);
+}
+
+export function syntheticName(seed: string): string {
+  return `${SURNAMES[seeded(seed, 'surname') % SURNAMES.length]}${GIVEN[seeded(seed, 'given') % GIVEN.length]}`;
+}
+
+/**
+ * A synthetic resident ID with a valid check digit. The birth date and the gender parity of the
+ * original are kept (the document's own birth date and gender must still agree with it); the
+ * region and sequence are replaced. Masked characters (`*`) stay masked.
+ */
+export function syntheticIdNumber(seed: string, original: string | null): string {
+  const birth = original && /^\d{8}$/.test(original.slice(6, 14)) ? original.slice(6, 14) : '20000101';
+  const genderDigit = original ? Number(original[16]) : Number.NaN;
+  const sequence = String(seeded(seed, 'sequence') % 100).padStart(2, '0');
+  const parity = Number.isFinite(genderDigit) ? genderDigit % 2 : seeded(seed, 'gender') % 2;
+  const last = ((seeded(seed, 'last') % 5) * 2 + parity) % 10;
+  const body = `${REGIONS[seeded(seed, 'region') % REGIONS.length]}${birth}${sequence}${last}`;
+  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (ID_WEIGHTS[i] ?? 0), 0);
+  const full = `${body}${ID_CHECK[sum % 11]}`;
+  if (!original?.includes('*')) return full;
+  return [...full].map((ch, i) => (original[i] === '*' ? '*' : ch)).join('');
+}
+
+/** Fields that name a person; replaced by synthetic values when a case leaves the service. */
+export const PERSONAL_FIELDS = ['name', 'idNumber'] as const;
+
+export function redactPersonalData(
+  seed: string,
+  input: { fields: Fields; applicant: { name?: string | null; idNumber?: string | null } | null },
+) {
+  const name = syntheticName(seed);
+  const fields: Fields = { ...input.fields };
+  const redacted: string[] = [];
+  if (typeof fields.name === 'string') {
+    fields.name = name;
+    redacted.push('name');
+  }
+  if (typeof fields.idNumber === 'string') {
+    fields.idNumber = syntheticIdNumber(seed, fields.idNumber);
+    redacted.push('idNumber');
+  }
+  return {
+    fields,
+    applicant: input.applicant
+      ? {
+          name,
+          idNumber: input.applicant.idNumber ? syntheticIdNumber(seed, input.applicant.idNumber) : null,
+        }
+      : null,
+    redactedFields: redacted,
+  };
+}

@@ -1,0 +1,22 @@
+import { index, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { timestamp } from '../db/columns.js';
+
+/**
+ * One row per reviewer decision on a verification: what the machine said, what the reviewer
+ * said, which fields they changed. The team's metrics (agreement, corrections per field) and the
+ * quality-check sample's "already reviewed" come from here. No personal data: field names only.
+ */
+export const reviewsTable = sqliteTable(
+  'reviews',
+  {
+    id: text('id').primaryKey(),
+    verificationId: text('verification_id').notNull(),
+    reviewerKeyId: text('reviewer_key_id').notNull(),
+    documentType: text('document_type').notNull(),
+    machineVerdict: text('machine_verdict').notNull(),
+    reviewerVerdict: text('reviewer_verdict').notNull(),
+    changedFields: text('changed_fields', { mode: 'json' }).$type<string[]>().notNull(),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (t) => [index('reviews_verification_idx').on(t.verificationId, t.createdAt)],
+);
