@@ -5,6 +5,11 @@
  * (fixtures/eval-floor.json).
  *
  *   npm run eval -- [--set samples|generated|all] [--limit N] [--out results.jsonl] [--no-floor]
+ *                   [--llm careful|adversarial|live] [--llm-mode assist|always]
+ *
+ * --llm runs the same cases with the LLM assist: careful and adversarial are scripted local models
+ * (scripts/eval-llm.ts); live uses the configured OPENAI_* endpoint (not run in CI). Compare with a
+ * run without --llm (the rules alone).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +19,7 @@ import { runBatch } from '../src/batch.js';
 import { loadConfig } from '../src/config.js';
 import { documentModules } from '../src/documents/registry.js';
 import { buildServices } from '../src/services.js';
+import { type ScriptedModelKind, startScriptedModel } from './eval-llm.js';
 
 interface Expected {
   caseId: string;
@@ -43,15 +49,37 @@ const { values } = parseArgs({
     out: { type: 'string' },
     'no-floor': { type: 'boolean', default: false },
     floor: { type: 'string', default: 'fixtures/eval-floor.json' },
+    llm: { type: 'string' },
+    'llm-mode': { type: 'string', default: 'assist' },
   },
 });
 
 const root = path.resolve('fixtures');
-const sets = { samples: root, generated: path.join(root, 'generated') } as const;
+// `private`: cases reviewers exported whose image shows a real person (git-ignored; absent in CI).
+const sets = {
+  samples: root,
+  generated: path.join(root, 'generated'),
+  private: path.join(root, 'private'),
+} as const;
 const chosen =
   values.set === 'all'
-    ? (['samples', 'generated'] as const)
+    ? (['samples', 'generated', 'private'] as const)
     : ([values.set as keyof typeof sets] satisfies (keyof typeof sets)[]);
+
+// The LLM assist under evaluation: a scripted local model, the configured endpoint, or none.
+const llm = values.llm;
+if (llm && !['careful', 'adversarial', 'live'].includes(llm))
+  throw new Error('--llm careful|adversarial|live');
+const scriptedModel =
+  llm === 'careful' || llm === 'adversarial' ? await startScriptedModel(llm as ScriptedModelKind) : null;
+const llmEnv: Record<string, string> = llm
+  ? {
+      LLM_MODE: values['llm-mode'] ?? 'assist',
+      ...(scriptedModel
+        ? { OPENAI_API_KEY: 'scripted', OPENAI_BASE_URL: scriptedModel.baseUrl, LLM_MODEL: `scripted-${llm}` }
+        : {}),
+    }
+  : { LLM_MODE: 'off' };
 
 const results: { expected: Expected; result: Result }[] = [];
 const outLines: string[] = [];
@@ -68,10 +96,20 @@ for (const set of chosen) {
   fs.writeFileSync(limited, `${lines.map((l) => rebase(l, dir)).join('\n')}\n`);
   // A fresh store per set: duplicates are judged within one stream of submissions.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-eval-'));
-  const services = buildServices(loadConfig({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }));
+  const services = buildServices(
+    loadConfig({ ...process.env, ...llmEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+  );
+  // runBatch processes the lines one at a time, in order: the scripted model is told which case is next.
+  const caseDirs = lines.map((l) =>
+    path.dirname(path.resolve(dir, (JSON.parse(l) as { file: string }).file)),
+  );
+  let next = 0;
+  scriptedModel?.setCase(caseDirs[0] ?? null);
   try {
     await runBatch(services, limited, {
       write: (line) => {
+        next += 1;
+        scriptedModel?.setCase(caseDirs[next] ?? null);
         outLines.push(line);
         const result = JSON.parse(line) as Result;
         const caseDir = path.dirname(path.resolve(dir, result.file));
@@ -86,6 +124,8 @@ for (const set of chosen) {
     fs.rmSync(limited, { force: true });
   }
 }
+
+await scriptedModel?.close();
 
 if (values.out) {
   fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
@@ -169,10 +209,43 @@ const summary = {
   falseAccepts: falseAccepts.length,
   cleanNotVerifiedRate: ratio(cleanNotVerified.length, clean.length),
   latencyMs: { p50: quantile(0.5), p95: quantile(0.95) },
+  llm: llm ? { model: llm, mode: llmEnv.LLM_MODE, ...llmCounts(outLines) } : null,
 };
 
+/** What the LLM assist did over the run: fields it filled, and its info reasons. */
+function llmCounts(lines: string[]) {
+  const counts = { fieldsFilled: 0, ungrounded: 0, invalidOutput: 0, unavailable: 0, casesConsulted: 0 };
+  for (const line of lines) {
+    const r = JSON.parse(line) as {
+      evidence?: Record<string, { source: string }> | null;
+      reasons?: { code: string }[];
+      versions?: Record<string, string> | null;
+    };
+    counts.fieldsFilled += Object.values(r.evidence ?? {}).filter((e) => e.source === 'llm').length;
+    for (const { code } of r.reasons ?? []) {
+      if (code === 'LLM_UNGROUNDED_VALUE') counts.ungrounded += 1;
+      if (code === 'LLM_INVALID_OUTPUT') counts.invalidOutput += 1;
+      if (code === 'LLM_UNAVAILABLE') counts.unavailable += 1;
+    }
+    if (r.versions?.model && r.versions.model !== 'none') counts.casesConsulted += 1;
+  }
+  return counts;
+}
+
 const print = (label: string, value: string) => process.stdout.write(`${label.padEnd(38)} ${value}\n`);
-process.stdout.write(`\ndocverify eval: ${results.length} cases\n`);
+process.stdout.write(
+  `\ndocverify eval: ${results.length} cases, ${llm ? `LLM ${llm} (${llmEnv.LLM_MODE})` : 'rules alone'}\n`,
+);
+if (summary.llm)
+  print(
+    'LLM: cases consulted / fields filled',
+    `${summary.llm.casesConsulted} / ${summary.llm.fieldsFilled}`,
+  );
+if (summary.llm)
+  print(
+    'LLM: ungrounded / invalid / unavailable',
+    `${summary.llm.ungrounded} / ${summary.llm.invalidOutput} / ${summary.llm.unavailable}`,
+  );
 print('document type accuracy', pct(summary.documentTypeAccuracy));
 print('field exact-match, overall', pct(summary.fieldExactMatch.overall));
 print('field exact-match, clean photos', pct(summary.fieldExactMatch.clean));
@@ -207,7 +280,10 @@ for (const r of falseAccepts)
   );
 
 fs.mkdirSync('test-artifacts', { recursive: true });
-fs.writeFileSync('test-artifacts/eval-summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+fs.writeFileSync(
+  llm ? `test-artifacts/eval-summary.llm-${llm}.json` : 'test-artifacts/eval-summary.json',
+  `${JSON.stringify(summary, null, 2)}\n`,
+);
 
 // ---- floor ----
 if (!values['no-floor'] && fs.existsSync(values.floor)) {

@@ -59,6 +59,7 @@ export async function runBatch(
         {
           ...services,
           limits: config.upload,
+      admission: config.admission,
           maxAttempts: config.jobs.maxAttempts,
         },
         {

@@ -36,6 +36,18 @@ export function createMetrics(options: { jobCounts: () => Record<string, number>
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
     registers: [registry],
   });
+  const llmTokens = new Counter({
+    name: 'docverify_llm_tokens_total',
+    help: 'Tokens used by the LLM assist, by kind (prompt, completion)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const llmRequests = new Counter({
+    name: 'docverify_llm_requests_total',
+    help: 'LLM assist calls by task and outcome (ok, cached, invalid_output, unavailable, budget_exhausted)',
+    labelNames: ['task', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'docverify_jobs',
     help: 'Jobs in the queue by status',
@@ -45,7 +57,16 @@ export function createMetrics(options: { jobCounts: () => Record<string, number>
       for (const [status, n] of Object.entries(options.jobCounts())) this.set({ status }, n);
     },
   });
-  return { registry, httpRequests, httpDuration, jobOutcomes, verdicts, stageDuration };
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    jobOutcomes,
+    verdicts,
+    stageDuration,
+    llmTokens,
+    llmRequests,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
+import type { LlmAssist } from '../llm/assist.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock } from '../platform/clock.js';
-import type { VerificationsRepository } from '../verifications/verifications.repository.js';
 import type { VerificationOutcome } from '../verifications/verifications.models.js';
+import type { VerificationsRepository } from '../verifications/verifications.repository.js';
 
 export interface PipelineInput {
   verificationId: string;
@@ -28,4 +29,6 @@ export interface PipelineDeps {
   clock: Clock;
   verifications: VerificationsRepository;
   metrics: Metrics;
+  /** The LLM assist (client and prompts), built once in services.ts; absent when LLM_MODE=off. */
+  llm?: LlmAssist | null;
 }

@@ -2,6 +2,7 @@ import { type Classification, classifyDocument } from '../documents/classify.js'
 import type { DocumentModule } from '../documents/document-module.js';
 import type { Extraction, FieldEvidence } from '../documents/document-types.js';
 import { documentModuleFor } from '../documents/registry.js';
+import { createAssistSession } from '../llm/assist.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
 import { decideVerdict } from '../verdicts/decide.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
@@ -39,6 +40,8 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       maxPdfPages: config.upload.maxPdfPages,
       maxInputPixels: config.upload.maxPixels,
     });
+    // The LLM assist of this verification (rules alone when LLM_MODE=off): see docs/adr/0002-llm-assist.md.
+    const assist = createAssistSession(deps.llm);
     const versions = {
       pipeline: PIPELINE_VERSION,
       schema: 'none',
@@ -51,6 +54,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       ocr: Math.round(read.timingsMs.ocr),
       extract: Math.round(performance.now() - started - read.timingsMs.preprocess - read.timingsMs.ocr),
       total: Math.round(performance.now() - started),
+      ...(deps.llm ? { llm: assist.usage().elapsedMs } : {}),
     });
 
     if (read.qualityReasons.length) {
@@ -72,9 +76,14 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       };
     }
 
-    const { page, classification } = bestPage(read.pages, input);
+    const { page, classification: ruledClassification } = bestPage(read.pages, input);
     const reasons: Reason[] = [];
     if (page) reasons.push(...instructionReasons(findInstructionText(page.ocr)));
+    // Model-assisted classification: may place a page the rules could not (never as verified) or add doubt.
+    const classified = await assist.classify(page, ruledClassification);
+    const classification = classified.classification;
+    reasons.push(...classified.reasons);
+    Object.assign(versions, assist.versions());
     if (read.editingSoftware) {
       reasons.push(
         reason(
@@ -124,8 +133,18 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
         ),
       );
     }
-    const extraction = mapEvidence(module.extract(page.ocr), page);
-    reasons.push(...module.validate(extraction, { now: deps.clock.now(), applicant: input.applicant }));
+    // Extract with the rules, then the LLM assist stage (fills or fixes fields only with values grounded
+    // in the OCR text), then the type's validators on the result.
+    const assisted = await assist.extract({
+      module,
+      page,
+      extraction: module.extract(page.ocr),
+      context: { now: deps.clock.now(), applicant: input.applicant },
+      classification,
+    });
+    const extraction = mapEvidence(assisted.extraction, page);
+    reasons.push(...assisted.reasons);
+    Object.assign(versions, assist.versions());
     const key = documentKey(module.type, extraction.fields);
     reasons.push(
       ...duplicateReasons(deps.verifications, {
