@@ -11,6 +11,7 @@ import { documentKey, duplicateReasons } from './duplicates.js';
 import { createOcrPool, type OcrPool } from './ocr/pool.js';
 import type { Pipeline, PipelineDeps, PipelineInput } from './pipeline.types.js';
 import { boxOnOriginal, fingerprint, type ReadPage, readDocument } from './read-document.js';
+import { rereadSuspectNumbers } from './reread.js';
 
 /** Bumped whenever a stage changes what it decides; stored with every verdict. */
 export const PIPELINE_VERSION = '1.0.0';
@@ -76,7 +77,9 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       };
     }
 
-    const { page, classification: ruledClassification } = bestPage(read.pages, input);
+    const chosen = bestPage(read.pages, input);
+    const ruledClassification = chosen.classification;
+    const page = chosen.page ? await rereadSuspectNumbers(chosen.page, await ocr()) : null;
     const reasons: Reason[] = [];
     if (page) reasons.push(...instructionReasons(findInstructionText(page.ocr)));
     // Model-assisted classification: may place a page the rules could not (never as verified) or add doubt.
@@ -97,6 +100,28 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       );
     }
     const perceptualHash = page ? await fingerprint(page) : null;
+
+    if (page?.prepared && classification.type === 'unknown' && looksSupported(ruledClassification)) {
+      const unreadable = [
+        reason(
+          'DOCUMENT_UNREADABLE',
+          'retake',
+          'The document was recognised but its text could not be read: retake it closer, steady and without glare.',
+          { messageZh: '已识别证件类型，但无法读取内容：请靠近、保持稳定并避免反光后重拍。' },
+        ),
+      ];
+      return {
+        documentType: 'unknown',
+        fields: {},
+        evidence: {},
+        ...decideVerdict({ qualityReasons: unreadable, classification, reasons, fieldConfidences: [] }),
+        reasons: [...unreadable, ...reasons],
+        versions,
+        timingsMs: timings(),
+        perceptualHash,
+        documentKey: null,
+      };
+    }
 
     if (!page || classification.type === 'unknown') {
       reasons.unshift(
@@ -184,23 +209,36 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
   };
 }
 
+/**
+ * A photo whose title or labels belong to a supported type but whose text was too poor to
+ * classify is a photo to retake, not an unsupported document. Measured on the fixture OCR:
+ * unsupported documents (receipts, menus, ID cards, transcripts, blank pages) score at most 0.20
+ * for any type; unreadable photos of supported documents (glare, motion blur) score 0.40.
+ */
+const UNREADABLE_SUPPORTED_SCORE = 0.3;
+
+function looksSupported(classification: Classification): boolean {
+  return Object.values(classification.scores).some((score) => score >= UNREADABLE_SUPPORTED_SCORE);
+}
+
 /** Multi-page PDFs: the page that most looks like a supported document. */
 function bestPage(
   pages: ReadPage[],
   input: PipelineInput,
 ): { page: ReadPage | null; classification: Classification } {
-  let best: { page: ReadPage | null; classification: Classification } = {
-    page: pages[0] ?? null,
-    classification: { type: 'unknown', confidence: 1, scores: {} as Classification['scores'] },
-  };
-  for (const page of pages) {
-    const classification = classifyDocument(page.ocr);
-    const score = classification.type === 'unknown' ? -1 : classification.confidence;
-    const bestScore = best.classification.type === 'unknown' ? -1 : best.classification.confidence;
-    if (best.page === page || score > bestScore) best = { page, classification };
-    if (input.documentTypeHint && classification.type === input.documentTypeHint) break;
-  }
-  return best;
+  const ranked = pages.map((page) => ({ page, classification: classifyDocument(page.ocr) }));
+  const hinted = ranked.find(
+    (r) => input.documentTypeHint && r.classification.type === input.documentTypeHint,
+  );
+  const strength = (r: { classification: Classification }) =>
+    r.classification.type === 'unknown' ? -1 : r.classification.confidence;
+  const [first, ...rest] = ranked;
+  if (!first)
+    return {
+      page: null,
+      classification: { type: 'unknown', confidence: 1, scores: {} as Classification['scores'] },
+    };
+  return hinted ?? rest.reduce((best, r) => (strength(r) > strength(best) ? r : best), first);
 }
 
 function mapEvidence(extraction: Extraction, page: ReadPage): Extraction {
