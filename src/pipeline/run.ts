@@ -11,7 +11,7 @@ import { documentKey, duplicateReasons } from './duplicates.js';
 import { createOcrPool, type OcrPool } from './ocr/pool.js';
 import type { Pipeline, PipelineDeps, PipelineInput } from './pipeline.types.js';
 import { boxOnOriginal, fingerprint, type ReadPage, readDocument } from './read-document.js';
-import { rereadSuspectNumbers } from './reread.js';
+import { rereadPage } from './reread.js';
 
 /** Bumped whenever a stage changes what it decides; stored with every verdict. */
 export const PIPELINE_VERSION = '1.0.0';
@@ -79,7 +79,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
 
     const chosen = bestPage(read.pages, input);
     const ruledClassification = chosen.classification;
-    const page = chosen.page ? await rereadSuspectNumbers(chosen.page, await ocr()) : null;
+    const page = chosen.page ? await rereadPage(chosen.page, await ocr()) : null;
     const reasons: Reason[] = [];
     if (page) reasons.push(...instructionReasons(findInstructionText(page.ocr)));
     // Model-assisted classification: may place a page the rules could not (never as verified) or add doubt.
