@@ -59,7 +59,7 @@ export async function runBatch(
         {
           ...services,
           limits: config.upload,
-      admission: config.admission,
+          admission: config.admission,
           maxAttempts: config.jobs.maxAttempts,
         },
         {
