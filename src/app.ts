@@ -14,6 +14,7 @@ import { createSystemRoutes } from './http/system.routes.js';
 import { createReviewApiRoutes } from './review/review.api.routes.js';
 import { createReviewRoutes } from './review/review.routes.js';
 import type { Services } from './services.js';
+import { createSubjectRoutes } from './subjects/subjects.routes.js';
 import { createVerificationRoutes } from './verifications/verifications.routes.js';
 import { createWebhookRoutes } from './webhooks/webhooks.routes.js';
 
@@ -47,6 +48,7 @@ export function createApp(services: Services) {
   app.route('/', createEligibilityRoutes(services));
   app.route('/', createAuditRoutes(services));
   app.route('/', createWebhookRoutes(services));
+  app.route('/', createSubjectRoutes(services));
   const reviewDeps = {
     ...services,
     settings: { qcSampleOneIn: config.review.qcSampleOneIn, sessionHours: config.review.sessionHours },

@@ -9,6 +9,7 @@ import { runBatch } from './batch.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { randomIds, systemClock } from './platform/clock.js';
+import { sweepBlobs } from './retention/retention.usecases.js';
 import { startServer } from './server.js';
 import { buildServices } from './services.js';
 
@@ -19,6 +20,7 @@ const USAGE = `Usage: docverify <command>
   keys create --role ROLE       create an API key (client, engine, reviewer, admin); prints only the key
   batch MANIFEST.jsonl          run each manifest line through the pipeline; one result JSON per line on stdout
   audit verify                  check the audit trail's hash chain; exits 1 naming the first bad record
+  sweep                         delete originals past IMAGE_RETENTION_DAYS and stray blobs older than an hour
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -73,6 +75,16 @@ async function main(argv: string[]): Promise<number> {
         return check.ok ? 0 : 1;
       } finally {
         database.close();
+      }
+    }
+    case 'sweep': {
+      const services = buildServices(config);
+      try {
+        const result = await sweepBlobs({ ...services, retentionDays: config.retention.imageDays });
+        process.stdout.write(`swept: ${result.expired} expired originals, ${result.strays} stray blobs\n`);
+        return 0;
+      } finally {
+        await services.close();
       }
     }
     case 'batch': {

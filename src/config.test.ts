@@ -10,6 +10,13 @@ describe('config', () => {
     expect(config.upload.maxBytes).toBe(15 * 1024 * 1024);
     expect(config.upload.maxPixels).toBe(40_000_000);
     expect(config.llm.mode).toBe('off');
+    expect(config.retention).toEqual({ imageDays: 30, sweepIntervalMs: 3_600_000 });
+  });
+
+  it('reads the image retention and sweep interval; 0 days is refused', () => {
+    const config = loadConfig({ IMAGE_RETENTION_DAYS: '7', BLOB_SWEEP_INTERVAL_MINUTES: '0' });
+    expect(config.retention).toEqual({ imageDays: 7, sweepIntervalMs: 0 });
+    expect(() => loadConfig({ IMAGE_RETENTION_DAYS: '0' })).toThrow(/IMAGE_RETENTION_DAYS/);
   });
 
   it('turns the LLM on in assist mode when a key is given', () => {

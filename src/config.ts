@@ -68,6 +68,11 @@ const configSchema = z
       .max(24 * 30)
       .default(8),
 
+    /** Originals of finished verifications are deleted after this many days; verdicts stay. */
+    IMAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** How often the blob sweeper runs (retention and stray blobs); 0 = never (run `docverify sweep`). */
+    BLOB_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+
     OPENAI_API_KEY: z.string().optional(),
     OPENAI_BASE_URL: z.url().optional(),
     LLM_MODEL: z.string().default('gpt-4o-mini'),
@@ -112,6 +117,10 @@ const configSchema = z
       },
       eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
       webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },
+      retention: {
+        imageDays: env.IMAGE_RETENTION_DAYS,
+        sweepIntervalMs: env.BLOB_SWEEP_INTERVAL_MINUTES * 60_000,
+      },
       encryption: {
         key: env.DATA_ENCRYPTION_KEY ?? null,
         oldKeys: (env.DATA_ENCRYPTION_OLD_KEYS ?? '')

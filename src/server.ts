@@ -20,6 +20,7 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   }
   const app = createApp(services);
   services.runner.start();
+  services.sweeper.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });

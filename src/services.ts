@@ -20,6 +20,7 @@ import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
 import { loadOrCreateKeyFile } from './privacy/key-file.js';
 import { createSealer, parseKey } from './privacy/sealer.js';
+import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
@@ -110,6 +111,17 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     llm,
   });
 
+  const sweeper = createSweeper({
+    verifications,
+    blobs,
+    audit,
+    transaction,
+    clock,
+    retentionDays: config.retention.imageDays,
+    intervalMs: config.retention.sweepIntervalMs,
+    logger: logger.child({ component: 'sweeper' }),
+  });
+
   const runner = createJobRunner({
     jobs,
     clock,
@@ -144,8 +156,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     ...base,
     pipeline,
     runner,
+    sweeper,
     readiness: () => ({ database: database.ping(), queue: jobs.countByStatus() !== undefined }),
     async close() {
+      await sweeper.stop();
       await runner.stop();
       await pipeline.close();
       database.close();

@@ -17,6 +17,10 @@ export const AUDIT_ACTIONS = [
   /** A reviewer exported the case into the fixture set. */
   'verification.fixture_exported',
   'eligibility.decided',
+  /** The retention sweeper deleted the original image; the verdict stays. */
+  'verification.image_deleted',
+  /** An admin erased a subject's personal data (PIPL): counts only, no personal data. */
+  'subject.erased',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

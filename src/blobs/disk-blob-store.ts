@@ -16,6 +16,9 @@ export function createDiskBlobStore(root: string): BlobStore {
       const target = pathOf(sha256);
       try {
         await fs.access(target);
+        // Fresh again: the stray sweeper must not take it before the new row points at it.
+        const now = new Date();
+        await fs.utimes(target, now, now);
         return sha256;
       } catch {}
       await fs.mkdir(path.dirname(target), { recursive: true });

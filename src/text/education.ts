@@ -114,5 +114,5 @@ export function parseYearsCount(raw: string): number | null {
     九: 9,
   };
   if (/^[1-9]$/.test(text)) return Number(text);
-  return values[text] ?? null;
+  return Object.hasOwn(values, text) ? (values[text] ?? null) : null;
 }

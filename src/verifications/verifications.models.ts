@@ -54,6 +54,8 @@ export interface Verification {
   updatedAt: Date;
   completedAt: Date | null;
   revocation: Revocation | null;
+  /** Set when the subject's personal data was erased: fields, evidence and applicant are gone. */
+  erasedAt: Date | null;
 }
 
 /** The contract's result shape (document-types.md, "Result shape"). */
@@ -64,8 +66,8 @@ export function toResult(v: Verification) {
     subjectId: v.subjectId,
     status: v.status,
     documentType: o?.documentType ?? null,
-    fields: o?.fields ?? null,
-    evidence: o?.evidence ?? null,
+    fields: v.erasedAt ? null : (o?.fields ?? null),
+    evidence: v.erasedAt ? null : (o?.evidence ?? null),
     verdict: o?.verdict ?? null,
     reasons: (o?.reasons ?? []).map(({ code, field, message, messageZh, severity }) => ({
       code,

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import { jobsTable } from '../jobs/jobs.table.js';
@@ -14,6 +14,14 @@ import type {
 import { verificationsTable } from './verifications.table.js';
 
 type Row = typeof verificationsTable.$inferSelect;
+
+/** A reason's message may quote a value (a birth date, a printed name): after erasure codes stay, words go. */
+const anonymousReason = ({ code, severity, field }: Reason): Reason => ({
+  code,
+  severity,
+  ...(field ? { field } : {}),
+  message: code,
+});
 type JobRow = typeof jobsTable.$inferInsert;
 
 export type VerificationsRepository = ReturnType<typeof createVerificationsRepository>;
@@ -64,13 +72,14 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
             note: row.revocationNoteSealed ? sealer.open(row.revocationNoteSealed) : null,
           }
         : null,
+      erasedAt: row.erasedAt,
     };
   };
 
   return {
     /** The verification and its processing job, in one transaction: an accepted upload is never lost. */
     insertWithJob(
-      v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt' | 'revocation'>,
+      v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt' | 'revocation' | 'erasedAt'>,
       job: JobRow,
     ) {
       db.transaction(() => {
@@ -227,18 +236,27 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
     },
 
     complete(id: string, outcome: VerificationOutcome, now: Date) {
+      // The subject was erased while the document was being read: keep the verdict, not the data.
+      const erased =
+        db
+          .select({ erasedAt: verificationsTable.erasedAt })
+          .from(verificationsTable)
+          .where(eq(verificationsTable.id, id))
+          .get()?.erasedAt != null;
       db.update(verificationsTable)
         .set({
           status: 'completed',
           documentType: outcome.documentType,
           verdict: outcome.verdict,
           confidence: outcome.confidence,
-          resultSealed: sealer.sealJson({ fields: outcome.fields, evidence: outcome.evidence }),
-          reasons: outcome.reasons,
+          resultSealed: erased
+            ? null
+            : sealer.sealJson({ fields: outcome.fields, evidence: outcome.evidence }),
+          reasons: erased ? outcome.reasons.map(anonymousReason) : outcome.reasons,
           versions: outcome.versions,
           timingsMs: outcome.timingsMs,
-          perceptualHash: outcome.perceptualHash,
-          documentKeyHash: outcome.documentKey ? sealer.blindIndex(outcome.documentKey) : null,
+          perceptualHash: erased ? null : outcome.perceptualHash,
+          documentKeyHash: outcome.documentKey && !erased ? sealer.blindIndex(outcome.documentKey) : null,
           failureCode: null,
           completedAt: now,
           updatedAt: now,
@@ -250,6 +268,87 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
     markFailed(id: string, code: string, now: Date) {
       db.update(verificationsTable)
         .set({ status: 'failed', failureCode: code, completedAt: now, updatedAt: now })
+        .where(eq(verificationsTable.id, id))
+        .run();
+    },
+
+    /**
+     * Erases a subject's personal data (PIPL): applicant, extracted fields and evidence, the
+     * revocation note, keyed hashes and the link to the original. Verdict, type and reason codes
+     * stay, so statistics and the audit chain remain valid. Returns the erased rows' blob keys.
+     */
+    eraseSubject(subjectId: string, now: Date): { erased: number; blobKeys: string[] } {
+      return db.transaction(() => {
+        const rows = db
+          .select({
+            id: verificationsTable.id,
+            blobKey: verificationsTable.blobKey,
+            reasons: verificationsTable.reasons,
+          })
+          .from(verificationsTable)
+          .where(eq(verificationsTable.subjectId, subjectId))
+          .all();
+        for (const row of rows) {
+          const reasons = ((row.reasons ?? []) as Reason[]).map(anonymousReason);
+          db.update(verificationsTable)
+            .set({
+              applicantSealed: null,
+              applicantIdHash: null,
+              resultSealed: null,
+              revocationNoteSealed: null,
+              documentKeyHash: null,
+              perceptualHash: null,
+              idempotencyKey: null,
+              blobKey: null,
+              reasons,
+              erasedAt: now,
+              updatedAt: now,
+            })
+            .where(eq(verificationsTable.id, row.id))
+            .run();
+        }
+        const blobKeys = [...new Set(rows.map((r) => r.blobKey).filter((k): k is string => k !== null))];
+        return { erased: rows.length, blobKeys };
+      });
+    },
+
+    /** Whether any verification still points at the blob (content addressing lets several share one). */
+    isBlobReferenced(blobKey: string): boolean {
+      return (
+        db
+          .select({ id: verificationsTable.id })
+          .from(verificationsTable)
+          .where(eq(verificationsTable.blobKey, blobKey))
+          .limit(1)
+          .get() !== undefined
+      );
+    },
+
+    /** Completed or failed verifications finished before `before` that still hold their original. */
+    listExpiredBlobs(before: Date, limit: number): { id: string; subjectId: string; blobKey: string }[] {
+      return db
+        .select({
+          id: verificationsTable.id,
+          subjectId: verificationsTable.subjectId,
+          blobKey: verificationsTable.blobKey,
+        })
+        .from(verificationsTable)
+        .where(
+          and(
+            or(eq(verificationsTable.status, 'completed'), eq(verificationsTable.status, 'failed')),
+            lt(verificationsTable.completedAt, before),
+            isNotNull(verificationsTable.blobKey),
+          ),
+        )
+        .limit(limit)
+        .all()
+        .filter((r): r is { id: string; subjectId: string; blobKey: string } => r.blobKey !== null);
+    },
+
+    /** Drops the link to the original; the verdict stays. */
+    clearBlob(id: string, now: Date) {
+      db.update(verificationsTable)
+        .set({ blobKey: null, updatedAt: now })
         .where(eq(verificationsTable.id, id))
         .run();
     },

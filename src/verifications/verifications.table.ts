@@ -38,11 +38,14 @@ export const verificationsTable = sqliteTable(
     revocationReason: text('revocation_reason'),
     /** The reviewer's free-text note, sealed (it may name a person). */
     revocationNoteSealed: text('revocation_note_sealed'),
+    /** The subject's personal data was erased (PIPL): the row stays, anonymised, for statistics and the audit chain. */
+    erasedAt: timestamp('erased_at'),
     ...timestamps,
   },
   (t) => [
     index('verifications_subject_idx').on(t.subjectId, t.createdAt),
     index('verifications_sha_idx').on(t.fileSha256),
+    index('verifications_blob_idx').on(t.blobKey),
     index('verifications_phash_idx').on(t.perceptualHash),
     index('verifications_document_key_idx').on(t.documentKeyHash),
     index('verifications_status_idx').on(t.status, t.verdict),

@@ -28,6 +28,8 @@ export function seedVerification(
     evidence?: Record<string, FieldEvidence>;
     reasons?: Reason[];
     applicant?: Applicant | null;
+    /** The uploading client key (default a key that no test holds). */
+    clientKeyId?: string;
   },
 ) {
   const now = services.clock.now();
@@ -37,7 +39,7 @@ export function seedVerification(
     {
       id,
       subjectId: input.subjectId,
-      clientKeyId: 'key_seed',
+      clientKeyId: input.clientKeyId ?? 'key_seed',
       idempotencyKey: null,
       status: 'queued',
       documentTypeHint: null,

@@ -50,7 +50,8 @@ const CATEGORY_DIGIT: Readonly<Record<string, { digit: string; severity: 'hard' 
 export function educationCategoryReasons(extraction: Extraction): Reason[] {
   const number = parseGraduationCertificateNumber(stringField(extraction, 'certificateNumber') ?? '');
   const category = stringField(extraction, 'educationCategory');
-  const expected = category === null ? undefined : CATEGORY_DIGIT[category];
+  const expected =
+    category !== null && Object.hasOwn(CATEGORY_DIGIT, category) ? CATEGORY_DIGIT[category] : undefined;
   if (number === null || expected === undefined || expected.digit === number.typeDigit) return [];
   return [
     reason(

@@ -111,7 +111,7 @@ export function studyTypeReasons(extraction: Extraction): Reason[] {
     高等教育自学考试: { digit: '6', severity: 'hard' },
     网络教育: { digit: '7', severity: 'soft' },
   };
-  const expected = expectedDigit[printed];
+  const expected = Object.hasOwn(expectedDigit, printed) ? expectedDigit[printed] : undefined;
   if (expected === undefined || expected.digit === number.typeDigit) return [];
   return [
     reason(
@@ -171,7 +171,7 @@ export function studyLengthReasons(extraction: Extraction): Reason[] {
   const start = parseIsoDate(stringField(extraction, 'enrollmentDate') ?? '');
   const end = parseIsoDate(stringField(extraction, 'graduationDate') ?? '');
   const duration = numberField(extraction, 'durationYears');
-  const level = stringField(extraction, 'educationLevel') as EducationLevel | null;
+  const level = stringField(extraction, 'educationLevel');
   const reasons: Reason[] = [];
   const studiedYears = start !== null && end !== null ? monthsBetween(start, end) / 12 : null;
   if (
@@ -191,8 +191,13 @@ export function studyLengthReasons(extraction: Extraction): Reason[] {
     );
   }
   const length = duration ?? (studiedYears === null ? null : Math.round(studiedYears));
-  if (level !== null && length !== null) {
-    const [min, max] = TYPICAL_YEARS[level];
+  // A corrected or model-read level may be outside the closed set: no typical length then.
+  const typical =
+    level !== null && Object.hasOwn(TYPICAL_YEARS, level)
+      ? TYPICAL_YEARS[level as EducationLevel]
+      : undefined;
+  if (typical && length !== null) {
+    const [min, max] = typical;
     if (length < min - (duration === null ? 1 : 0) || length > max + (duration === null ? 2 : 0)) {
       reasons.push(
         reason('STUDY_LENGTH_UNUSUAL', 'soft', `G5: ${length} years is unusual for ${level}`, {

@@ -1,0 +1,96 @@
+import type { Logger } from 'pino';
+import { SYSTEM_ACTOR } from '../audit/audit.models.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Clock } from '../platform/clock.js';
+import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+
+/** A blob no verification references is a stray only after this long: an upload writes the blob before its row. */
+export const STRAY_GRACE_MS = 60 * 60 * 1000;
+const DAY_MS = 86_400_000;
+
+export interface SweepDeps {
+  verifications: VerificationsRepository;
+  blobs: BlobStore;
+  audit: AuditRepository;
+  transaction: <T>(fn: () => T) => T;
+  clock: Clock;
+  retentionDays: number;
+}
+
+export interface SweepResult {
+  expired: number;
+  strays: number;
+}
+
+/**
+ * One pass of the retention sweeper: originals of finished verifications older than the
+ * retention lose their blob (the verdict stays), and blobs no verification references that are
+ * older than an hour (a crash between the blob write and the row insert) are removed.
+ */
+export async function sweepBlobs(deps: SweepDeps): Promise<SweepResult> {
+  const now = deps.clock.now();
+  const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
+  let expired = 0;
+  while (true) {
+    const batch = deps.verifications.listExpiredBlobs(cutoff, 200);
+    if (batch.length === 0) break;
+    for (const item of batch) {
+      deps.transaction(() => {
+        deps.verifications.clearBlob(item.id, now);
+        deps.audit.append({
+          entityType: 'verification',
+          entityId: item.id,
+          subjectId: item.subjectId,
+          action: 'verification.image_deleted',
+          actor: SYSTEM_ACTOR,
+          before: null,
+          after: { reason: 'retention', retentionDays: deps.retentionDays },
+        });
+      });
+      if (!deps.verifications.isBlobReferenced(item.blobKey)) await deps.blobs.delete(item.blobKey);
+      expired++;
+    }
+  }
+  let strays = 0;
+  const strayBefore = now.getTime() - STRAY_GRACE_MS;
+  for await (const blob of deps.blobs.list()) {
+    if (blob.modifiedAt.getTime() >= strayBefore) continue;
+    if (deps.verifications.isBlobReferenced(blob.key)) continue;
+    await deps.blobs.delete(blob.key);
+    strays++;
+  }
+  return { expired, strays };
+}
+
+/** The periodic sweeper: `start` runs it every `intervalMs` on an unref'd timer that never holds the process open; `run` sweeps now. */
+export function createSweeper(deps: SweepDeps & { logger: Logger; intervalMs: number }) {
+  let running: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const run = () => {
+    running ??= sweepBlobs(deps)
+      .then((result) => {
+        if (result.expired || result.strays) deps.logger.info(result, 'blob sweep');
+      })
+      .catch((error: unknown) => deps.logger.error({ err: error }, 'blob sweep failed'))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+  return {
+    run,
+    start() {
+      if (timer || deps.intervalMs <= 0) return;
+      timer = setInterval(run, deps.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+export type Sweeper = ReturnType<typeof createSweeper>;
