@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { foldRadicalsSupplement } from '../text/unicode.js';
 import type { OcrLine, OcrResult, OcrWord } from './ocr/ocr.types.js';
 
 export type PdfErrorCode = 'PDF_INVALID' | 'PDF_TOO_MANY_PAGES' | 'PDF_ENCRYPTED';
@@ -215,60 +216,11 @@ export function isUsableTextLayer(text: string): boolean {
 }
 
 /**
- * Radical code points that some PDF producers emit instead of the ideograph they look like:
- * Kangxi Radicals (U+2F00–U+2FD5) fold by NFKC; CJK Radicals Supplement needs this table
- * (only standalone-character look-alikes are mapped).
+ * PDF text layers often carry Kangxi and CJK Radicals Supplement code points for ordinary
+ * ideographs (font ToUnicode maps, research §6.1): fold both, leaving other text as it is.
  */
-const RADICAL_SUPPLEMENT: Record<string, string> = {
-  '\u2E81': '厂',
-  '\u2E9C': '日',
-  '\u2E9D': '月',
-  '\u2E9F': '母',
-  '\u2EA0': '民',
-  '\u2EA9': '王',
-  '\u2EBC': '月',
-  '\u2EC4': '西',
-  '\u2EC5': '见',
-  '\u2EC6': '角',
-  '\u2EC8': '讠',
-  '\u2EC9': '贝',
-  '\u2ECB': '车',
-  '\u2ECF': '阝',
-  '\u2ED0': '钅',
-  '\u2ED3': '长',
-  '\u2ED4': '门',
-  '\u2ED6': '阝',
-  '\u2ED7': '雨',
-  '\u2ED8': '青',
-  '\u2ED9': '韦',
-  '\u2EDA': '页',
-  '\u2EDB': '风',
-  '\u2EDC': '飞',
-  '\u2EDD': '食',
-  '\u2EE0': '饣',
-  '\u2EE2': '马',
-  '\u2EE3': '骨',
-  '\u2EE4': '鬼',
-  '\u2EE5': '鱼',
-  '\u2EE6': '鸟',
-  '\u2EE7': '卤',
-  '\u2EE8': '麦',
-  '\u2EE9': '黄',
-  '\u2EEA': '黾',
-  '\u2EEC': '齐',
-  '\u2EEE': '齿',
-  '\u2EF0': '龙',
-  '\u2EF3': '龟',
-};
-
-/** Folds radical look-alikes (Kangxi, CJK Radicals Supplement) into unified ideographs. */
 export function normaliseCjk(text: string): string {
-  return text.replace(/[\u2E80-\u2EFF\u2F00-\u2FDF]/g, (ch) => {
-    const mapped = RADICAL_SUPPLEMENT[ch];
-    if (mapped) return mapped;
-    const nfkc = ch.normalize('NFKC');
-    return nfkc !== ch ? nfkc : ch;
-  });
+  return foldRadicalsSupplement(text.replace(/[\u2F00-\u2FDF]/g, (ch) => ch.normalize('NFKC')));
 }
 
 /** Groups items into visual lines (vertical overlap), top to bottom, then left to right. */
