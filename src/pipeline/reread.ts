@@ -9,6 +9,10 @@ import type { ReadPage } from './read-document.js';
  * numbers). A digit run of another length next to them is most likely a misread one.
  */
 const IDENTIFIER_LENGTHS = new Set([12, 15, 16, 17, 18]);
+/** 17 digits is a legacy (pre-2003) graduation number but far more often an 18-digit one that lost a digit. */
+const TRUSTED_LENGTHS = new Set([12, 15, 16, 18]);
+/** A line read less surely than this has its long numbers read again even when their length is plausible. */
+const UNSURE_LINE = 0.85;
 const DIGIT_RUN = /[0-9OoDQIlSBZ]{10,20}/g;
 /** A re-read replaces the first reading only when the recogniser is this sure of it. */
 const MIN_REREAD_CONFIDENCE = 0.9;
@@ -128,22 +132,26 @@ export async function rereadSuspectNumbers(page: ReadPage, ocr: OcrPool): Promis
   const lines: OcrLine[] = [];
   for (const line of page.ocr.lines) {
     let text = line.text;
+    let confidence = line.confidence;
     for (const run of [...line.text.matchAll(DIGIT_RUN)]) {
       const digits = run[0].replace(/\D/g, '');
-      if (digits.length < run[0].length * 0.8 || IDENTIFIER_LENGTHS.has(run[0].length)) continue;
+      const trusted = TRUSTED_LENGTHS.has(run[0].length) && line.confidence >= UNSURE_LINE;
+      if (digits.length < run[0].length * 0.8 || trusted) continue;
       const box = await tightenToInk(image, runBox(line, run.index, run[0].length));
       if (!box) continue;
       const reread = await ocr.recognizeRegion(image, box, { whitelist: '0123456789X' }).catch(() => null);
       const candidate = reread?.text.replace(/\s/g, '') ?? '';
       if (reread && reread.confidence >= MIN_REREAD_CONFIDENCE && IDENTIFIER_LENGTHS.has(candidate.length)) {
         text = text.replace(run[0], candidate);
+        // When the number is most of the line, the line is as sure as the number's own reading.
+        if (candidate.length * 2 >= text.length) confidence = Math.max(confidence, reread.confidence);
         changed = true;
       }
     }
     lines.push(
-      text === line.text
+      text === line.text && confidence === line.confidence
         ? line
-        : { ...line, text, words: [{ text, box: line.box, confidence: line.confidence }] },
+        : { ...line, text, confidence, words: [{ text, box: line.box, confidence }] },
     );
   }
   if (!changed) return page;
