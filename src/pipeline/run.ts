@@ -1,6 +1,6 @@
 import { type Classification, classifyDocument } from '../documents/classify.js';
 import type { DocumentModule } from '../documents/document-module.js';
-import type { Extraction, FieldEvidence } from '../documents/document-types.js';
+import type { Extraction, FieldEvidence, Fields } from '../documents/document-types.js';
 import { documentModuleFor } from '../documents/registry.js';
 import { createAssistSession } from '../llm/assist.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
@@ -181,6 +181,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
       }),
     );
 
+    const fields = withinContract(module, extraction.fields, reasons);
     const decision = decideVerdict({
       qualityReasons: [],
       classification,
@@ -190,7 +191,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
     deps.metrics.verdicts.inc({ document_type: module.type, verdict: decision.verdict });
     return {
       documentType: module.type,
-      fields: extraction.fields,
+      fields,
       evidence: extraction.evidence,
       ...decision,
       reasons,
@@ -219,6 +220,26 @@ const UNREADABLE_SUPPORTED_SCORE = 0.3;
 
 function looksSupported(classification: Classification): boolean {
   return Object.values(classification.scores).some((score) => score >= UNREADABLE_SUPPORTED_SCORE);
+}
+
+/**
+ * The result carries only values in the contract's formats: a value the validators have judged
+ * (e.g. a printed total of 755, SCORE_OUT_OF_RANGE) is reported as null, and stays visible as read
+ * in its evidence. A blanked field no reason speaks of gets FIELD_FORMAT_INVALID.
+ */
+function withinContract(module: DocumentModule, fields: Fields, reasons: Reason[]): Fields {
+  const shape = module.schema.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>;
+  const result: Fields = {};
+  for (const [name, value] of Object.entries(fields)) {
+    const valid = value === null || !shape[name] || shape[name].safeParse(value).success;
+    result[name] = valid ? value : null;
+    if (!valid && !reasons.some((r) => r.field === name && r.severity !== 'info')) {
+      reasons.push(
+        reason('FIELD_FORMAT_INVALID', 'soft', `${name} as read is not a valid value`, { field: name }),
+      );
+    }
+  }
+  return result;
 }
 
 /** Multi-page PDFs: the page that most looks like a supported document. */
