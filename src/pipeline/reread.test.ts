@@ -43,4 +43,28 @@ describe('targeted re-read of long numbers', () => {
     const untouched = fixed.ocr.lines.filter((l, i) => l === misread.ocr.lines[i]);
     expect(untouched.length).toBeGreaterThan(page.ocr.lines.length - 3);
   });
+
+  it('leaves an ID number ending in X alone (the X is part of the number, not a dropped digit)', async () => {
+    const line = {
+      text: '证件号码：21020319970518615X',
+      box: [10, 10, 400, 30] as [number, number, number, number],
+      confidence: 0.99,
+      words: [],
+    };
+    const page = {
+      ocr: {
+        engine: 'test',
+        engineVersion: '0',
+        width: 500,
+        height: 60,
+        text: line.text,
+        lines: [line],
+        meanConfidence: 0.99,
+      },
+      transform: null,
+      prepared: { ocrImage: Buffer.alloc(0) },
+    } as unknown as Parameters<typeof rereadSuspectNumbers>[0];
+    const after = await rereadSuspectNumbers(page, pool);
+    expect(after.ocr.lines[0]?.text).toBe('证件号码：21020319970518615X');
+  });
 });

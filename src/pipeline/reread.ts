@@ -13,7 +13,8 @@ const IDENTIFIER_LENGTHS = new Set([12, 15, 16, 17, 18]);
 const TRUSTED_LENGTHS = new Set([12, 15, 16, 18]);
 /** A line read less surely than this has its long numbers read again even when their length is plausible. */
 const UNSURE_LINE = 0.85;
-const DIGIT_RUN = /[0-9OoDQIlSBZ]{10,20}/g;
+/** A run of digits (and their look-alikes), with the X an ID number may end in. */
+const DIGIT_RUN = /[0-9OoDQIlSBZ]{10,20}[Xx]?/g;
 /** A re-read replaces the first reading only when the recogniser is this sure of it. */
 const MIN_REREAD_CONFIDENCE = 0.9;
 /** Ink darker than this (on the contrast-normalised OCR image) marks the text band of a crop. */
@@ -141,7 +142,11 @@ export async function rereadSuspectNumbers(page: ReadPage, ocr: OcrPool): Promis
       if (!box) continue;
       const reread = await ocr.recognizeRegion(image, box, { whitelist: '0123456789X' }).catch(() => null);
       const candidate = reread?.text.replace(/\s/g, '') ?? '';
-      if (reread && reread.confidence >= MIN_REREAD_CONFIDENCE && IDENTIFIER_LENGTHS.has(candidate.length)) {
+      if (
+        reread &&
+        reread.confidence >= MIN_REREAD_CONFIDENCE &&
+        acceptable(run[0].length, candidate.length)
+      ) {
         text = text.replace(run[0], candidate);
         // When the number is most of the line, the line is as sure as the number's own reading.
         if (candidate.length * 2 >= text.length) confidence = Math.max(confidence, reread.confidence);
@@ -156,6 +161,17 @@ export async function rereadSuspectNumbers(page: ReadPage, ocr: OcrPool): Promis
   }
   if (!changed) return page;
   return { ...page, ocr: { ...page.ocr, lines, text: lines.map((l) => l.text).join('\n') } };
+}
+
+/**
+ * A number of a plausible length re-read (its line was unsure) must keep its length: the crop is
+ * placed by estimate, and a crop that cut a digit off must not shorten a good number. A 17-digit
+ * run may become 18; a run of an impossible length may become any identifier length.
+ */
+function acceptable(readLength: number, rereadLength: number): boolean {
+  if (TRUSTED_LENGTHS.has(readLength)) return rereadLength === readLength;
+  if (readLength === 17) return rereadLength === 17 || rereadLength === 18;
+  return IDENTIFIER_LENGTHS.has(rereadLength);
 }
 
 /** Where a run of characters sits in its line: CJK characters are about twice as wide as digits. */
