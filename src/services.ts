@@ -157,7 +157,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     pipeline,
     runner,
     sweeper,
-    readiness: () => ({ database: database.ping(), queue: jobs.countByStatus() !== undefined }),
+    readiness: () => ({
+      database: probe(() => database.ping()),
+      queue: probe(() => jobs.countByStatus() && true),
+    }),
     async close() {
       await sweeper.stop();
       await runner.stop();
@@ -169,3 +172,12 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
 }
 
 export type Services = ReturnType<typeof buildServices>;
+
+/** A readiness probe: false when the check says so or cannot run at all. */
+function probe(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { OcrError } from './ocr/ocr.errors.js';
 import type { Box, OcrLine } from './ocr/ocr.types.js';
 import type { OcrPool } from './ocr/pool.js';
 import type { ReadPage } from './read-document.js';
@@ -80,7 +81,7 @@ export async function rereadTiltedLines(page: ReadPage, ocr: OcrPool): Promise<R
         .rotate(sign * degrees, { background: '#ffffff' })
         .png()
         .toBuffer();
-      const reread = await ocr.recognize(turned).catch(() => null);
+      const reread = await ocr.recognize(turned).catch(keepFirstReadingOnBadCrop);
       for (const candidate of reread?.lines ?? []) {
         if (sharedCharacters(line.text, candidate.text) < MIN_SHARED_CHARACTERS) continue;
         if (candidate.confidence > best.confidence) best = candidate;
@@ -140,7 +141,9 @@ export async function rereadSuspectNumbers(page: ReadPage, ocr: OcrPool): Promis
       if (digits.length < run[0].length * 0.8 || trusted) continue;
       const box = await tightenToInk(image, runBox(line, run.index, run[0].length));
       if (!box) continue;
-      const reread = await ocr.recognizeRegion(image, box, { whitelist: '0123456789X' }).catch(() => null);
+      const reread = await ocr
+        .recognizeRegion(image, box, { whitelist: '0123456789X' })
+        .catch(keepFirstReadingOnBadCrop);
       const candidate = reread?.text.replace(/\s/g, '') ?? '';
       if (
         reread &&
@@ -212,4 +215,14 @@ async function tightenToInk(image: Buffer, box: Box): Promise<Box | null> {
   const margin = Math.round((last - first) * 0.25);
   const y0 = Math.max(0, first - margin);
   return [left, top + y0, width, Math.min(height - y0, last - first + 2 * margin)];
+}
+
+/**
+ * A crop the engine cannot read (outside the image, too small) leaves the first reading in place;
+ * any other engine failure (timeout, overload, crash) fails the job like the first OCR would, so it
+ * is retried rather than hidden.
+ */
+function keepFirstReadingOnBadCrop(error: unknown): null {
+  if (error instanceof OcrError && error.code === 'OCR_BAD_IMAGE') return null;
+  throw error;
 }

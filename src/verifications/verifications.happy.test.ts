@@ -98,6 +98,13 @@ describe('verifications: happy path', () => {
     expect((await t.app.request(css)).status).toBe(200);
   });
 
+  it('reports not ready with 503 when the database is gone', async () => {
+    t.services.database.close();
+    const res = await t.app.request('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: 'not_ready', checks: { database: false, queue: false } });
+  });
+
   it('stores names and ID numbers encrypted, never in plain text', async () => {
     await upload(
       { prefer: 'wait=30' },
