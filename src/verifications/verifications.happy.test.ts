@@ -102,7 +102,10 @@ describe('verifications: happy path', () => {
     t.services.database.close();
     const res = await t.app.request('/readyz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ status: 'not_ready', checks: { database: false, queue: false } });
+    expect(await res.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { database: false, queue: false },
+    });
   });
 
   it('stores names and ID numbers encrypted, never in plain text', async () => {
