@@ -20,6 +20,16 @@ const configSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().optional(),
     BLOB_DIR: z.string().optional(),
+    /** Where originals go: `disk` (BLOB_DIR) or `s3` (an S3-compatible bucket, credentials from the AWS SDK's chain). */
+    BLOB_STORE: z.enum(['disk', 's3']).default('disk'),
+    S3_BUCKET: z.string().min(1).optional(),
+    /** Key prefix inside the bucket, e.g. `docverify/blobs`; empty = the bucket root. */
+    S3_PREFIX: z.string().default(''),
+    /** Unset: the AWS SDK's own chain (AWS_REGION, the profile). */
+    S3_REGION: z.string().min(1).optional(),
+    /** For MinIO, Cloudflare R2, Ceph: e.g. http://127.0.0.1:9000. */
+    S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+    S3_FORCE_PATH_STYLE: booleanFromString.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     MAX_UPLOAD_BYTES: z.coerce
@@ -87,6 +97,12 @@ const configSchema = z
     /** json_object for servers without structured outputs (the schema then goes into the prompt). */
     LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object']).default('json_schema'),
   })
+  .refine((env) => env.BLOB_STORE !== 's3' || Boolean(env.S3_BUCKET), {
+    path: ['S3_BUCKET'],
+    message: 'required when BLOB_STORE=s3',
+    // Checked even when other keys are bad, so the error still names every bad key.
+    when: () => true,
+  })
   .transform((env) => {
     const dataDir = path.resolve(env.DATA_DIR);
     return {
@@ -95,6 +111,19 @@ const configSchema = z
       dataDir,
       databaseUrl: env.DATABASE_URL ?? `file:${path.join(dataDir, 'docverify.sqlite')}`,
       blobDir: path.resolve(env.BLOB_DIR ?? path.join(dataDir, 'blobs')),
+      blobs: {
+        store: env.BLOB_STORE,
+        s3:
+          env.BLOB_STORE === 's3' && env.S3_BUCKET
+            ? {
+                bucket: env.S3_BUCKET,
+                prefix: env.S3_PREFIX,
+                region: env.S3_REGION ?? null,
+                endpoint: env.S3_ENDPOINT ?? null,
+                forcePathStyle: env.S3_FORCE_PATH_STYLE,
+              }
+            : null,
+      },
       logLevel: env.LOG_LEVEL,
       upload: {
         maxBytes: env.MAX_UPLOAD_BYTES,

@@ -63,7 +63,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(db, sealer);
   const jobs = createJobsRepository(db);
-  const blobs = overrides.blobs ?? blobStores.disk({ root: config.blobDir });
+  const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
   const metrics = createMetrics({ jobCounts: () => jobs.countByStatus() });
   // The LLM client and its prompts are built once, and only when a model may be consulted.
   const llm =

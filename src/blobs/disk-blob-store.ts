@@ -1,15 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { blobPath, isBlobKey } from './blob-keys.js';
 import { BlobNotFoundError, type BlobStore } from './blob-store.js';
-
-const KEY = /^[0-9a-f]{64}$/;
 
 /** Blobs as files under one folder, fanned out by the first two hex digits. */
 export function createDiskBlobStore(root: string): BlobStore {
-  const pathOf = (key: string) => {
-    if (!KEY.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
-    return path.join(root, key.slice(0, 2), key);
-  };
+  const pathOf = (key: string) => path.join(root, blobPath(key));
   return {
     name: 'disk',
     async put(sha256, bytes) {
@@ -63,7 +59,7 @@ export function createDiskBlobStore(root: string): BlobStore {
       for (const shard of shards) {
         const dir = path.join(root, shard);
         for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-          if (!KEY.test(name)) continue;
+          if (!isBlobKey(name)) continue;
           const stat = await fs.stat(path.join(dir, name)).catch(() => null);
           if (stat) yield { key: name, modifiedAt: stat.mtime };
         }
