@@ -39,6 +39,21 @@ export function pngHeaderClaiming(width: number, height: number): Buffer {
   ]);
 }
 
+/**
+ * The same PNG with a `tEXt` chunk before IEND: identical pixels, different bytes (and sha256), so
+ * each upload is its own blob without rendering a new image.
+ */
+export function stampPng(png: Buffer, text: string): Buffer {
+  const iend = png.length - 12;
+  if (png.subarray(iend + 4, iend + 8).toString('ascii') !== 'IEND')
+    throw new Error('not a PNG ending in IEND');
+  return Buffer.concat([
+    png.subarray(0, iend),
+    chunk('tEXt', Buffer.from(`Comment\0${text}`, 'latin1')),
+    png.subarray(iend),
+  ]);
+}
+
 function chunk(type: string, data: Buffer): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);

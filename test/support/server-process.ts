@@ -1,9 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const repoRoot = path.resolve(import.meta.dirname, '../..');
+/**
+ * tsx as a loader of this very process. `tsx/cli` would run the server in a child of its own, and
+ * a SIGKILL of tsx leaves that child running: a "crash" that kills nothing.
+ */
+const cliArgs = (...args: string[]) => [
+  '--import',
+  pathToFileURL(require.resolve('tsx')).href,
+  path.join(repoRoot, 'src/cli.ts'),
+  ...args,
+];
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -15,15 +27,11 @@ export interface ServerProcess {
 
 /** Starts `docverify serve` as a real child process on a free port and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(repoRoot, 'src/cli.ts'), 'serve'],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, cliArgs('serve'), {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
@@ -38,11 +46,15 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       const match = /"port":(\d+)[^\n]*docverify listening/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);
+        // Stop scanning: a server under load logs a line per request.
+        child.stdout?.off('data', check);
         resolve(Number(match[1]));
       }
     };
     child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    child.once('exit', (code, signal) =>
+      reject(new Error(`server exited with ${code ?? signal} before it listened:\n${output}`)),
+    );
   });
   return {
     child,
@@ -57,4 +69,20 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       await exited;
     },
   };
+}
+
+/** The admin key a first start on an empty data folder prints (once). */
+export function bootstrapAdminKey(server: ServerProcess): string {
+  const key = /dv_admin_\S+/.exec(server.output())?.[0];
+  if (!key) throw new Error(`the server printed no admin key:\n${server.output()}`);
+  return key;
+}
+
+/** Runs one `docverify` command (e.g. `sweep`) to its end, with the same loader as the server. */
+export async function runCli(args: string[], env: Record<string, string>) {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, cliArgs(...args), {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+  });
+  return { stdout, stderr };
 }

@@ -1,18 +1,26 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifyWebhookSignature } from '../../src/webhooks/webhooks.models.js';
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
   body: string;
   /** What the receiver answered: a status, or 'hang' when it never answered. */
   answer: number | 'hang';
+  /** When the request arrived, and when the answer was written (null while it waits, or hangs). */
+  receivedAt: number;
+  answeredAt: number | null;
 }
 
 /**
  * A real HTTP receiver on 127.0.0.1 (port 0). `script` says how to answer the n-th request
- * (0-based): a status code, or 'hang' to never answer (the sender must time out).
+ * (0-based): a status code, or 'hang' to never answer (the sender must time out). A slow
+ * receiver (`delayMs`) records each request when it arrives and answers that much later.
  */
-export async function startWebhookReceiver(script: (n: number) => number | 'hang' = () => 200) {
+export async function startWebhookReceiver(
+  script: (n: number) => number | 'hang' = () => 200,
+  options: { delayMs?: number } = {},
+) {
   const received: ReceivedWebhook[] = [];
   let answerFor = script;
   const server = http.createServer((req, res) => {
@@ -20,9 +28,23 @@ export async function startWebhookReceiver(script: (n: number) => number | 'hang
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const answer = answerFor(received.length);
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answer });
+      const request: ReceivedWebhook = {
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        answer,
+        receivedAt: Date.now(),
+        answeredAt: null,
+      };
+      received.push(request);
       if (answer === 'hang') return;
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
+      const reply = () => {
+        request.answeredAt = Date.now();
+        // A sender killed meanwhile has closed the connection: nobody hears this answer.
+        if (res.destroyed) return;
+        res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
+      };
+      if (options.delayMs) setTimeout(reply, options.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +65,17 @@ export async function startWebhookReceiver(script: (n: number) => number | 'hang
 }
 
 export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+/** The receiver's check of one request: its signature over the raw body, made with this secret, and fresh. */
+export function signedWith(request: ReceivedWebhook, secret: string): boolean {
+  return verifyWebhookSignature({
+    secret,
+    timestamp: String(request.headers['webhook-timestamp']),
+    body: request.body,
+    signature: String(request.headers['webhook-signature']),
+    nowSeconds: Math.floor(Date.now() / 1000),
+  });
+}
 
 export async function waitFor<T>(
   read: () => T | Promise<T>,
