@@ -11,7 +11,8 @@ import {
   VerificationResultSchema,
 } from '../verifications/verifications.schemas.js';
 import { parseVersion, VERDICTS, versionOf } from './review.models.js';
-import { actorOf, type ReviewDeps, reviewMetrics, reviewQueue, submitReview } from './review.usecases.js';
+import { createReviewQueueRoutes } from './review.queue.routes.js';
+import { actorOf, type ReviewDeps, submitReview } from './review.usecases.js';
 
 const ReasonOutSchema = z.object({
   code: z.string(),
@@ -54,32 +55,7 @@ const CorrectionResultSchema = z
   })
   .openapi('CorrectionResult');
 
-const QueueItemSchema = z.object({
-  id: z.string(),
-  subjectId: z.string(),
-  documentType: z.string(),
-  verdict: z.enum(VERDICTS),
-  priority: z.number().int(),
-  qualityCheck: z.boolean(),
-  reasonCodes: z.array(z.string()),
-  completedAt: z.string(),
-  ageSeconds: z.number().int(),
-  version: z.string(),
-});
-
-const MetricsSchema = z
-  .object({
-    queueSize: z.number().int(),
-    oldestCaseAgeSeconds: z.number().int().nullable(),
-    reviewedCases: z.number().int(),
-    agreement: z.number().nullable(),
-    correctionsPerField: z.array(
-      z.object({ documentType: z.string(), field: z.string(), corrections: z.number().int() }),
-    ),
-  })
-  .openapi('ReviewMetrics');
-
-/** The review work as JSON for tools: the queue, the team's metrics and the correction itself. */
+/** The review work as JSON for tools: the correction itself, and the queue and the team's metrics. */
 export function createReviewApiRoutes(deps: ReviewDeps) {
   const router = createRouter();
 
@@ -136,68 +112,8 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
     );
   });
 
-  const queue = createRoute({
-    method: 'get',
-    path: '/v1/review/queue',
-    tags: ['review'],
-    summary:
-      'The review queue: needs_review cases and the quality-check sample, most urgent and oldest first',
-    middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
-    request: {
-      query: z.object({
-        type: z.string().max(64).optional(),
-        reason: z.string().max(64).optional(),
-      }),
-    },
-    responses: {
-      200: {
-        description: 'The queue',
-        content: {
-          'application/json': {
-            schema: z.object({ size: z.number().int(), items: z.array(QueueItemSchema) }),
-          },
-        },
-      },
-      ...problemResponses(400, 401, 403),
-    },
-  });
-
-  router.openapi(queue, (c) => {
-    const q = c.req.valid('query');
-    const items = reviewQueue(deps, { documentType: q.type, reasonCode: q.reason });
-    return c.json(
-      {
-        size: items.length,
-        items: items.map((item) => ({
-          id: item.id,
-          subjectId: item.subjectId,
-          documentType: item.documentType,
-          verdict: item.verdict,
-          priority: item.priority,
-          qualityCheck: item.qualityCheck,
-          reasonCodes: item.reasons.map((r) => r.code),
-          completedAt: item.completedAt.toISOString(),
-          ageSeconds: Math.round(item.ageMs / 1000),
-          version: versionOf(item.updatedAt),
-        })),
-      },
-      200,
-    );
-  });
-
-  const metrics = createRoute({
-    method: 'get',
-    path: '/v1/review/metrics',
-    tags: ['review'],
-    summary: 'Queue size, oldest case, corrections per field, machine–reviewer agreement',
-    middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
-    responses: {
-      200: { description: 'The metrics', content: { 'application/json': { schema: MetricsSchema } } },
-      ...problemResponses(401, 403),
-    },
-  });
-
-  router.openapi(metrics, (c) => c.json(reviewMetrics(deps), 200));
+  // The queue and the metrics only read: they live in their own module, which the edge Worker mounts too.
+  router.route('/', createReviewQueueRoutes(deps));
 
   return router;
 }

@@ -23,12 +23,9 @@ import type { Verdict, Verification } from '../verifications/verifications.model
 import { type ChangeDeps, correctVerification } from '../verifications/verifications.usecases.js';
 import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
 import {
-  buildQueue,
   changedFieldValues,
-  computeMetrics,
   mergeRevalidatedReasons,
   parseFieldValue,
-  type QueueFilters,
   randomToken,
   redactPersonalData,
   sha256Hex,
@@ -100,18 +97,8 @@ export const actorOf = (key: Pick<ApiKey, 'id' | 'role'> | ReviewSession): Actor
 
 // ---- queue and metrics ------------------------------------------------------------------------
 
-export function reviewQueue(deps: Pick<ReviewDeps, 'reviews' | 'clock' | 'settings'>, filters: QueueFilters) {
-  return buildQueue(deps.reviews.queueCandidates(filters), {
-    reviewedIds: deps.reviews.reviewedIds(),
-    qcSampleOneIn: deps.settings.qcSampleOneIn,
-    filters,
-    now: deps.clock.now(),
-  });
-}
-
-export function reviewMetrics(deps: Pick<ReviewDeps, 'reviews' | 'clock' | 'settings'>) {
-  return computeMetrics(reviewQueue(deps, {}), deps.reviews.list());
-}
+// In their own module (no sharp, no fixture files), so the edge Worker can serve them too.
+export { reviewMetrics, reviewQueue } from './review.queue.js';
 
 // ---- a case -----------------------------------------------------------------------------------
 

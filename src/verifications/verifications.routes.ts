@@ -10,13 +10,12 @@ import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { REVOCATION_REASONS, toResult, type Verification } from './verifications.models.js';
+import { REVOCATION_REASONS, toResult } from './verifications.models.js';
+import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
 import {
   IdParamSchema,
-  ListQuerySchema,
   problemResponses,
-  SubjectParamSchema,
   UploadFormSchema,
   VerificationResultSchema,
 } from './verifications.schemas.js';
@@ -57,9 +56,6 @@ export function preferredWaitSeconds(prefer: string | undefined): number | null 
   const match = prefer ? /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer) : null;
   return match?.[1] ? Number(match[1]) : null;
 }
-
-const canRead = (key: AppEnv['Variables']['apiKey'], v: Verification) =>
-  key.role !== 'client' || v.clientKeyId === key.id;
 
 export function createVerificationRoutes(deps: VerificationRoutesDeps) {
   const router = createRouter();
@@ -150,64 +146,8 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     return c.json(body, 202);
   });
 
-  const read = createRoute({
-    method: 'get',
-    path: '/v1/verifications/{id}',
-    tags: ['verifications'],
-    summary: 'A verification and, once completed, its result',
-    middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
-    request: { params: IdParamSchema },
-    responses: {
-      200: {
-        description: 'The verification',
-        content: { 'application/json': { schema: VerificationResultSchema } },
-      },
-      ...problemResponses(401, 403, 404),
-    },
-  });
-
-  router.openapi(read, (c) => {
-    const { id } = c.req.valid('param');
-    const verification = deps.verifications.findById(id);
-    // A client asking for another client's verification learns nothing, not even that it exists.
-    if (!verification || !canRead(c.get('apiKey'), verification)) {
-      throw new ProblemError('NOT_FOUND', `No verification ${id}.`);
-    }
-    return c.json(toResult(verification), 200);
-  });
-
-  const list = createRoute({
-    method: 'get',
-    path: '/v1/subjects/{subjectId}/verifications',
-    tags: ['verifications'],
-    summary: "A subject's verifications, newest first",
-    middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
-    request: { params: SubjectParamSchema, query: ListQuerySchema },
-    responses: {
-      200: {
-        description: 'One page of verifications',
-        content: {
-          'application/json': {
-            schema: z.object({ items: z.array(VerificationResultSchema), nextCursor: z.string().nullable() }),
-          },
-        },
-      },
-      ...problemResponses(400, 401, 403),
-    },
-  });
-
-  router.openapi(list, (c) => {
-    const { subjectId } = c.req.valid('param');
-    const { limit, cursor } = c.req.valid('query');
-    const key = c.get('apiKey');
-    const page = deps.verifications.listBySubject({
-      subjectId,
-      clientKeyId: key.role === 'client' ? key.id : null,
-      limit,
-      cursor: cursor ?? null,
-    });
-    return c.json({ items: page.items.map(toResult), nextCursor: page.nextCursor }, 200);
-  });
+  // The lookups live in their own module, which the edge Worker mounts alone.
+  router.route('/', createVerificationReadRoutes(deps));
 
   const revoke = createRoute({
     method: 'post',

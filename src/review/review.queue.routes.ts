@@ -1,0 +1,109 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Authenticator } from '../http/middleware.js';
+import { requireRole } from '../http/middleware.js';
+import { createRouter } from '../http/openapi-app.js';
+import { problemResponses } from '../verifications/verifications.schemas.js';
+import { VERDICTS, versionOf } from './review.models.js';
+import { type ReviewQueueDeps, reviewMetrics, reviewQueue } from './review.queue.js';
+
+const QueueItemSchema = z.object({
+  id: z.string(),
+  subjectId: z.string(),
+  documentType: z.string(),
+  verdict: z.enum(VERDICTS),
+  priority: z.number().int(),
+  qualityCheck: z.boolean(),
+  reasonCodes: z.array(z.string()),
+  completedAt: z.string(),
+  ageSeconds: z.number().int(),
+  version: z.string(),
+});
+
+const MetricsSchema = z
+  .object({
+    queueSize: z.number().int(),
+    oldestCaseAgeSeconds: z.number().int().nullable(),
+    reviewedCases: z.number().int(),
+    agreement: z.number().nullable(),
+    correctionsPerField: z.array(
+      z.object({ documentType: z.string(), field: z.string(), corrections: z.number().int() }),
+    ),
+  })
+  .openapi('ReviewMetrics');
+
+export interface ReviewQueueRoutesDeps extends ReviewQueueDeps {
+  authenticator: Authenticator;
+}
+
+/**
+ * The review queue and the team's metrics as JSON. They only read, so the edge Worker (src/edge)
+ * mounts this module as it is; the correction stays in review.api.routes.ts.
+ */
+export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
+  const router = createRouter();
+
+  const queue = createRoute({
+    method: 'get',
+    path: '/v1/review/queue',
+    tags: ['review'],
+    summary:
+      'The review queue: needs_review cases and the quality-check sample, most urgent and oldest first',
+    middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
+    request: {
+      query: z.object({
+        type: z.string().max(64).optional(),
+        reason: z.string().max(64).optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'The queue',
+        content: {
+          'application/json': {
+            schema: z.object({ size: z.number().int(), items: z.array(QueueItemSchema) }),
+          },
+        },
+      },
+      ...problemResponses(400, 401, 403),
+    },
+  });
+
+  router.openapi(queue, async (c) => {
+    const q = c.req.valid('query');
+    const items = await reviewQueue(deps, { documentType: q.type, reasonCode: q.reason });
+    return c.json(
+      {
+        size: items.length,
+        items: items.map((item) => ({
+          id: item.id,
+          subjectId: item.subjectId,
+          documentType: item.documentType,
+          verdict: item.verdict,
+          priority: item.priority,
+          qualityCheck: item.qualityCheck,
+          reasonCodes: item.reasons.map((r) => r.code),
+          completedAt: item.completedAt.toISOString(),
+          ageSeconds: Math.round(item.ageMs / 1000),
+          version: versionOf(item.updatedAt),
+        })),
+      },
+      200,
+    );
+  });
+
+  const metrics = createRoute({
+    method: 'get',
+    path: '/v1/review/metrics',
+    tags: ['review'],
+    summary: 'Queue size, oldest case, corrections per field, machine–reviewer agreement',
+    middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
+    responses: {
+      200: { description: 'The metrics', content: { 'application/json': { schema: MetricsSchema } } },
+      ...problemResponses(401, 403),
+    },
+  });
+
+  router.openapi(metrics, async (c) => c.json(await reviewMetrics(deps), 200));
+
+  return router;
+}
