@@ -3,10 +3,13 @@
  * PDF text layer) per fixture case, then scores classify → extract → validate → verdict from the cache.
  *
  *   npx tsx scripts/ocr-dump.ts [--limit N] [--only substring]          read and cache (skips cached cases)
+ *   npx tsx scripts/ocr-dump.ts --reread [--only substring]             redo only the targeted re-read of cached cases
  *   npx tsx scripts/ocr-dump.ts --score [--only substring] [--verbose]  score from the cache only (fast)
- *   npx tsx scripts/ocr-dump.ts --show <caseId>                         print a cached case's lines
+ *   npx tsx scripts/ocr-dump.ts --show <caseId> [--first]               print a cached case's lines (re-read unless --first)
  *
- * Cache: /tmp/ocr-cache/<caseId>.json (override with --cache DIR).
+ * Cache: /tmp/ocr-cache/<caseId>.json, and the OCR image of each photo page as <caseId>.p<N>.png, from
+ * which --reread redoes the targeted re-read (src/pipeline/reread.ts) after a change to it, without
+ * preprocessing or reading the page again (override with --cache DIR).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +20,10 @@ import type { Extraction } from '../src/documents/document-types.js';
 import { documentModuleFor, documentModules } from '../src/documents/registry.js';
 import { documentKey } from '../src/pipeline/duplicates.js';
 import type { OcrResult } from '../src/pipeline/ocr/ocr.types.js';
+import { createOcrPool, type OcrPool } from '../src/pipeline/ocr/pool.js';
+import type { PreparedImage } from '../src/pipeline/preprocess.js';
+import { readDocument } from '../src/pipeline/read-document.js';
+import { rereadPage } from '../src/pipeline/reread.js';
 import { findInstructionText, instructionReasons } from '../src/text/instructions.js';
 import { decideVerdict } from '../src/verdicts/decide.js';
 import { type Reason, reason } from '../src/verdicts/reasons.js';
@@ -30,6 +37,8 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     cache: { type: 'string', default: '/tmp/ocr-cache' },
     json: { type: 'string' },
+    reread: { type: 'boolean', default: false },
+    first: { type: 'boolean', default: false },
   },
 });
 
@@ -55,6 +64,8 @@ interface CachedCase {
   /** sha256 of the input file: the generator may rewrite a case under the same id. */
   sha256: string;
   pages: { ocr: OcrResult; fromPdfText: boolean }[];
+  /** The chosen page after the targeted re-read, as run.ts reads it (absent in caches of older versions). */
+  reread?: { pageIndex: number; ocr: OcrResult };
   qualityReasons: Reason[];
   editingSoftware: string | null;
   timingsMs: { preprocess: number; ocr: number };
@@ -86,8 +97,6 @@ function mimeOf(file: string): string {
 }
 
 async function dump(): Promise<void> {
-  const { readDocument } = await import('../src/pipeline/read-document.js');
-  const { createOcrPool } = await import('../src/pipeline/ocr/pool.js');
   fs.mkdirSync(cacheDir, { recursive: true });
   let cases = listCases().filter((c) => loadCached(c) === null);
   if (values.limit) cases = cases.slice(0, Number(values.limit));
@@ -115,9 +124,10 @@ async function dump(): Promise<void> {
           editingSoftware: read.editingSoftware,
           timingsMs: read.timingsMs,
         };
-        const file = path.join(cacheDir, `${c.caseId}.json`);
-        fs.writeFileSync(`${file}.tmp`, JSON.stringify(cached));
-        fs.renameSync(`${file}.tmp`, file);
+        for (const [index, page] of read.pages.entries())
+          if (page.prepared) fs.writeFileSync(imageFile(c.caseId, index), page.prepared.ocrImage);
+        await addReread(cached, pool);
+        writeCached(cached);
         process.stderr.write(
           `[${i + 1}/${cases.length}] ${c.caseId}: ${read.pages.length} page(s), ${read.qualityReasons.length} quality reason(s), ${Math.round(performance.now() - started)} ms\n`,
         );
@@ -128,6 +138,65 @@ async function dump(): Promise<void> {
   } finally {
     await pool.close();
   }
+}
+
+function imageFile(caseId: string, pageIndex: number): string {
+  return path.join(cacheDir, `${caseId}.p${pageIndex}.png`);
+}
+
+function writeCached(cached: CachedCase): void {
+  const file = path.join(cacheDir, `${cached.caseId}.json`);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(cached));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The page run.ts would choose (the most confidently classified one), re-read as run.ts does it. */
+async function addReread(cached: CachedCase, pool: OcrPool): Promise<void> {
+  delete cached.reread;
+  if (cached.qualityReasons.length) return;
+  const pageIndex = bestPageIndex(cached);
+  const page = cached.pages[pageIndex];
+  const image = imageFile(cached.caseId, pageIndex);
+  if (!page || page.fromPdfText || !fs.existsSync(image)) return;
+  // rereadPage reads only the OCR image of the prepared page.
+  const prepared = { ocrImage: fs.readFileSync(image) } as PreparedImage;
+  const reread = await rereadPage({ ocr: page.ocr, transform: null, prepared }, pool);
+  if (reread.ocr !== page.ocr) cached.reread = { pageIndex, ocr: reread.ocr };
+}
+
+/** --reread: the targeted re-read again, from the cached OCR image (after a change to reread.ts). */
+async function redoRereads(): Promise<void> {
+  const cases = listCases()
+    .map((c) => loadCached(c))
+    .filter((c): c is CachedCase => c !== null);
+  const pool = await createOcrPool({ size: 1, timeoutMs: 120_000 });
+  try {
+    for (const [i, cached] of cases.entries()) {
+      const before = JSON.stringify(cached.reread?.ocr.text ?? null);
+      await addReread(cached, pool);
+      writeCached(cached);
+      const after = JSON.stringify(cached.reread?.ocr.text ?? null);
+      process.stderr.write(
+        `[${i + 1}/${cases.length}] ${cached.caseId}${before === after ? '' : ': changed'}\n`,
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+function bestPageIndex(cached: CachedCase): number {
+  let best = -1;
+  let bestStrength = Number.NEGATIVE_INFINITY;
+  for (const [index, page] of cached.pages.entries()) {
+    const classification = classifyDocument(page.ocr);
+    const strength = classification.type === 'unknown' ? -1 : classification.confidence;
+    if (best === -1 || strength > bestStrength) {
+      best = index;
+      bestStrength = strength;
+    }
+  }
+  return Math.max(0, best);
 }
 
 /** The cached reading of a case, or null when there is none or its input changed since. */
@@ -141,7 +210,12 @@ function loadCached(c: { caseId: string; input: string }): CachedCase | null {
 
 function show(caseId: string): void {
   const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, `${caseId}.json`), 'utf8')) as CachedCase;
-  for (const [i, page] of cached.pages.entries()) {
+  const pages = cached.pages.map((p, i) =>
+    !values.first && cached.reread?.pageIndex === i ? { ...p, ocr: cached.reread.ocr } : p,
+  );
+  if (cached.reread && !values.first)
+    process.stdout.write(`(page ${cached.reread.pageIndex + 1} after re-read)\n`);
+  for (const [i, page] of pages.entries()) {
     process.stdout.write(`--- page ${i + 1} (${page.ocr.engine}, ${page.ocr.width}x${page.ocr.height})\n`);
     for (const line of page.ocr.lines) {
       const [x, y, w, h] = line.box.map((v) => Math.round(v));
@@ -223,8 +297,9 @@ function score(): void {
     jsonOut.push({ caseId: c.caseId, ...run });
     const acceptable = expected.acceptableVerdicts ?? [expected.verdict];
     const verdictOk = acceptable.includes(run.verdict);
+    // '!' not acceptable, '~' acceptable but not the exact verdict expected
     verdictRows.push(
-      `${verdictOk ? ' ' : '!'} ${c.caseId.padEnd(32)} ${run.documentType.padEnd(22)} ${run.verdict.padEnd(13)} want ${acceptable.join('|').padEnd(24)} ${run.reasons.join(',')}`,
+      `${verdictOk ? (run.verdict === expected.verdict ? ' ' : '~') : '!'} ${c.caseId.padEnd(32)} ${run.documentType.padEnd(22)} ${run.verdict.padEnd(13)} want ${acceptable.join('|').padEnd(24)} ${run.reasons.join(',')}`,
     );
     if (run.documentType !== expected.documentType)
       typeErrors.push(`${c.caseId}: got ${run.documentType}, want ${expected.documentType}`);
@@ -285,7 +360,9 @@ function score(): void {
   }
   out(`\ndocument type errors (${typeErrors.length}):`);
   for (const e of typeErrors) out(`  ${e}`);
-  out(`\nverdict acceptable: ${verdictRows.filter((r) => r.startsWith(' ')).length}/${verdictRows.length}`);
+  out(
+    `\nverdict exact: ${verdictRows.filter((r) => r.startsWith(' ')).length}/${verdictRows.length}, acceptable: ${verdictRows.filter((r) => !r.startsWith('!')).length}/${verdictRows.length}`,
+  );
   out(`FALSE VERIFIED (${falseVerified.length}): ${falseVerified.join('; ') || 'none'}`);
   if (missingCache) out(`(${missingCache} case(s) not cached yet)`);
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(jsonOut, null, 1));
@@ -308,25 +385,38 @@ function runCase(cached: CachedCase, expected: Expected) {
       reasons: cached.qualityReasons.map((r) => r.code),
     };
   }
+  const pages = cached.pages.map((p, i) =>
+    cached.reread?.pageIndex === i ? { ...p, ocr: cached.reread.ocr } : p,
+  );
   let best: {
     page: (typeof cached.pages)[number] | null;
     classification: ReturnType<typeof classifyDocument> | null;
   } = {
-    page: cached.pages[0] ?? null,
+    page: pages[0] ?? null,
     classification: null,
   };
-  for (const page of cached.pages) {
+  // run.ts classifies the pages as first read, then re-reads the chosen one.
+  for (const [index, page] of cached.pages.entries()) {
     const classification = classifyDocument(page.ocr);
     const s = classification.type === 'unknown' ? -1 : classification.confidence;
     const b =
       !best.classification || best.classification.type === 'unknown' ? -1 : best.classification.confidence;
-    if (!best.classification || s > b) best = { page, classification };
+    if (!best.classification || s > b) best = { page: pages[index] ?? page, classification };
   }
   const classification = best.classification ?? { type: 'unknown' as const, confidence: 1, scores: {} };
   const reasons: Reason[] = [];
   if (best.page) reasons.push(...instructionReasons(findInstructionText(best.page.ocr)));
   if (cached.editingSoftware)
     reasons.push(reason('TAMPER_SUSPECTED', 'soft', `edited with ${cached.editingSoftware}`));
+  // run.ts: a photo of a supported type whose text could not be read is a retake (UNREADABLE_SUPPORTED_SCORE).
+  if (
+    best.page &&
+    !best.page.fromPdfText &&
+    classification.type === 'unknown' &&
+    Object.values(classification.scores).some((s) => s >= 0.3)
+  ) {
+    return { ...base, documentType: 'unknown', verdict: 'needs_retake', reasons: ['DOCUMENT_UNREADABLE'] };
+  }
   if (!best.page || classification.type === 'unknown') {
     reasons.unshift(reason('UNSUPPORTED_DOCUMENT', 'hard', 'unsupported'));
     const d = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences: [] });
@@ -372,4 +462,5 @@ function lowFields(extraction: Extraction, fields: readonly string[]): string {
 
 if (values.show) show(values.show);
 else if (values.score) score();
+else if (values.reread) await redoRereads();
 else await dump();
