@@ -30,6 +30,24 @@ describe('applicantBindingReasons', () => {
   });
 
   it.each([
+    // a confident reading of another given name is another person
+    ['雷哲', 0.97, '雷欣', ['APPLICANT_NAME_MISMATCH:hard']],
+    // an OCR look-alike, or an unsure reading, of one character: a person looks
+    ['雷皙', 0.98, '雷哲', ['APPLICANT_NAME_UNCERTAIN:soft']],
+    ['雷欣', 0.8, '雷哲', ['APPLICANT_NAME_UNCERTAIN:soft']],
+    ['李欣', 0.8, '雷哲', ['APPLICANT_NAME_MISMATCH:hard']],
+  ])(
+    'name %s read with confidence %d vs applicant %s → %j',
+    (documentName, confidence, applicantName, expected) => {
+      const read: Extraction = {
+        fields: { name: documentName },
+        evidence: { name: { text: documentName, box: null, confidence, source: 'rules' } },
+      };
+      expect(codes(applicantBindingReasons(read, { name: applicantName }, now))).toEqual(expected);
+    },
+  );
+
+  it.each([
     ['110105********002X', ['APPLICANT_ID_PARTIAL:info']],
     ['**************002X', ['APPLICANT_ID_PARTIAL:info']],
     ['***************02*', ['APPLICANT_ID_PARTIAL:info']],

@@ -6,8 +6,9 @@ import { printedIdNumberReasons, stringField } from './field-checks.js';
 
 /**
  * Binds a document to the applicant (formats-research X7, Z1, Z2, §5.4, §6.2):
- * - name: same after normalization or without dots → bound; a wildcard or a truncated long name →
- *   APPLICANT_NAME_UNCERTAIN (soft); anything else → APPLICANT_NAME_MISMATCH (hard);
+ * - name: same after normalization or without dots → bound; a wildcard, a truncated long name, or
+ *   one character an OCR misreading explains (a look-alike, an unsure reading, a long name) →
+ *   APPLICANT_NAME_UNCERTAIN (soft); anything else, read confidently → APPLICANT_NAME_MISMATCH (hard);
  * - ID number printed on the document (CET, CHSI): compared on the positions revealed on both
  *   sides; any difference → APPLICANT_ID_MISMATCH (hard); a masked agreement corroborates only →
  *   APPLICANT_ID_PARTIAL (info);
@@ -52,7 +53,12 @@ export function applicantBindingReasons(
 function nameBindingReasons(extraction: Extraction, applicant: Applicant): Reason[] {
   const documentName = stringField(extraction, 'name');
   if (!applicant.name || documentName === null) return [];
-  const outcome = matchNames(documentName, applicant.name);
+  const evidence = extraction.evidence.name;
+  const outcome = matchNames(
+    documentName,
+    applicant.name,
+    evidence ? { confidence: evidence.confidence } : undefined,
+  );
   if (outcome === 'match') return [];
   if (outcome === 'uncertain') {
     return [

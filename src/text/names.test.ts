@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchNames, NAME_DOT, normalizeName } from './names.js';
+import { isLookAlike, matchNames, NAME_DOT, normalizeName } from './names.js';
 
 describe('normalizeName', () => {
   it.each([
@@ -15,6 +15,10 @@ describe('normalizeName', () => {
     ['阿卜杜．热合曼', '阿卜杜·热合曼'],
     ['阿卜杜.热合曼', '阿卜杜·热合曼'],
     ['阿卜杜-热合曼', '阿卜杜·热合曼'],
+    ['范语—', '范语一'],
+    ['王―鸣', '王一鸣'],
+    ['李ー', '李一'],
+    ['Anne-Marie', 'Anne-Marie'],
   ])('%s → %s', (raw, expected) => {
     expect(normalizeName(raw)).toBe(expected);
   });
@@ -50,11 +54,36 @@ describe('matchNames (formats-research §6.2)', () => {
     ['王小明', '王晓明', 'uncertain'],
     ['王小明', '李小明', 'mismatch'],
     ['王小明', '王大刚', 'mismatch'],
-    ['雷哲', '雷皙', 'mismatch'],
+    ['雷哲', '雷欣', 'mismatch'],
+    ['雷哲', '雷皙', 'uncertain'],
+    ['任晴敏', '任暗敏', 'uncertain'],
+    ['张', '张伟', 'mismatch'],
     ['__', '张伟', 'mismatch'],
     ['', '张伟', 'mismatch'],
   ])('%s vs %s → %s', (a, b, expected) => {
     expect(matchNames(a, b)).toBe(expected);
+  });
+
+  it.each([
+    ['雷欣', '雷哲', 0.97, 'mismatch'],
+    ['雷欣', '雷哲', 0.85, 'uncertain'],
+    ['雷皙', '雷哲', 0.99, 'uncertain'],
+    ['李欣', '雷哲', 0.5, 'mismatch'],
+    ['王小明', '王晓明', 0.99, 'uncertain'],
+    ['张伟', '张伟', 0.3, 'match'],
+  ])(
+    '%s read with confidence %d vs %s → %s (a one-character difference needs a sure reading to reject)',
+    (a, b, confidence, expected) => {
+      expect(matchNames(a, b, { confidence })).toBe(expected);
+    },
+  );
+
+  it('knows OCR look-alikes, symmetrically, and no character is its own look-alike', () => {
+    expect(isLookAlike('哲', '皙')).toBe(true);
+    expect(isLookAlike('皙', '哲')).toBe(true);
+    expect(isLookAlike('己', '巳')).toBe(true);
+    expect(isLookAlike('哲', '哲')).toBe(false);
+    expect(isLookAlike('宁', '卓')).toBe(false);
   });
 
   it('is symmetric', () => {

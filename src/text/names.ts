@@ -14,30 +14,84 @@ const DOT_LOOK_ALIKES = /[•・･‧∙⋅．.·]/g;
 export const NAME_WILDCARDS = /[_?？□*＊]/;
 
 /**
- * The contract's name format: NFKC, no whitespace, every dot look-alike → U+00B7, and a hyphen
- * between two Han characters (a misread dot) → U+00B7.
+ * Long horizontal strokes that OCR reads for the character 一 (a single stroke, as wide as a Han
+ * character): the em dash, the horizontal bar, a box-drawing line and the katakana long vowel mark.
+ * No name contains any of them.
+ */
+const LONG_DASH_FOR_YI = /(?<=\p{Script=Han}|^)[—―─ー](?=\p{Script=Han}|$)/gu;
+
+/**
+ * The contract's name format: NFKC, no whitespace, every dot look-alike → U+00B7, a long dash next to
+ * Han characters (范语— for 范语一) → 一, and a short hyphen between two Han characters (a misread
+ * dot) → U+00B7.
  */
 export function normalizeName(raw: string): string {
-  const text = removeWhitespace(normalizeText(raw)).replace(DOT_LOOK_ALIKES, NAME_DOT);
-  return text.replace(/(\p{Script=Han})[-‐‑–—](?=\p{Script=Han})/gu, `$1${NAME_DOT}`);
+  const text = removeWhitespace(normalizeText(raw))
+    .replace(DOT_LOOK_ALIKES, NAME_DOT)
+    .replace(LONG_DASH_FOR_YI, '一');
+  return text.replace(/(\p{Script=Han})[-‐‑–](?=\p{Script=Han})/gu, `$1${NAME_DOT}`);
 }
 
 export type NameMatch =
   /** Equal after §6.1 steps 1–4, or after removing dots and spaces (§6.2 steps 1–2). */
   | 'match'
-  /** Equal only if a wildcard stands for a character, or one name is a truncation of a long one. */
+  /**
+   * Equal only if a wildcard stands for a character, one name is a truncation of a long one, or one
+   * character differs in a way an OCR misreading explains.
+   */
   | 'uncertain'
   | 'mismatch';
+
+/**
+ * How surely the document's name was read (0..1, the OCR confidence of its evidence). A one-character
+ * difference counts as a different person only when the reading is at least this sure: below it, an
+ * OCR misreading is as likely as another person (§6.2 step 4).
+ */
+export const CONFIDENT_NAME_READING = 0.9;
+
+/**
+ * Han characters OCR takes for one another: the look-alikes of formats-research §6.3 (from public
+ * correction tools, S83), 天/关 for 大 seen under seals (field-parsers), and misreadings measured on
+ * photographed certificates (雷哲 → 雷皙, 任晴敏 → 任暗敏). Each string is one group of look-alikes.
+ */
+const LOOK_ALIKE_GROUPS: readonly string[] = [
+  '己已巳',
+  '日曰',
+  '目且',
+  '大太犬天关',
+  '未末',
+  '本木',
+  '土士',
+  '人入',
+  '王玉',
+  '戊戌戍',
+  '哲皙晳晰',
+  '晴暗',
+];
+
+/** Whether two different characters are OCR look-alikes (symmetric). */
+export function isLookAlike(a: string, b: string): boolean {
+  return a !== b && LOOK_ALIKE_GROUPS.some((group) => group.includes(a) && group.includes(b));
+}
+
+export interface NameReading {
+  /** 0..1: OCR confidence of the document's name (its evidence). */
+  confidence: number;
+}
 
 /**
  * Name matching policy of formats-research §6.2: exact after normalization → match; equal with the
  * dots removed → match; equal when each wildcard (`_ ? □ *`) may be any one character → uncertain;
  * a long or dotted name (5+ characters) truncated by an older system (step 5) → uncertain;
- * otherwise mismatch. Traditional/simplified and variant folding (step 3) is not done here: such
- * pairs come out as mismatches, which the binding rule turns into a rejection only together with
- * the ID check, so they are never silently passed.
+ * one character more or less in a name of three or more (OCR drops and doubles characters of long
+ * lines) → uncertain; one character replaced (step 4) → uncertain when the pair is an OCR look-alike,
+ * when the name has three or more characters, or when the document's name was not read confidently
+ * (`reading`, when given), and a mismatch otherwise: a confident reading of another given name is
+ * another person. Anything else → mismatch. Traditional/simplified and variant folding (step 3) is
+ * not done here: such pairs come out as mismatches, which the binding rule turns into a rejection only
+ * together with the ID check, so they are never silently passed.
  */
-export function matchNames(documentName: string, applicantName: string): NameMatch {
+export function matchNames(documentName: string, applicantName: string, reading?: NameReading): NameMatch {
   const a = normalizeName(documentName);
   const b = normalizeName(applicantName);
   if (a.length === 0 || b.length === 0) return 'mismatch';
@@ -49,25 +103,40 @@ export function matchNames(documentName: string, applicantName: string): NameMat
   if (isTruncationOfLongName(aWithoutDots, bWithoutDots, a.includes(NAME_DOT) || b.includes(NAME_DOT))) {
     return 'uncertain';
   }
-  if (isOneCharacterOff(aWithoutDots, bWithoutDots)) return 'uncertain';
+  const difference = oneCharacterDifference(aWithoutDots, bWithoutDots);
+  if (difference === null) return 'mismatch';
+  if (difference.kind === 'indel') return difference.length >= 3 ? 'uncertain' : 'mismatch';
+  const unsure = reading !== undefined && reading.confidence < CONFIDENT_NAME_READING;
+  if (difference.length >= 3 || unsure || isLookAlike(difference.first, difference.second))
+    return 'uncertain';
   return 'mismatch';
 }
 
+type OneCharacterDifference =
+  | { kind: 'substitution'; first: string; second: string; length: number }
+  | { kind: 'indel'; length: number };
+
 /**
- * §6.2 step 4: OCR misreads or drops one character of a printed name (雷哲 → 雷皙, 龚嘉婷 → 龚婷).
- * Same surname, a name of three or more characters, and one substitution, insertion or deletion is a person's job to judge: review,
- * never a pass, and not a hard reject of what is most likely the applicant's own document.
+ * §6.2 step 4: OCR misreads or drops one character of a printed name (雷哲 → 雷皙, 龚嘉婷 → 龚婷): the
+ * names differ by one substitution, insertion or deletion after the surname (a changed surname is
+ * another family). `length` is the longer name's length.
  */
-function isOneCharacterOff(a: string, b: string): boolean {
+function oneCharacterDifference(a: string, b: string): OneCharacterDifference | null {
   const x = [...a];
   const y = [...b];
-  // Two-character names differ in the whole given name after one change: that is another person.
-  if (x[0] !== y[0] || Math.max(x.length, y.length) < 3 || Math.abs(x.length - y.length) > 1) return false;
+  const length = Math.max(x.length, y.length);
+  if (x[0] !== y[0] || length < 2 || Math.abs(x.length - y.length) > 1) return null;
   let i = 0;
   while (i < x.length && i < y.length && x[i] === y[i]) i++;
   let j = 0;
   while (j < x.length - i && j < y.length - i && x[x.length - 1 - j] === y[y.length - 1 - j]) j++;
-  return x.length - i - j <= 1 && y.length - i - j <= 1;
+  const restX = x.length - i - j;
+  const restY = y.length - i - j;
+  if (restX === 1 && restY === 1) {
+    return { kind: 'substitution', first: x[i] as string, second: y[i] as string, length };
+  }
+  if (restX + restY === 1) return { kind: 'indel', length };
+  return null;
 }
 
 function matchesWithWildcards(a: string, b: string): boolean {
