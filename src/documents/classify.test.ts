@@ -83,10 +83,35 @@ describe('classifyDocument', () => {
         '在线验证码 AQT52ZQTS2RJWC0Q',
       ),
     ],
+    [
+      'a CET admission ticket (准考证), which carries no scores',
+      page(
+        '2026年上半年全国大学英语四级考试',
+        '准考证',
+        '姓名：买买提·吐尔洪',
+        '证件号码：652901200208183390',
+        '准考证号：441113261105082',
+        '考场号：105座位号：8',
+        '考生须知：考生须携带准考证和有效身份证件参加考试。',
+      ),
+    ],
   ])('%s → unknown', (_, ocr) => {
     const result = classifyDocument(ocr);
     expect(result.type).toBe('unknown');
     expect(Math.max(...Object.values(result.scores))).toBeLessThan(MIN_CLASSIFICATION_SCORE);
+  });
+
+  it('recognises a professional degree whose level OCR garbled (授予工商管理顾士专业学位)', () => {
+    const result = classifyDocument(
+      page(
+        '硕士学位证书',
+        '雷哲，男，一九九六年十二月三日生。',
+        '的规定，授予工商管理顾士专业学位。',
+        '证书编号：1028432021003097',
+      ),
+    );
+    expect(result.type).toBe('degree_certificate');
+    expect(result.confidence).toBeGreaterThanOrEqual(0.7);
   });
 
   it('reports every module score', () => {

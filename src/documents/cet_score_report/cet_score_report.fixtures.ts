@@ -11,7 +11,7 @@ export const CET_ID_NUMBER = '410326199507103197';
 
 /** PP-OCR: one box per line, labels and values together or in separate boxes to the right. */
 export function cetReportPpOcr(
-  overrides: { total?: string; idNumber?: string; extraLines?: TestBox[] } = {},
+  overrides: { total?: string; idNumber?: string; listening?: string | null; extraLines?: TestBox[] } = {},
 ): OcrResult {
   return ocrResult(
     [
@@ -28,7 +28,7 @@ export function cetReportPpOcr(
       ppLine('阅读', 750, 620),
       ppLine('写作和翻译', 1050, 620),
       ppLine(overrides.total ?? '570', 160, 690),
-      ppLine('166', 460, 690),
+      ...(overrides.listening === null ? [] : [ppLine(overrides.listening ?? '166', 460, 690)]),
       ppLine('211', 760, 690),
       ppLine('193', 1090, 690),
       ppLine('口试成绩', 150, 780),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ppLine } from '../test-helpers.js';
 import { CET_ID_NUMBER, cetReportPpOcr, cetReportTesseract } from './cet_score_report.fixtures.js';
 import { cetScoreReportModule } from './index.js';
 
@@ -42,6 +43,21 @@ describe('cetScoreReportModule', () => {
     expect(reasons).toContain('APPLICANT_ID_PARTIAL:info');
     expect(reasons).not.toContain('APPLICANT_NAME_MISMATCH:hard');
     expect(reasons.filter((r) => r.endsWith(':hard'))).toEqual([]);
+  });
+
+  it('does not ask for the listening score of a candidate whose listening was exempted (S12)', () => {
+    const exemptionNote = ppLine('备注：该考生为听力残疾，听力部分免考，分数经折算计入笔试总分。', 150, 1060);
+    const exempt = cetScoreReportModule.extract(
+      cetReportPpOcr({ total: '560', listening: null, extraLines: [exemptionNote] }),
+    );
+    expect(exempt.fields.listeningExempt).toBe(true);
+    expect(exempt.fields.listeningScore).toBeNull();
+    expect(codes(cetScoreReportModule.validate(exempt, { now, applicant: null }))).toEqual([]);
+    // without the note, a missing listening score is a field to review
+    const missing = cetScoreReportModule.extract(cetReportPpOcr({ total: '404', listening: null }));
+    expect(codes(cetScoreReportModule.validate(missing, { now, applicant: null }))).toContain(
+      'FIELD_MISSING:soft',
+    );
   });
 
   it('its scored fields are schema fields', () => {

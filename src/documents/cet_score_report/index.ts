@@ -1,4 +1,5 @@
 import type { DocumentModule } from '../document-module.js';
+import type { Extraction } from '../document-types.js';
 import { validateDocument } from '../document-validation.js';
 import { classifyCetScoreReport } from './cet_score_report.classifier.js';
 import { extractCetScoreReport } from './cet_score_report.extractor.js';
@@ -13,5 +14,14 @@ export const cetScoreReportModule: DocumentModule = {
   classify: classifyCetScoreReport,
   extract: extractCetScoreReport,
   validate: (extraction, context) =>
-    validateDocument(extraction, context, CET_SCORED_FIELDS, validateCetScoreReport),
+    validateDocument(extraction, context, requiredFields(extraction), validateCetScoreReport),
 };
+
+/**
+ * The scored fields a report must show: all of them, except the listening score of a candidate whose
+ * listening was exempted (§1.2 TLMK, S12): that report prints no listening score.
+ */
+export function requiredFields(extraction: Extraction): readonly string[] {
+  if (extraction.fields.listeningExempt !== true) return CET_SCORED_FIELDS;
+  return CET_SCORED_FIELDS.filter((field) => field !== 'listeningScore');
+}
