@@ -175,8 +175,13 @@ describe('certificates on real OCR output', () => {
     expect(extractDegreeCertificate(degreeGarbledBody()).fields).toMatchObject({
       school: '南京大学',
       major: null,
-      degree: null,
       name: null,
     });
+  });
+
+  it('reads a degree whose level OCR garbled (顾士) with the level of the title (硕士学位证书)', () => {
+    const { fields, evidence } = extractDegreeCertificate(degreeGarbledBody());
+    expect(fields.degree).toBe('工商管理硕士');
+    expect(evidence.degree?.text).toBe('工商管理顾士');
   });
 });

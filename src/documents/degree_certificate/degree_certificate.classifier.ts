@@ -4,7 +4,8 @@ import { buildOcrPage } from '../ocr-page.js';
 
 const SIGNALS: readonly Signal[] = [
   { pattern: /学位证书/, weight: 0.4 },
-  { pattern: /授予.{1,14}(学士|硕士|博士)学位/, weight: 0.3 },
+  // 授予工学学士学位, 授予工商管理硕士专业学位; the level's first character may be misread (硕 → 顾).
+  { pattern: /授予.{1,14}?士(?:专业)?学位/, weight: 0.3 },
   { pattern: /学位条例|学位法/, weight: 0.15 },
   { pattern: /学位评定委员会/, weight: 0.1 },
   { pattern: /业已毕业|完成了.{0,6}学习计划/, weight: 0.1 },

@@ -42,6 +42,26 @@ describe('extractDegreeCertificate', () => {
   });
 });
 
+describe('a degree whose level OCR garbled in the body', () => {
+  it.each([
+    ['的规定，授予工学孛士学位。', '工学学士'],
+    ['的规定，授予工商管理顾士专业学位。', '工商管理学士'],
+    // a readable level in the body is never replaced by the title's (D1 compares it with the number)
+    ['的规定，授予工学硕士学位。', '工学硕士'],
+    // no level character at all: unreadable
+    ['的规定，授予工学学位。', null],
+  ])('%s with the title 学士学位证书 → %s', (degreeLine, degree) => {
+    expect(extractDegreeCertificate(bachelorDegreePpOcr({ degreeLine })).fields.degree).toBe(degree);
+  });
+
+  it('takes the level from the title only when the title names one', () => {
+    const page = bachelorDegreePpOcr({ degreeLine: '的规定，授予工学孛士学位。' });
+    const lines = page.lines.filter((l) => l.text !== '学士学位证书');
+    const untitled = { ...page, lines, text: lines.map((l) => l.text).join('\n') };
+    expect(extractDegreeCertificate(untitled).fields.degree).toBeNull();
+  });
+});
+
 describe('parseDegreeName', () => {
   it.each([
     ['工学学士', '工学学士'],

@@ -1,11 +1,18 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
-import { BIRTH_DATE_PATTERN, cleanMajor, GENDER_PATTERN, readIssueDate } from '../certificate-text.js';
+import { cleanMajor, GENDER_PATTERN, readBirthDate, readIssueDate } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import { ExtractionBuilder, evidenceOf, readGroup, readLabelledField, searchPage } from '../field-reading.js';
-import { buildOcrPage } from '../ocr-page.js';
+import {
+  ExtractionBuilder,
+  evidenceOf,
+  type FieldReading,
+  readGroup,
+  readLabelledField,
+  searchPage,
+} from '../field-reading.js';
+import { buildOcrPage, type OcrPage } from '../ocr-page.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
 
 const STOP_LABELS = /学位授予单位|授予单位|校名|学校名称|校长|学位评定委员会|主席|证书编号|发证日期|授予日期/;
@@ -20,6 +27,11 @@ const GENDER_BETWEEN_COMMAS = /[，,.。](?<gender>[男女])[，,.。]/;
 const STUDY_PATTERN = /在(?<place>[^，,。在]{2,60}?)专业(?:完成|学习|毕业)/;
 /** "授予工学学士学位", and professional degrees: "授予工商管理硕士专业学位". */
 const DEGREE_PATTERN = /授予(?<degree>[^，,。\n授]{1,14}?(?:学士|硕士|博士))(?:专业)?学位/;
+/** The same wording with the level's first character misread ("授予工商管理顾士专业学位"). */
+const DEGREE_WITH_UNREADABLE_LEVEL =
+  /授予(?<discipline>[^，,。\n授]{1,12}?)(?<level>[^，,。\n授学硕博])士(?:专业)?学位/;
+/** The title names the level: 学士学位证书, 硕士学位证书, 博士学位证书. */
+const TITLE_LEVEL_PATTERN = /(?<level>学士|硕士|博士)学位证书/;
 /** The awarding unit's name in front of its degree committee's signature line. */
 const SIGNING_UNIT_PATTERN =
   /(?:^|\n)(?<school>[\p{Script=Han}()]{2,30}?(?:大学|学院|研究院|研究所|党校)(?:\([\p{Script=Han}]{2,10}\))?)[★☆*]?学位评定委员会/u;
@@ -63,6 +75,32 @@ export function parseDegreeCertificateNumber(text: string): string | null {
   return /^\d{10}[0-9A-Z]\d{5}$/.test(mapped) ? `${prefix}${mapped}` : null;
 }
 
+/**
+ * When OCR garbled the level in "授予…硕士专业学位" (硕 → 顾), the level printed in the title (硕士学位证书)
+ * stands for it: the discipline is read from the body, the level from the title, and the evidence is as
+ * sure as the less sure of the two. A readable level in the body is never replaced (D1 compares it
+ * with the number).
+ */
+function readDegreeWithTitleLevel(page: OcrPage): FieldReading<string> | null {
+  const body = searchPage(page.flat, DEGREE_WITH_UNREADABLE_LEVEL)[0];
+  const title = searchPage(page.flat, TITLE_LEVEL_PATTERN)[0];
+  const discipline = body?.groups.discipline;
+  const level = title?.groups.level;
+  const misread = body?.groups.level;
+  if (!discipline || !level || !misread || !title) return null;
+  const degree = parseDegreeName(`${discipline.text}${level.text}`);
+  if (degree === null) return null;
+  const bodyEvidence = evidenceOf(
+    [...discipline.chars, ...misread.chars],
+    `${discipline.text}${misread.text}士`,
+  );
+  const titleEvidence = evidenceOf(title.chars);
+  return {
+    value: degree,
+    evidence: { ...bodyEvidence, confidence: Math.min(bodyEvidence.confidence, titleEvidence.confidence) },
+  };
+}
+
 export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   const page = buildOcrPage(ocr);
   const fields = new ExtractionBuilder(Object.keys(degreeCertificateSchema.shape));
@@ -71,7 +109,7 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   fields.set('name', readGroup(searchPage(page.joined, NAME_AT_ROW_START)[0], 'name', parsePersonName));
   fields.set('gender', readGroup(searchPage(page.flat, GENDER_PATTERN)[0], 'gender', parseGender));
   fields.set('gender', readGroup(searchPage(page.flat, GENDER_BETWEEN_COMMAS)[0], 'gender', parseGender));
-  fields.set('birthDate', readGroup(searchPage(page.flat, BIRTH_DATE_PATTERN)[0], 'birth', toIsoDate));
+  fields.set('birthDate', readBirthDate(page));
 
   fields.set(
     'school',
@@ -114,6 +152,7 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
     readGroup(searchPage(page.joined, SIGNING_UNIT_PATTERN)[0], 'school', parseInstitutionText),
   );
   fields.set('degree', readGroup(searchPage(page.flat, DEGREE_PATTERN)[0], 'degree', parseDegreeName));
+  if (!fields.has('degree')) fields.set('degree', readDegreeWithTitleLevel(page));
 
   fields.set(
     'certificateNumber',
