@@ -1,8 +1,8 @@
-import { DATE_NUMERAL_CLASS, toIsoDate } from '../text/dates.js';
+import { DATE_NUMERAL_CLASS, toImpossibleIsoDate, toIsoDate } from '../text/dates.js';
 import { normalizeDigitField } from '../text/digits.js';
 import { STUDY_TYPE_OF_CERTIFICATE_DIGIT } from '../text/education.js';
 import { normalizeText, removeWhitespace } from '../text/unicode.js';
-import { evidenceOf, type FieldReading, searchPage } from './field-reading.js';
+import { evidenceOf, type FieldReading, readGroup, searchPage, surely } from './field-reading.js';
 import type { OcrPage } from './ocr-page.js';
 
 /** Patterns shared by the diploma and degree templates (formats-research §2.2, §3.3, §6.4). */
@@ -24,6 +24,16 @@ export const STUDY_END_PATTERN = new RegExp(
 );
 /** 性别男 / 性别：女; 别 is often misread (性例男) or lost (性女) on photos: 性 + 男/女 decides. */
 export const GENDER_PATTERN = /性(?:别|例|剐|刖|列)?[:：]?(?<gender>[男女])/;
+
+/**
+ * The birth date of the body ("…一九九七年二月三十日生"): a real date, or, read surely, a date that
+ * does not exist on the calendar, kept as printed for the calendar rule (a tampered date). An unsure
+ * reading of an impossible date is unreadable (null).
+ */
+export function readBirthDate(page: OcrPage): FieldReading<string> | null {
+  const match = searchPage(page.flat, BIRTH_DATE_PATTERN)[0];
+  return readGroup(match, 'birth', toIsoDate) ?? surely(readGroup(match, 'birth', toImpossibleIsoDate));
+}
 
 /** The issue date: the last full date on the page that is not a birth date (…日生). */
 export function readIssueDate(page: OcrPage): FieldReading<string> | null {
@@ -55,6 +65,16 @@ export function parseDiplomaNumber(text: string): string | null {
   if (digits.length === 18) return digits;
   if (/^\d{5}[15679](?:19\d{2}|200[0-2])0[12456]\d{5}$/.test(digits)) return digits;
   return null;
+}
+
+/**
+ * A 17-digit graduation certificate number as printed, whatever its year: for a reading sure enough
+ * (`surely`) to be judged by rule G1 (17 digits only up to 2002). The targeted re-read has already
+ * tried every 17-digit run again and lowered the line's confidence when it saw another length.
+ */
+export function parseSeventeenDigitNumber(text: string): string | null {
+  const digits = normalizeDigitField(text);
+  return digits !== null && digits.length === 17 ? digits : null;
 }
 
 /** Study type from certificate-number digit 6 (§2.4), or null for an unknown digit. */

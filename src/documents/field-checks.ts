@@ -54,6 +54,25 @@ export function numberField(extraction: Extraction, field: string): number | nul
   return typeof value === 'number' ? value : null;
 }
 
+/**
+ * I3/§6.4: a printed date must exist on the calendar (HARD). Extractors keep a date that does not
+ * (二月三十日) only when they read it surely; an unsure one is null and reviewed as missing.
+ */
+export function calendarDateReasons(extraction: Extraction, fields: readonly string[]): Reason[] {
+  const reasons: Reason[] = [];
+  for (const field of fields) {
+    const value = stringField(extraction, field);
+    if (value === null || !/^\d{4}-\d{2}-\d{2}$/.test(value) || parseIsoDate(value) !== null) continue;
+    reasons.push(
+      reason('DATE_INVALID', 'hard', `${field} ${value} does not exist on the calendar`, {
+        field,
+        messageZh: '证件上的日期不存在',
+      }),
+    );
+  }
+  return reasons;
+}
+
 /** Z8: issue, award, exam and study dates cannot lie in the future (HARD). */
 export function notInFutureReasons(extraction: Extraction, fields: readonly string[], now: Date): Reason[] {
   const today = calendarDateOf(now);

@@ -361,6 +361,19 @@ export class ExtractionBuilder {
   }
 }
 
+/**
+ * A reading at least this confident may break a HARD rule on its own: a value as printed that no
+ * genuine document carries (an impossible date, a number of an impossible length). OCR engines report
+ * 0.98–1.00 on clean print (and the PDF text layer is exact); a misread character usually pulls a
+ * line below this, and then the value stays unreadable (null) and a person looks.
+ */
+export const SURE_READING = 0.95;
+
+/** The reading, when it is sure enough to judge a HARD rule by itself; null otherwise. */
+export function surely<T extends FieldValue>(reading: FieldReading<T> | null): FieldReading<T> | null {
+  return reading !== null && reading.evidence.confidence >= SURE_READING ? reading : null;
+}
+
 /** A reading made from a template match group parsed by `parse`. */
 export function readGroup<T extends FieldValue>(
   match: TextMatch | undefined,

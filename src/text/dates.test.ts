@@ -5,6 +5,7 @@ import {
   parseNumeralSmallNumber,
   parseNumeralYear,
   parsePrintedDate,
+  toImpossibleIsoDate,
   toIsoDate,
   toIsoMonth,
 } from './dates.js';
@@ -65,6 +66,21 @@ describe('toIsoDate', () => {
     expect(toIsoDate('二〇二四年二月二十九日')).toBe('2024-02-29');
     expect(toIsoDate('1900-02-29')).toBeNull();
   });
+});
+
+describe('toImpossibleIsoDate', () => {
+  it.each([
+    ['一九九七年二月三十日', '1997-02-30'],
+    ['2023年04月31日', '2023-04-31'],
+    ['2023-02-29', '2023-02-29'],
+  ])('%s → %s (well formed, not on the calendar)', (raw, iso) => expect(toImpossibleIsoDate(raw)).toBe(iso));
+
+  it.each([
+    '2024年02月29日', // real: toIsoDate reads it
+    '二〇二五年六月五十日', // a day of 50 is a misreading, not a date
+    '2024年13月01日',
+    '2024年6月',
+  ])('refuses %s', (raw) => expect(toImpossibleIsoDate(raw)).toBeNull());
 });
 
 describe('toIsoMonth', () => {

@@ -100,6 +100,17 @@ const COMPACT_STYLE = /^(\d{4})(\d{2})(\d{2})$/;
  * date and the date exists on the calendar.
  */
 export function parsePrintedDate(raw: string): CalendarDate | null {
+  const parts = printedDateParts(raw);
+  if (parts === null) return null;
+  const { year, month, day } = parts;
+  if (day === undefined) {
+    return isRealCalendarDate(year, month, 1) ? { year, month, day: null } : null;
+  }
+  return isRealCalendarDate(year, month, day) ? { year, month, day } : null;
+}
+
+/** Year, month and (when printed) day of a printed date, as numbers, before any calendar check. */
+function printedDateParts(raw: string): { year: number; month: number; day: number | undefined } | null {
   const text = removeWhitespace(normalizeText(raw)).replace(/[。.,，]$/, '');
   const chinese = CHINESE_STYLE.exec(text);
   const parts = chinese
@@ -112,10 +123,22 @@ export function parsePrintedDate(raw: string): CalendarDate | null {
   if (parts === null) return null;
   const { year, month, day } = parts;
   if (year === null || month === null || day === null) return null;
-  if (day === undefined) {
-    return isRealCalendarDate(year, month, 1) ? { year, month, day: null } : null;
-  }
-  return isRealCalendarDate(year, month, day) ? { year, month, day } : null;
+  return { year, month, day };
+}
+
+/**
+ * `YYYY-MM-DD` of a printed full date that is well formed (a year 1900–2199, a month 1–12, a day
+ * 1–31) but does not exist on the calendar: 二月三十日, 4月31日, 2月29日 of a common year. Such a date
+ * is a tampering when it was read surely, a misreading otherwise; a day of 32 or more, or a month
+ * of 13, is only ever a misreading (null). Null too for a real date (`toIsoDate` reads it).
+ */
+export function toImpossibleIsoDate(raw: string): string | null {
+  const parts = printedDateParts(raw);
+  if (parts === null || parts.day === undefined) return null;
+  const { year, month, day } = parts;
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  if (isRealCalendarDate(year, month, day)) return null;
+  return `${year}-${pad2(month)}-${pad2(day)}`;
 }
 
 function arabicParts(

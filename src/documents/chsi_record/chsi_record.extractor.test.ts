@@ -44,6 +44,18 @@ describe('extractChsiRecord', () => {
   });
 });
 
+describe('a verification code of a length no code has', () => {
+  it('is kept as printed from a PDF text layer (exact characters), for rule §4.3 to judge', () => {
+    const { fields } = extractChsiRecord(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH', engine: 'pdf-text' }));
+    expect(fields.verificationCode).toBe('ALETH6CKR9SGH');
+  });
+
+  it('is unreadable from a photo, where a cut box or a lost character explains it', () => {
+    const { fields } = extractChsiRecord(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH' }));
+    expect(fields.verificationCode).toBeNull();
+  });
+});
+
 describe('parseVerificationCode', () => {
   it.each([
     ['AQT5 2ZQT S2RJ WC0Q', 'AQT52ZQTS2RJWC0Q'],

@@ -1,9 +1,9 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
-import { toIsoDate, toIsoMonth } from '../../text/dates.js';
+import { toImpossibleIsoDate, toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationCategory, normalizeEducationLevel } from '../../text/education.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
-import { cleanMajor, parseDiplomaNumber } from '../certificate-text.js';
+import { cleanMajor, parseDiplomaNumber, parseSeventeenDigitNumber } from '../certificate-text.js';
 import type { Extraction, FieldValue } from '../document-types.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
@@ -13,6 +13,7 @@ import {
   readGroup,
   readLabelledField,
   searchPage,
+  surely,
 } from '../field-reading.js';
 import { buildOcrPage, compactRow, type OcrPage } from '../ocr-page.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
@@ -36,6 +37,15 @@ export function parseVerificationCode(text: string): string | null {
   return /^(\d{12}|[A-Z0-9]{16})$/.test(value) ? value : null;
 }
 
+/** The engine name of a PDF text layer read as an OcrResult (src/pipeline/pdf.ts). */
+const PDF_TEXT_LAYER = 'pdf-text';
+
+/** Letters and digits that stand where a verification code is printed, of any length. */
+export function parseCodeShapedText(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text)).replace(/-/g, '').toUpperCase();
+  return /^[A-Z0-9]{4,24}$/.test(value) ? value : null;
+}
+
 function parseShortText(text: string): string | null {
   const value = removeWhitespace(normalizeText(text));
   return value.length >= 2 && value.length <= 12 && /^\p{Script=Han}+$/u.test(value) ? value : null;
@@ -47,6 +57,8 @@ export function extractChsiRecord(ocr: OcrResult): Extraction {
   fields.set('name', readLabelledField(page, field(/(?<!长)姓名/, parsePersonName)));
   fields.set('gender', readLabelledField(page, field(/性别/, parseGender)));
   fields.set('birthDate', readLabelledField(page, field(/出生日期/, toIsoDate)));
+  // A date the calendar does not have, read surely, is kept as printed for the calendar rule.
+  fields.set('birthDate', surely(readLabelledField(page, field(/出生日期/, toImpossibleIsoDate))));
   fields.set('enrollmentDate', readLabelledField(page, field(/入学日期/, toIsoMonth)));
   fields.set('graduationDate', readLabelledField(page, field(/毕\(?结\)?业日期/, toIsoMonth)));
   fields.set('school', readLabelledField(page, field(/学校名称|院校/, parseInstitutionText)));
@@ -55,7 +67,16 @@ export function extractChsiRecord(ocr: OcrResult): Extraction {
   fields.set('educationCategory', readLabelledField(page, field(/学历类别/, normalizeEducationCategory)));
   fields.set('studyForm', readLabelledField(page, field(/学习形式/, parseShortText)));
   fields.set('certificateNumber', readLabelledField(page, field(/证书编号/, parseDiplomaNumber)));
+  fields.set(
+    'certificateNumber',
+    surely(readLabelledField(page, field(/证书编号/, parseSeventeenDigitNumber))),
+  );
   fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseVerificationCode)));
+  if (ocr.engine === PDF_TEXT_LAYER) {
+    // A PDF's text layer gives the printed characters exactly: a code of a length no code has is
+    // printed so, and rule §4.3 judges it. From a photo it is a misreading (a cut box): unreadable.
+    fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseCodeShapedText)));
+  }
   fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号/, normalizePrintedIdNumber)));
   fields.set('updatedDate', readLabelledField(page, field(/更新日期/, toIsoDate)));
   readProfileCard(page, fields);

@@ -3,7 +3,7 @@ import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../test-helpers.js
 
 /** A 备案表 PDF page rendered and read by PP-OCR: a labelled table, one box per cell. */
 export function chsiRecordPpOcr(
-  overrides: { code?: string; certificateNumber?: string; category?: string } = {},
+  overrides: { code?: string; certificateNumber?: string; category?: string; engine?: string } = {},
 ): OcrResult {
   const row = (y: number, ...cells: [number, string][]): TestBox[] =>
     cells.map(([x, text]) => ppLine(text, x, y));
@@ -41,7 +41,7 @@ export function chsiRecordPpOcr(
       ppLine(`在线验证码：${overrides.code ?? 'AQT52ZQTS2RJWC0Q'}`, 150, 1000),
       ppLine('注：本备案表仅作为学历证书电子注册信息的证明，请于有效期内进行在线验证。', 150, 1070),
     ],
-    'ppocr',
+    overrides.engine ?? 'ppocr',
   );
 }
 

@@ -3,6 +3,7 @@ import { type Reason, reason } from '../../verdicts/reasons.js';
 import type { Extraction, ValidationContext } from '../document-types.js';
 import {
   birthDatePlausibilityReasons,
+  calendarDateReasons,
   notInFutureReasons,
   stringField,
   studyPeriodOrderReasons,
@@ -102,6 +103,7 @@ export function validateChsiRecord(extraction: Extraction, context: ValidationCo
     ...educationCategoryReasons(extraction),
     ...graduationYearReasons(extraction),
     ...studyPeriodOrderReasons(extraction),
+    ...calendarDateReasons(extraction, ['birthDate', 'updatedDate']),
     ...notInFutureReasons(extraction, ['enrollmentDate', 'graduationDate', 'updatedDate'], context.now),
     ...birthDatePlausibilityReasons(extraction, 'graduationDate', context.now),
     chsiOnlineCheckReason(),

@@ -2,7 +2,12 @@ import { parseIsoDate } from '../../text/dates.js';
 import { DEGREE_LEVEL_DIGITS, DISCIPLINE_CATEGORIES, parseDegreeName } from '../../text/education.js';
 import { type Reason, reason } from '../../verdicts/reasons.js';
 import type { Extraction, ValidationContext } from '../document-types.js';
-import { birthDatePlausibilityReasons, notInFutureReasons, stringField } from '../field-checks.js';
+import {
+  birthDatePlausibilityReasons,
+  calendarDateReasons,
+  notInFutureReasons,
+  stringField,
+} from '../field-checks.js';
 
 /** Degree certificate rules, formats-research §3.4–§3.5 (D1, D2, D6, D8, number format) and Z8. */
 
@@ -137,6 +142,7 @@ export function validateDegreeCertificate(extraction: Extraction, context: Valid
     ...degreeLevelDigitReasons(extraction),
     ...degreeYearReasons(extraction),
     ...degreeNameReasons(extraction),
+    ...calendarDateReasons(extraction, ['birthDate', 'issueDate']),
     ...notInFutureReasons(extraction, ['conferDate', 'issueDate'], context.now),
     ...birthDatePlausibilityReasons(extraction, 'conferDate', context.now),
     ...degreeOnlineCheckReasons(extraction),

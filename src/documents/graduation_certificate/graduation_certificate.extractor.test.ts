@@ -66,13 +66,36 @@ describe('extractGraduationCertificate', () => {
     expect(evidence[PRINTED_STUDY_TYPE]?.text).toBe('网络教育');
   });
 
-  it('leaves an impossible birth date null instead of guessing', () => {
+  it('leaves an impossible birth date read unsurely null instead of guessing', () => {
     const { fields } = extractGraduationCertificate(
       bachelorCertificatePpOcr({
         body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
+        bodyConfidence: 0.9,
       }),
     );
     expect(fields.birthDate).toBeNull();
     expect(fields.name).toBe('尹航');
+  });
+
+  it('keeps an impossible birth date read surely as printed, for the calendar rule', () => {
+    const { fields } = extractGraduationCertificate(
+      bachelorCertificatePpOcr({
+        body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
+        bodyConfidence: 0.99,
+      }),
+    );
+    expect(fields.birthDate).toBe('1994-02-30');
+  });
+
+  it('keeps a 17-digit number of a year after 2002 only when read surely (rule G1 judges it)', () => {
+    const seventeen = '10486120170500478';
+    const sure = extractGraduationCertificate(
+      bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.99 }),
+    );
+    expect(sure.fields.certificateNumber).toBe(seventeen);
+    const unsure = extractGraduationCertificate(
+      bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.9 }),
+    );
+    expect(unsure.fields.certificateNumber).toBeNull();
   });
 });

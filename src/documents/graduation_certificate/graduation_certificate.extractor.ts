@@ -1,11 +1,12 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
-import { toIsoDate, toIsoMonth } from '../../text/dates.js';
+import { toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationLevel, parseYearsCount } from '../../text/education.js';
 import {
-  BIRTH_DATE_PATTERN,
   cleanMajor,
   GENDER_PATTERN,
   parseDiplomaNumber,
+  parseSeventeenDigitNumber,
+  readBirthDate,
   readIssueDate,
   readPrintedStudyType,
   STUDY_END_PATTERN,
@@ -15,7 +16,14 @@ import {
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import { ExtractionBuilder, evidenceOf, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import {
+  ExtractionBuilder,
+  evidenceOf,
+  readGroup,
+  readLabelledField,
+  searchPage,
+  surely,
+} from '../field-reading.js';
 import { buildOcrPage } from '../ocr-page.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
 
@@ -37,7 +45,7 @@ export function extractGraduationCertificate(ocr: OcrResult): Extraction {
 
   fields.set('name', readGroup(searchPage(page.joined, NAME_PATTERN)[0], 'name', parsePersonName));
   fields.set('gender', readGroup(searchPage(page.flat, GENDER_PATTERN)[0], 'gender', parseGender));
-  fields.set('birthDate', readGroup(searchPage(page.flat, BIRTH_DATE_PATTERN)[0], 'birth', toIsoDate));
+  fields.set('birthDate', readBirthDate(page));
   const period = searchPage(page.flat, STUDY_PERIOD_PATTERN)[0];
   fields.set('enrollmentDate', readGroup(period, 'start', toIsoMonth));
   fields.set('graduationDate', readGroup(period, 'end', toIsoMonth));
@@ -69,6 +77,17 @@ export function extractGraduationCertificate(ocr: OcrResult): Extraction {
   fields.set(
     'certificateNumber',
     readLabelledField(page, { label: /证书编号|编号/, stopLabels: STOP_LABELS, parse: parseDiplomaNumber }),
+  );
+  // 17 digits of a year after 2002, read surely, are printed so: kept for rule G1 (HARD).
+  fields.set(
+    'certificateNumber',
+    surely(
+      readLabelledField(page, {
+        label: /证书编号|编号/,
+        stopLabels: STOP_LABELS,
+        parse: parseSeventeenDigitNumber,
+      }),
+    ),
   );
   if (!fields.has('certificateNumber')) {
     // The label is often lost under the seal; the number's own structure identifies it (§2.4).

@@ -3,7 +3,12 @@ import { ocrResult, ppLine, sparseBoxes } from '../test-helpers.js';
 
 /** The 2017 Wuhan University bachelor certificate of formats-research §2.2, as PP-OCR lines. */
 export function bachelorCertificatePpOcr(
-  overrides: { certificateNumber?: string; body?: string[] } = {},
+  overrides: {
+    certificateNumber?: string;
+    body?: string[];
+    bodyConfidence?: number;
+    numberConfidence?: number;
+  } = {},
 ): OcrResult {
   const body = overrides.body ?? [
     '学生 尹航，性别 男，一九九四年七月三十日生，于二〇一二年九月至二〇一七',
@@ -14,11 +19,16 @@ export function bachelorCertificatePpOcr(
     [
       ppLine('普通高等学校', 700, 100),
       ppLine('毕业证书', 760, 170),
-      ...body.map((line, i) => ppLine(line, 150, 400 + i * 60)),
+      ...body.map((line, i) => ppLine(line, 150, 400 + i * 60, overrides.bodyConfidence)),
       ppLine('校名：武汉大学', 150, 700),
       ppLine('校长：窦贤康', 900, 700),
       ppLine('二〇一七年六月三十日', 900, 760),
-      ppLine(`证书编号：${overrides.certificateNumber ?? '104861201705004788'}`, 150, 820),
+      ppLine(
+        `证书编号：${overrides.certificateNumber ?? '104861201705004788'}`,
+        150,
+        820,
+        overrides.numberConfidence,
+      ),
       ppLine('中华人民共和国教育部学历证书查询网址：http://www.chsi.com.cn', 150, 900),
     ],
     'ppocr',

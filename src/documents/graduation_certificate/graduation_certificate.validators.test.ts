@@ -57,22 +57,20 @@ describe('validateGraduationCertificate', () => {
     ]);
   });
 
+  /** The codes of validating the Wuhan example with some fields replaced. */
+  const codesWith = (overrides: Record<string, FieldValue>) =>
+    codes(validateGraduationCertificate(certificate(overrides), { now, applicant: null }));
+
   it('rejects dates in the future, a reversed study period and a holder younger than 16', () => {
-    expect(
-      codes(
-        validateGraduationCertificate(certificate({ issueDate: '2027-06-30' }), { now, applicant: null }),
-      ),
-    ).toContain('DATE_IMPLAUSIBLE:hard');
-    expect(
-      codes(
-        validateGraduationCertificate(certificate({ enrollmentDate: '2017-09' }), { now, applicant: null }),
-      ),
-    ).toContain('DATE_INVALID:hard');
-    expect(
-      codes(
-        validateGraduationCertificate(certificate({ birthDate: '2005-01-01' }), { now, applicant: null }),
-      ),
-    ).toContain('DATE_IMPLAUSIBLE:hard');
+    expect(codesWith({ issueDate: '2027-06-30' })).toContain('DATE_IMPLAUSIBLE:hard');
+    expect(codesWith({ enrollmentDate: '2017-09' })).toContain('DATE_INVALID:hard');
+    expect(codesWith({ birthDate: '2005-01-01' })).toContain('DATE_IMPLAUSIBLE:hard');
+  });
+
+  it('rejects a printed date that does not exist on the calendar, and a 17-digit number after 2002', () => {
+    expect(codesWith({ birthDate: '1994-02-30' })).toContain('DATE_INVALID:hard');
+    expect(codesWith({ birthDate: '1996-02-29' })).not.toContain('DATE_INVALID:hard');
+    expect(codesWith({ certificateNumber: '10486120170500478' })).toContain('NUMBER_FORMAT_INVALID:hard');
   });
 });
 

@@ -8,6 +8,7 @@ import { type Reason, reason } from '../../verdicts/reasons.js';
 import type { Extraction, ValidationContext } from '../document-types.js';
 import {
   birthDatePlausibilityReasons,
+  calendarDateReasons,
   notInFutureReasons,
   numberField,
   stringField,
@@ -236,6 +237,7 @@ export function validateGraduationCertificate(extraction: Extraction, context: V
     ...studyLengthReasons(extraction),
     ...graduationMonthReasons(extraction),
     ...studyPeriodOrderReasons(extraction),
+    ...calendarDateReasons(extraction, ['birthDate', 'issueDate']),
     ...notInFutureReasons(extraction, ['enrollmentDate', 'graduationDate', 'issueDate'], context.now),
     ...birthDatePlausibilityReasons(extraction, 'graduationDate', context.now),
     onlineRegistrationReason(),
