@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { Extraction, FieldValue } from './document-types.js';
+import { unreadableDocumentReasons, validateDocument } from './document-validation.js';
+
+const fields = ['name', 'school', 'totalScore', 'reportNumber', 'examSession', 'level'];
+const extraction = (values: Record<string, FieldValue>): Extraction => ({
+  fields: Object.fromEntries(fields.map((f) => [f, values[f] ?? null])),
+  evidence: Object.fromEntries(
+    Object.entries(values).map(([f, v]) => [
+      f,
+      { text: String(v), box: null, confidence: 0.95, source: 'rules' },
+    ]),
+  ),
+});
+
+describe('unreadableDocumentReasons', () => {
+  it('asks for a retake when at least two thirds of the scored fields could not be read', () => {
+    const mostlyUnread = extraction({ level: 'CET4', examSession: '2022-06' });
+    expect(unreadableDocumentReasons(mostlyUnread, fields).map((r) => `${r.code}:${r.severity}`)).toEqual([
+      'DOCUMENT_UNREADABLE:retake',
+    ]);
+  });
+
+  it('leaves a document with a few missing fields to the review of those fields', () => {
+    const someUnread = extraction({ level: 'CET4', examSession: '2022-06', name: '张伟' });
+    expect(unreadableDocumentReasons(someUnread, fields)).toEqual([]);
+    const reasons = validateDocument(someUnread, { now: new Date(), applicant: null }, fields, () => []);
+    expect(reasons.map((r) => r.code)).toEqual(['FIELD_MISSING', 'FIELD_MISSING', 'FIELD_MISSING']);
+  });
+});
