@@ -97,6 +97,13 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
     minOrientationConfidence: options.minOrientationConfidence ?? 0.2,
   };
   const slots = new Set<Slot>();
+  /**
+   * Workers whose job was given up (timeout, abort) while the model ran. Terminating a thread
+   * inside native inference aborts the whole process (onnxruntime: "terminate called after
+   * throwing Napi::Error"), so such a worker finishes its inference, is never given work again,
+   * and is stopped once it is idle. A replacement takes its place at once.
+   */
+  const retired = new Set<Slot>();
   const queue: Job[] = [];
   let nextId = 1;
   let closed = false;
@@ -126,6 +133,10 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       const slot: Slot = { worker: new Worker(WORKER_ENTRY, { workerData }), ready: false, job: undefined };
       slots.add(slot);
       slot.worker.on('message', (reply: WorkerReply) => {
+        if (retired.has(slot)) {
+          if (reply.type !== 'ready') stopRetired(slot);
+          return;
+        }
         if (reply.type === 'ready') {
           slot.ready = true;
           resolve();
@@ -157,6 +168,7 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
         replace(slot, cause);
       });
       slot.worker.on('exit', () => {
+        retired.delete(slot);
         if (slots.has(slot)) replace(slot, new OcrError('OCR_ENGINE_FAILED', 'OCR worker exited'));
       });
     });
@@ -173,6 +185,22 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
     slot.job = undefined;
     if (job) settle(job, { error });
     void slot.worker.terminate();
+    if (closed) return;
+    spawn().catch((e: unknown) => failQueueIfNoWorkers(asOcrError(e)));
+  };
+
+  const stopRetired = (slot: Slot) => {
+    retired.delete(slot);
+    void slot.worker.terminate();
+  };
+
+  /** Gives up a running job: fails it now, lets its worker finish idle-bound, starts a replacement. */
+  const retire = (slot: Slot, error: OcrError) => {
+    if (!slots.delete(slot)) return;
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) settle(job, { error });
+    retired.add(slot);
     if (closed) return;
     spawn().catch((e: unknown) => failQueueIfNoWorkers(asOcrError(e)));
   };
@@ -201,9 +229,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
           settle(job, { error });
           return;
         }
-        // Running: models cannot be interrupted mid-inference, so the worker is replaced.
+        // Running: models cannot be interrupted mid-inference, so the worker is retired.
         const slot = [...slots].find((s) => s.job === job);
-        if (slot) replace(slot, error);
+        if (slot) retire(slot, error);
         else settle(job, { error });
       };
       const timer = setTimeout(
@@ -253,7 +281,13 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       const all = [...slots];
       slots.clear();
       for (const slot of all) if (slot.job) settle(slot.job, { error });
-      await Promise.all(all.map((s) => s.worker.terminate()));
+      // Busy workers are left to finish (see `retired`) for up to one timeout, then stopped.
+      const busy = [...all.filter((s) => s.job), ...retired];
+      for (const slot of busy) retired.add(slot);
+      await Promise.all(all.filter((s) => !s.job).map((s) => s.worker.terminate()));
+      const deadline = Date.now() + timeoutMs;
+      while (retired.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([...retired].map((s) => s.worker.terminate()));
     },
   };
 }

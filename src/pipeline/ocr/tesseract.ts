@@ -305,6 +305,7 @@ export async function createTesseractEngine(options: TesseractOptions = {}): Pro
       if (closed) return;
       closed = true;
       await queue;
+      // biome-ignore lint/nursery/noMisusedPromises: null until the OSD worker is started; the test is for that.
       const osd = osdWorker ? await osdWorker.catch(() => undefined) : undefined;
       await Promise.all([worker.terminate(), osd?.terminate()]);
     },
