@@ -12,6 +12,11 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Keys with their last-modified time, for the sweeper of orphaned blobs. */
   list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
+  /**
+   * Removes half-written uploads (a crash between writing and renaming) older than `before`;
+   * returns how many. Stores whose writes are atomic (S3, R2) have none and leave it out.
+   */
+  removeStaleTemporaries?(before: Date): Promise<number>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { blobPath, isBlobKey } from './blob-keys.js';
@@ -18,8 +19,9 @@ export function createDiskBlobStore(root: string): BlobStore {
         return sha256;
       } catch {}
       await fs.mkdir(path.dirname(target), { recursive: true });
-      // Write then rename, so a crash never leaves a half-written blob under its final name.
-      const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+      // Write then rename, so a crash never leaves a half-written blob under its final name. The
+      // random part keeps two uploads of the same file in the same millisecond apart.
+      const temp = `${target}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
       const handle = await fs.open(temp, 'w');
       try {
         await handle.writeFile(bytes);
@@ -48,6 +50,22 @@ export function createDiskBlobStore(root: string): BlobStore {
     },
     async delete(key) {
       await fs.rm(pathOf(key), { force: true });
+    },
+    async removeStaleTemporaries(before) {
+      let removed = 0;
+      for (const shard of await fs.readdir(root).catch(() => [] as string[])) {
+        const dir = path.join(root, shard);
+        for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+          if (!name.endsWith('.tmp')) continue;
+          const file = path.join(dir, name);
+          const stat = await fs.stat(file).catch(() => null);
+          if (stat && stat.mtime < before) {
+            await fs.rm(file, { force: true });
+            removed++;
+          }
+        }
+      }
+      return removed;
     },
     async *list() {
       let shards: string[];

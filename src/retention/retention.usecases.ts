@@ -13,7 +13,7 @@ export interface SweepDeps {
   verifications: VerificationsRepository;
   blobs: BlobStore;
   audit: AuditRepository;
-  transaction: <T>(fn: () => T) => T;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   retentionDays: number;
 }
@@ -26,19 +26,20 @@ export interface SweepResult {
 /**
  * One pass of the retention sweeper: originals of finished verifications older than the
  * retention lose their blob (the verdict stays), and blobs no verification references that are
- * older than an hour (a crash between the blob write and the row insert) are removed.
+ * older than an hour (a crash between the blob write and the row insert) are removed, as are
+ * half-written uploads of that age (a crash during the write).
  */
 export async function sweepBlobs(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.retentionDays * DAY_MS);
   let expired = 0;
   while (true) {
-    const batch = deps.verifications.listExpiredBlobs(cutoff, 200);
+    const batch = await deps.verifications.listExpiredBlobs(cutoff, 200);
     if (batch.length === 0) break;
     for (const item of batch) {
-      deps.transaction(() => {
-        deps.verifications.clearBlob(item.id, now);
-        deps.audit.append({
+      await deps.transaction(async () => {
+        await deps.verifications.clearBlob(item.id, now);
+        await deps.audit.append({
           entityType: 'verification',
           entityId: item.id,
           subjectId: item.subjectId,
@@ -48,15 +49,15 @@ export async function sweepBlobs(deps: SweepDeps): Promise<SweepResult> {
           after: { reason: 'retention', retentionDays: deps.retentionDays },
         });
       });
-      if (!deps.verifications.isBlobReferenced(item.blobKey)) await deps.blobs.delete(item.blobKey);
+      if (!(await deps.verifications.isBlobReferenced(item.blobKey))) await deps.blobs.delete(item.blobKey);
       expired++;
     }
   }
-  let strays = 0;
   const strayBefore = now.getTime() - STRAY_GRACE_MS;
+  let strays = (await deps.blobs.removeStaleTemporaries?.(new Date(strayBefore))) ?? 0;
   for await (const blob of deps.blobs.list()) {
     if (blob.modifiedAt.getTime() >= strayBefore) continue;
-    if (deps.verifications.isBlobReferenced(blob.key)) continue;
+    if (await deps.verifications.isBlobReferenced(blob.key)) continue;
     await deps.blobs.delete(blob.key);
     strays++;
   }
