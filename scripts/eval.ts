@@ -97,7 +97,7 @@ for (const set of chosen) {
   fs.writeFileSync(limited, `${lines.map((l) => rebase(l, dir)).join('\n')}\n`);
   // A fresh store per set: duplicates are judged within one stream of submissions.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-eval-'));
-  const services = buildServices(
+  const services = await buildServices(
     loadConfig({ ...process.env, ...llmEnv, DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
   );
   // runBatch processes the lines one at a time, in order: the scripted model is told which case is next.

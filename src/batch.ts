@@ -35,7 +35,7 @@ export async function runBatch(
     crlfDelay: Infinity,
   });
   const { config } = services;
-  services.runner.start();
+  await services.queue.start();
   let index = 0;
   let failures = 0;
   const started = Date.now();

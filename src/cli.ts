@@ -16,6 +16,7 @@ import { buildServices } from './services.js';
 const USAGE = `Usage: docverify <command>
 
   serve                         serve the API (default port 8787)
+  worker                        run jobs (OCR, webhooks) without serving HTTP; start one or many
   migrate                       apply database migrations
   keys create --role ROLE       create an API key (client, engine, reviewer, admin); prints only the key
   batch MANIFEST.jsonl          run each manifest line through the pipeline; one result JSON per line on stdout
@@ -38,8 +39,26 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGTERM', () => void shutdown('SIGTERM'));
       return new Promise<number>(() => {});
     }
+    case 'worker': {
+      const services = await buildServices(config);
+      await services.queue.start();
+      services.sweeper.start();
+      services.logger.info(
+        { queue: services.queue.name, concurrency: config.jobs.concurrency },
+        'worker started',
+      );
+      const shutdown = async (signal: string) => {
+        // Finishes the jobs in hand; a job cut off by a harder stop is retried after its lease.
+        services.logger.info({ signal, inFlight: services.queue.inFlight() }, 'worker stopping');
+        await services.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      return new Promise<number>(() => {});
+    }
     case 'migrate': {
-      openDatabase(config.databaseUrl).close();
+      await (await openDatabase(config.databaseUrl)).close();
       process.stderr.write(`migrated ${config.databaseUrl}\n`);
       return 0;
     }
@@ -53,9 +72,12 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`keys create --role ${ROLES.join('|')} [--name NAME]\n`);
         return 2;
       }
-      const services = buildServices(config);
+      const services = await buildServices(config);
       try {
-        const { secret } = createApiKey(services, { role: values.role as Role, name: values.name ?? null });
+        const { secret } = await createApiKey(services, {
+          role: values.role as Role,
+          name: values.name ?? null,
+        });
         process.stdout.write(`${secret}\n`);
       } finally {
         await services.close();
@@ -67,18 +89,18 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('audit verify\n');
         return 2;
       }
-      const database = openDatabase(config.databaseUrl);
+      const database = await openDatabase(config.databaseUrl);
       try {
-        const audit = createAuditRepository(database.db, { clock: systemClock, ids: randomIds });
-        const check = verifyAuditChain({ audit });
+        const audit = createAuditRepository(database, { clock: systemClock, ids: randomIds });
+        const check = await verifyAuditChain({ audit });
         (check.ok ? process.stdout : process.stderr).write(`${describeChainCheck(check)}\n`);
         return check.ok ? 0 : 1;
       } finally {
-        database.close();
+        await database.close();
       }
     }
     case 'sweep': {
-      const services = buildServices(config);
+      const services = await buildServices(config);
       try {
         const result = await sweepBlobs({ ...services, retentionDays: config.retention.imageDays });
         process.stdout.write(`swept: ${result.expired} expired originals, ${result.strays} stray blobs\n`);
@@ -98,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`no such manifest: ${manifestPath}\n`);
         return 2;
       }
-      const services = buildServices(config);
+      const services = await buildServices(config);
       try {
         const failures = await runBatch(services, manifestPath, {
           write: (line) => process.stdout.write(`${line}\n`),

@@ -54,6 +54,12 @@ const configSchema = z
     JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     JOB_LEASE_MS: z.coerce.number().int().positive().default(30_000),
     JOB_RETRY_BASE_MS: z.coerce.number().int().positive().default(2_000),
+    /** How often an idle worker looks for jobs. */
+    JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+    /** PostgreSQL queue (pg-boss): how often expired jobs of dead workers are retried. */
+    JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+    /** Whether `serve` also runs jobs; default: yes on SQLite (one node), no on PostgreSQL (workers do). */
+    API_RUNS_JOBS: booleanFromString.optional(),
 
     /** The limit-raise policy (JSON), validated at start-up; defaults to policies/limit-raise.v1.json. */
     ELIGIBILITY_POLICY_FILE: z.string().min(1).optional(),
@@ -143,6 +149,10 @@ const configSchema = z
         maxAttempts: env.JOB_MAX_ATTEMPTS,
         leaseMs: env.JOB_LEASE_MS,
         retryBaseMs: env.JOB_RETRY_BASE_MS,
+        pollMs: env.JOB_POLL_MS,
+        maintenanceMs: env.JOB_MAINTENANCE_SECONDS * 1000,
+        // Workers on PostgreSQL are separate processes (`docverify worker`); one node does it all.
+        inApi: env.API_RUNS_JOBS ?? !/^postgres(ql)?:/.test(env.DATABASE_URL ?? ''),
       },
       eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
       webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },

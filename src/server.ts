@@ -5,12 +5,13 @@ import type { Config } from './config.js';
 import { buildServices, type ServiceOverrides } from './services.js';
 
 /**
- * Single node: API, job runner and OCR in one process. Unfinished jobs from before a crash are
- * picked up by the runner as soon as it starts (queued ones, and running ones whose lease lapsed).
+ * The API. On one node (SQLite) it also runs the jobs: unfinished ones from before a crash are
+ * taken again as soon as it starts (queued ones, and running ones whose lease lapsed). On
+ * PostgreSQL it only enqueues, and `docverify worker` processes run the jobs.
  */
 export async function startServer(config: Config, overrides: ServiceOverrides = {}) {
-  const services = buildServices(config, overrides);
-  const bootstrapKey = ensureBootstrapAdminKey(services);
+  const services = await buildServices(config, overrides);
+  const bootstrapKey = await ensureBootstrapAdminKey(services);
   if (bootstrapKey) {
     // Printed once, on the very first start, so the operator can create the other keys.
     process.stdout.write(
@@ -19,7 +20,7 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     );
   }
   const app = createApp(services);
-  services.runner.start();
+  if (config.jobs.inApi) await services.queue.start();
   services.sweeper.start();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

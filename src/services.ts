@@ -5,12 +5,14 @@ import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, parsePostgresUrl } from './db/database.js';
 import { loadPolicyFile } from './eligibility/eligibility.policy.js';
 import { createEligibilityService } from './eligibility/eligibility.usecases.js';
 import type { Authenticator } from './http/middleware.js';
-import { createJobRunner } from './jobs/job-runner.js';
+import type { JobHandler, JobOutcome, JobQueue } from './jobs/job-queue.js';
+import { createTableJobQueue } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
+import { createPgBossQueue } from './jobs/pg-boss-queue.js';
 import { createLlmClient, llmClientOptions } from './llm/client.js';
 import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
@@ -46,38 +48,49 @@ export interface ServiceOverrides {
  * The composition root: every service is built once, here, and passed down. Nothing else
  * constructs a database, a blob store, an OCR pool or a clock.
  */
-export function buildServices(config: Config, overrides: ServiceOverrides = {}) {
+export async function buildServices(config: Config, overrides: ServiceOverrides = {}) {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? randomIds;
   // A bad policy file stops the start, before anything is opened.
   const policy = loadPolicyFile(config.eligibility.policyFile);
 
-  const database = openDatabase(config.databaseUrl);
-  const { db } = database;
+  const database = await openDatabase(config.databaseUrl);
 
   const keyMaterial = config.encryption.key ?? loadOrCreateKeyFile(config.dataDir).material;
   const sealer = createSealer([parseKey(keyMaterial), ...config.encryption.oldKeys.map(parseKey)]);
 
-  const apiKeys = createApiKeysRepository(db);
+  const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
-  const verifications = createVerificationsRepository(db, sealer);
-  const jobs = createJobsRepository(db);
+  const verifications = createVerificationsRepository(database, sealer);
+  const jobs = createJobsRepository(database);
   const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
-  const metrics = createMetrics({ jobCounts: () => jobs.countByStatus() });
+  // Filled below: the handlers need the queue (to publish webhooks), the queue runs the handlers.
+  const handlers: Record<string, JobHandler> = {};
+  const queue = createQueue(config, {
+    database,
+    jobs,
+    handlers,
+    clock,
+    ids,
+    logger,
+    // `metrics` is made next (it reads the queue); outcomes only arrive once jobs run.
+    onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),
+  });
+  const metrics = createMetrics({ jobCounts: () => queue.counts() });
   // The LLM client and its prompts are built once, and only when a model may be consulted.
   const llm =
     config.llm.mode === 'off'
       ? null
       : { client: createLlmClient(llmClientOptions(config, { clock, metrics })), prompts: loadPrompts() };
   const transaction = database.transaction;
-  const audit = createAuditRepository(db, { clock, ids });
-  const webhooks = createWebhooksRepository(db, sealer);
+  const audit = createAuditRepository(database, { clock, ids });
+  const webhooks = createWebhooksRepository(database, sealer);
   const webhookSettings = config.webhooks;
-  const publisher = createWebhookPublisher({ webhooks, jobs, clock, ids, webhookSettings });
+  const publisher = createWebhookPublisher({ webhooks, queue, clock, ids, webhookSettings });
   const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
-  const reviewSessions = createReviewSessionsRepository(db);
-  const reviews = createReviewsRepository(db);
+  const reviewSessions = createReviewSessionsRepository(database);
+  const reviews = createReviewsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
 
   const base = {
@@ -91,6 +104,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     authenticator,
     verifications,
     jobs,
+    queue,
     blobs,
     metrics,
     transaction,
@@ -122,62 +136,86 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     logger: logger.child({ component: 'sweeper' }),
   });
 
-  const runner = createJobRunner({
-    jobs,
+  handlers[PROCESS_VERIFICATION_JOB] = createProcessVerificationHandler({
+    verifications,
+    blobs,
+    pipeline,
     clock,
-    logger: logger.child({ component: 'jobs' }),
-    concurrency: config.jobs.concurrency,
-    leaseMs: config.jobs.leaseMs,
-    retryBaseMs: config.jobs.retryBaseMs,
-    handlers: {
-      [PROCESS_VERIFICATION_JOB]: createProcessVerificationHandler({
-        verifications,
-        blobs,
-        pipeline,
-        clock,
-        logger,
-        audit,
-        publisher,
-        eligibility,
-        transaction,
-        sealer,
-      }),
-      [DELIVER_WEBHOOK_JOB]: createWebhookDeliveryHandler({
-        webhooks,
-        clock,
-        logger: logger.child({ component: 'webhooks' }),
-        webhookSettings,
-      }),
-    },
-    onOutcome: (kind, outcome) => metrics.jobOutcomes.inc({ kind, outcome }),
+    logger,
+    audit,
+    publisher,
+    eligibility,
+    transaction,
+    sealer,
+  });
+  handlers[DELIVER_WEBHOOK_JOB] = createWebhookDeliveryHandler({
+    webhooks,
+    clock,
+    logger: logger.child({ component: 'webhooks' }),
+    webhookSettings,
   });
 
   const services = {
     ...base,
     pipeline,
-    runner,
     sweeper,
-    readiness: () => ({
-      database: probe(() => database.ping()),
-      queue: probe(() => jobs.countByStatus() && true),
+    readiness: async () => ({
+      database: await probe(() => database.ping()),
+      queue: await probe(async () => (await queue.counts()) !== null),
     }),
     async close() {
       await sweeper.stop();
-      await runner.stop();
+      await queue.stop();
       await pipeline.close();
-      database.close();
+      await database.close();
     },
   };
   return services;
 }
 
-export type Services = ReturnType<typeof buildServices>;
+export type Services = Awaited<ReturnType<typeof buildServices>>;
 
 /** A readiness probe: false when the check says so or cannot run at all. */
-function probe(check: () => boolean): boolean {
+async function probe(check: () => Promise<boolean>): Promise<boolean> {
   try {
-    return check();
+    return await check();
   } catch {
     return false;
   }
+}
+
+/** The table queue in the service's own SQLite database; pg-boss when the database is PostgreSQL. */
+function createQueue(
+  config: Config,
+  deps: {
+    database: Awaited<ReturnType<typeof openDatabase>>;
+    jobs: ReturnType<typeof createJobsRepository>;
+    handlers: Record<string, JobHandler>;
+    clock: Services['clock'];
+    ids: Services['ids'];
+    logger: Logger;
+    onOutcome: (kind: string, outcome: JobOutcome) => void;
+  },
+): JobQueue {
+  const logger = deps.logger.child({ component: 'jobs' });
+  const common = {
+    handlers: deps.handlers,
+    logger,
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseMs,
+    retryBaseMs: config.jobs.retryBaseMs,
+    pollMs: config.jobs.pollMs,
+    onOutcome: deps.onOutcome,
+  };
+  if (deps.database.dialect === 'postgres') {
+    const { connectionString, schemaName } = parsePostgresUrl(config.databaseUrl);
+    return createPgBossQueue({
+      ...common,
+      connectionString,
+      schema: schemaName ? `${schemaName}_boss` : 'pgboss',
+      database: deps.database,
+      maintenanceMs: config.jobs.maintenanceMs,
+    });
+  }
+  return createTableJobQueue({ ...common, jobs: deps.jobs, clock: deps.clock, ids: deps.ids });
 }

@@ -95,7 +95,7 @@ let clientKeyId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const key = t.services.authenticator.authenticate(t.keys.client);
+  const key = await t.services.authenticator.authenticate(t.keys.client);
   if (!key) throw new Error('no client key');
   clientKeyId = key.id;
 });
@@ -121,7 +121,7 @@ function urlFor(pattern: string, verificationId: string, subjectId: string): str
 async function call(route: string, caller: Caller): Promise<Response> {
   const [method = 'GET', pattern = '/'] = route.split(' ');
   const subjectId = `subj-${Math.random().toString(36).slice(2, 10)}`;
-  const verificationId = seedVerification(t.services, {
+  const verificationId = await seedVerification(t.services, {
     subjectId,
     documentType: 'cet_score_report',
     clientKeyId,
@@ -215,7 +215,11 @@ describe('authorization matrix', () => {
 describe('a second client (IDOR)', () => {
   it("cannot list, read, correct, revoke or erase the first client's subject", async () => {
     const subjectId = 'subj-idor';
-    const id = seedVerification(t.services, { subjectId, documentType: 'cet_score_report', clientKeyId });
+    const id = await seedVerification(t.services, {
+      subjectId,
+      documentType: 'cet_score_report',
+      clientKeyId,
+    });
     const list = async (role: 'client' | 'client2') => {
       const res = await t.app.request(`/v1/subjects/${subjectId}/verifications`, { headers: t.auth(role) });
       return (await res.json()) as { items: { id: string }[] };
@@ -246,7 +250,7 @@ describe('a second client (IDOR)', () => {
     });
     expect(erase.status).toBe(403);
     // Nothing changed.
-    const after = t.services.verifications.findById(id);
+    const after = await t.services.verifications.findById(id);
     expect(after?.revocation).toBeNull();
     expect(after?.erasedAt).toBeNull();
     expect(after?.outcome?.verdict).toBe('verified');

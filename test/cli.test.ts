@@ -78,9 +78,9 @@ describe('docverify CLI', () => {
   });
 
   it('audit verify checks the hash chain and names the first tampered record', async () => {
-    const services = buildServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    const services = await buildServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
     for (const subjectId of ['u-1', 'u-2', 'u-3']) {
-      services.eligibility.decide(subjectId, { type: 'system' });
+      await services.eligibility.decide(subjectId, { type: 'system' });
     }
     await services.close();
 

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
@@ -21,7 +21,7 @@ describe('audit trail: happy path', () => {
     });
 
   it('lists a verification’s changes with actor, before and after, hash-chained, without personal data', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'degree_certificate',
       fields: { degree: '工学学士' },
@@ -47,33 +47,42 @@ describe('audit trail: happy path', () => {
     const dump = JSON.stringify(items);
     expect(dump).not.toContain('张伟');
     expect(dump).not.toContain('李娜');
-    expect(verifyAuditChain(t.services)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(t.services)).toMatchObject({ ok: true });
   });
 
-  it('detects a row changed directly in SQLite, naming the first bad record', async () => {
-    const a = seedVerification(t.services, {
+  it('detects a row changed directly in the database, naming the first bad record', async () => {
+    const a = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'degree_certificate',
       fields: { degree: '工学学士' },
     });
-    const b = seedVerification(t.services, {
+    const b = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'degree_certificate',
       fields: { degree: '理学学士' },
     });
     await revoke(a);
     await revoke(b);
-    expect(verifyAuditChain(t.services)).toEqual({ ok: true, records: 2 });
+    expect(await verifyAuditChain(t.services)).toEqual({ ok: true, records: 2 });
 
-    const raw = new Database(t.config.databaseUrl.replace('file:', ''));
-    const first = raw.prepare('select seq, id from audit_records where entity_id = ?').get(a) as {
-      seq: number;
-      id: string;
-    };
-    raw.prepare("update audit_records set actor_role = 'admin' where seq = ?").run(first.seq);
-    raw.close();
+    const { db, tables } = t.services.database;
+    const [first] = await t.services.database.exclusive(async () =>
+      db
+        .select({ seq: tables.auditTable.seq, id: tables.auditTable.id })
+        .from(tables.auditTable)
+        .where(eq(tables.auditTable.entityId, a)),
+    );
+    if (!first) throw new Error(`no audit record of ${a}`);
+    const changed = await t.services.database.exclusive(async () =>
+      db
+        .update(tables.auditTable)
+        .set({ actorRole: 'admin' })
+        .where(eq(tables.auditTable.seq, first.seq))
+        .returning({ seq: tables.auditTable.seq }),
+    );
+    expect(changed).toHaveLength(1);
 
-    expect(verifyAuditChain(t.services)).toMatchObject({
+    expect(await verifyAuditChain(t.services)).toMatchObject({
       ok: false,
       badRecord: { id: first.id, seq: first.seq },
     });

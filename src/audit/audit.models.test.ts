@@ -37,21 +37,21 @@ describe('audit chain', () => {
     );
   });
 
-  it('accepts an intact chain', () => {
-    expect(checkChain(chain(5))).toEqual({ ok: true, records: 5 });
+  it('accepts an intact chain', async () => {
+    expect(await checkChain(chain(5))).toEqual({ ok: true, records: 5 });
   });
 
-  it('names the first record whose content was changed', () => {
+  it('names the first record whose content was changed', async () => {
     const records = chain(5);
     const third = records[2];
     if (!third) throw new Error('chain too short');
     records[2] = { ...third, after: { verdict: 'rejected', n: 3 } };
-    expect(checkChain(records)).toMatchObject({ ok: false, badRecord: { seq: 3, id: 'aud_3' } });
+    expect(await checkChain(records)).toMatchObject({ ok: false, badRecord: { seq: 3, id: 'aud_3' } });
   });
 
-  it('detects a removed record at the record after it', () => {
+  it('detects a removed record at the record after it', async () => {
     const records = chain(5);
     records.splice(1, 1);
-    expect(checkChain(records)).toMatchObject({ ok: false, badRecord: { id: 'aud_3' } });
+    expect(await checkChain(records)).toMatchObject({ ok: false, badRecord: { id: 'aud_3' } });
   });
 });

@@ -90,10 +90,12 @@ export type ChainCheck =
  * Walks the chain in order and reports the first record whose link or content does not match.
  * Pure: the caller feeds records in seq order.
  */
-export function checkChain(records: Iterable<AuditRecord>): ChainCheck {
+export async function checkChain(
+  records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>,
+): Promise<ChainCheck> {
   let prev = GENESIS_HASH;
   let count = 0;
-  for (const record of records) {
+  for await (const record of records) {
     count++;
     const bad = (problem: string): ChainCheck => ({
       ok: false,

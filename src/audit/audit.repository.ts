@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Role } from '../auth/api-keys.models.js';
-import type { Db } from '../db/database.js';
+import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import {
   type Actor,
@@ -11,9 +11,8 @@ import {
   chainHash,
   GENESIS_HASH,
 } from './audit.models.js';
-import { auditTable } from './audit.table.js';
 
-type Row = typeof auditTable.$inferSelect;
+type Row = Tables['auditTable']['$inferSelect'];
 
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
 
@@ -40,25 +39,49 @@ function toModel(row: Row): AuditRecord {
   };
 }
 
-export function createAuditRepository(db: Db, deps: { clock: Clock; ids: IdGenerator }) {
-  return {
+export function createAuditRepository(database: DatabaseHandle, deps: { clock: Clock; ids: IdGenerator }) {
+  const { db } = database;
+  const { auditTable } = database.tables;
+
+  /** Eligibility decisions list the verifications they counted in `after.verificationIds`. */
+  const citesVerification = (verificationId: string) =>
+    database.dialect === 'postgres'
+      ? sql`((${auditTable.after})::jsonb -> 'verificationIds') @> jsonb_build_array(${verificationId}::text)`
+      : sql`exists (select 1 from json_each(${auditTable.after}, '$.verificationIds') where value = ${verificationId})`;
+
+  const readPage = (after: number, pageSize: number): Promise<Row[]> =>
+    database.exclusive(async () =>
+      db
+        .select()
+        .from(auditTable)
+        .where(gt(auditTable.seq, after))
+        .orderBy(asc(auditTable.seq))
+        .limit(pageSize),
+    );
+
+  return exclusively(database, {
     /**
      * Appends one record to the chain. Call it inside the transaction of the change it records;
      * it opens its own (a savepoint when nested) so the read of the last hash and the insert are
-     * one step.
+     * one step. On PostgreSQL, where several processes may append at once, a transaction-scoped
+     * advisory lock serialises appenders until their transactions end.
      */
-    append(entry: AuditEntry): AuditRecord {
-      return db.transaction(() => {
-        const last = db
+    async append(entry: AuditEntry): Promise<AuditRecord> {
+      return database.transaction(async () => {
+        if (database.dialect === 'postgres') {
+          const client = database.sqlClient();
+          if (!client) throw new Error('audit append: no PostgreSQL transaction to take the chain lock in');
+          await client.query('select pg_advisory_xact_lock(7264002)');
+        }
+        const [last] = await db
           .select({ hash: auditTable.hash })
           .from(auditTable)
           .orderBy(desc(auditTable.seq))
-          .limit(1)
-          .get();
+          .limit(1);
         const prevHash = last?.hash ?? GENESIS_HASH;
         const base = { ...entry, id: deps.ids('aud'), at: deps.clock.now() };
         const hash = chainHash(prevHash, canonicalRecord(base));
-        const row = db
+        const [row] = await db
           .insert(auditTable)
           .values({
             id: base.id,
@@ -75,8 +98,8 @@ export function createAuditRepository(db: Db, deps: { clock: Clock; ids: IdGener
             prevHash,
             hash,
           })
-          .returning()
-          .get();
+          .returning();
+        if (!row) throw new Error('audit append: the insert returned no row');
         return toModel(row);
       });
     },
@@ -84,9 +107,9 @@ export function createAuditRepository(db: Db, deps: { clock: Clock; ids: IdGener
     /**
      * A verification's own records, and the eligibility decisions that counted it, oldest first.
      */
-    listForVerification(verificationId: string, subjectId: string): AuditRecord[] {
-      const citedBy = sql`exists (select 1 from json_each(${auditTable.after}, '$.verificationIds') where value = ${verificationId})`;
-      return db
+    async listForVerification(verificationId: string, subjectId: string): Promise<AuditRecord[]> {
+      const citedBy = citesVerification(verificationId);
+      const rows = await db
         .select()
         .from(auditTable)
         .where(
@@ -95,27 +118,24 @@ export function createAuditRepository(db: Db, deps: { clock: Clock; ids: IdGener
             and(eq(auditTable.subjectId, subjectId), eq(auditTable.action, 'eligibility.decided'), citedBy),
           ),
         )
-        .orderBy(asc(auditTable.seq))
-        .all()
-        .map(toModel);
+        .orderBy(asc(auditTable.seq));
+      return rows.map(toModel);
     },
 
-    /** The whole chain in order, a page at a time, so a long chain is checked in bounded memory. */
-    *iterateAll(pageSize = 1000): Generator<AuditRecord> {
+    /**
+     * The whole chain in order, a page at a time, so a long chain is checked in bounded memory.
+     * Each page is one query holding the database; records appended between pages extend the
+     * chain at its end and are read too.
+     */
+    async *iterateAll(pageSize = 1000): AsyncGenerator<AuditRecord> {
       let after = 0;
       while (true) {
-        const rows = db
-          .select()
-          .from(auditTable)
-          .where(gt(auditTable.seq, after))
-          .orderBy(asc(auditTable.seq))
-          .limit(pageSize)
-          .all();
+        const rows = await readPage(after, pageSize);
         for (const row of rows) yield toModel(row);
         const last = rows.at(-1);
         if (!last || rows.length < pageSize) return;
         after = last.seq;
       }
     },
-  };
+  });
 }

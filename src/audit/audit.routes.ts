@@ -52,11 +52,12 @@ export function createAuditRoutes(deps: {
       ...problemResponses(401, 403, 404),
     },
   });
-  router.openapi(list, (c) => {
+  router.openapi(list, async (c) => {
     const { id } = c.req.valid('param');
-    const verification = deps.verifications.findById(id);
+    const verification = await deps.verifications.findById(id);
     if (!verification) throw new ProblemError('NOT_FOUND', `No verification ${id}.`);
-    return c.json({ items: deps.audit.listForVerification(id, verification.subjectId).map(toJson) }, 200);
+    const records = await deps.audit.listForVerification(id, verification.subjectId);
+    return c.json({ items: records.map(toJson) }, 200);
   });
   return router;
 }

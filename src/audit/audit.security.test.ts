@@ -12,7 +12,7 @@ describe('audit trail: security and errors', () => {
   });
 
   it('a client may not read the audit trail, not even of its own upload; unknown ids are 404', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',

@@ -2,7 +2,7 @@ import { type ChainCheck, checkChain } from './audit.models.js';
 import type { AuditRepository } from './audit.repository.js';
 
 /** Recomputes every link of the audit chain; names the first record that does not match. */
-export function verifyAuditChain(deps: { audit: AuditRepository }): ChainCheck {
+export function verifyAuditChain(deps: { audit: AuditRepository }): Promise<ChainCheck> {
   return checkChain(deps.audit.iterateAll());
 }
 

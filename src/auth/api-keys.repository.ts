@@ -1,42 +1,49 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { ApiKey, Role } from './api-keys.models.js';
-import { apiKeysTable } from './api-keys.table.js';
 
 export type ApiKeysRepository = ReturnType<typeof createApiKeysRepository>;
 
-export function createApiKeysRepository(db: Db) {
-  const toModel = (row: typeof apiKeysTable.$inferSelect): ApiKey => ({
+export function createApiKeysRepository(database: DatabaseHandle) {
+  const { db } = database;
+  const { apiKeysTable } = database.tables;
+  const toModel = (row: Tables['apiKeysTable']['$inferSelect']): ApiKey => ({
     id: row.id,
     role: row.role,
     name: row.name,
     prefix: row.prefix,
     createdAt: row.createdAt,
   });
-  return {
-    insert(row: {
+  return exclusively(database, {
+    async insert(row: {
       id: string;
       role: Role;
       name: string | null;
       prefix: string;
       keyHash: string;
       createdAt: Date;
-    }) {
-      db.insert(apiKeysTable).values(row).run();
+    }): Promise<void> {
+      await db.insert(apiKeysTable).values(row);
     },
-    findActiveByHash(keyHash: string): ApiKey | null {
-      const row = db
+    async findActiveByHash(keyHash: string): Promise<ApiKey | null> {
+      const [row] = await db
         .select()
         .from(apiKeysTable)
         .where(and(eq(apiKeysTable.keyHash, keyHash), isNull(apiKeysTable.revokedAt)))
-        .get();
+        .limit(1);
       return row ? toModel(row) : null;
     },
-    countActive(): number {
-      return db.select({ n: count() }).from(apiKeysTable).where(isNull(apiKeysTable.revokedAt)).get()?.n ?? 0;
+    async countActive(): Promise<number> {
+      const [row] = await db.select({ n: count() }).from(apiKeysTable).where(isNull(apiKeysTable.revokedAt));
+      return Number(row?.n ?? 0);
     },
-    revoke(id: string, at: Date): boolean {
-      return db.update(apiKeysTable).set({ revokedAt: at }).where(eq(apiKeysTable.id, id)).run().changes > 0;
+    async revoke(id: string, at: Date): Promise<boolean> {
+      const updated = await db
+        .update(apiKeysTable)
+        .set({ revokedAt: at })
+        .where(eq(apiKeysTable.id, id))
+        .returning({ id: apiKeysTable.id });
+      return updated.length > 0;
     },
-  };
+  });
 }

@@ -51,9 +51,9 @@ export function createApiKeyRoutes(deps: {
       ...problemResponses(400, 401, 403),
     },
   });
-  router.openapi(create, (c) => {
+  router.openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const { key, secret } = createApiKey(deps, { role: body.role, name: body.name ?? null });
+    const { key, secret } = await createApiKey(deps, { role: body.role, name: body.name ?? null });
     return c.json({ id: key.id, role: key.role, name: key.name, key: secret }, 201);
   });
   return router;

@@ -1,6 +1,6 @@
 import type { D1Database } from '@cloudflare/workers-types/latest';
 import { drizzle } from 'drizzle-orm/d1';
-import type { DatabaseHandle } from '../db/database.js';
+import type { DatabaseHandle } from '../db/database-port.js';
 import * as schema from '../db/schema.js';
 
 /**

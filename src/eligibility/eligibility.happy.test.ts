@@ -18,23 +18,23 @@ describe('eligibility: happy path', () => {
   };
 
   it('decides over the verified documents, names the verifications behind each signal, and records the decision', async () => {
-    const grad = seedVerification(t.services, {
+    const grad = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'graduation_certificate',
       fields: { educationLevel: '本科', graduationDate: '2024-06' },
     });
-    const cet = seedVerification(t.services, {
+    const cet = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'cet_score_report',
       fields: { level: 'CET6', totalScore: 512 },
     });
-    seedVerification(t.services, {
+    await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'degree_certificate',
       verdict: 'needs_review',
       fields: { degree: '工学博士' },
     });
-    seedVerification(t.services, {
+    await seedVerification(t.services, {
       subjectId: 'u-2',
       documentType: 'degree_certificate',
       fields: { degree: '工学博士' },

@@ -41,18 +41,18 @@ describe('eligibility policy file', () => {
     expect(() => parsePolicy(policy, 'test.json')).toThrow(message);
   });
 
-  it('a bad policy file stops the service from starting, with a clear message', () => {
+  it('a bad policy file stops the service from starting, with a clear message', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-policy-'));
     try {
       const file = path.join(dir, 'policy.json');
       fs.writeFileSync(file, '{"policyVersion": ');
       const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent', ELIGIBILITY_POLICY_FILE: file });
-      expect(() => buildServices(config)).toThrow(/eligibility policy .*policy\.json is not JSON/);
+      await expect(buildServices(config)).rejects.toThrow(/eligibility policy .*policy\.json is not JSON/);
       fs.writeFileSync(file, JSON.stringify({ ...valid(), currency: 'yuan' }));
-      expect(() => buildServices(config)).toThrow(/currency: an ISO 4217 code/);
-      expect(() =>
+      await expect(buildServices(config)).rejects.toThrow(/currency: an ISO 4217 code/);
+      await expect(
         buildServices(loadConfig({ DATA_DIR: dir, ELIGIBILITY_POLICY_FILE: path.join(dir, 'nope.json') })),
-      ).toThrow(/Cannot read the eligibility policy/);
+      ).rejects.toThrow(/Cannot read the eligibility policy/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

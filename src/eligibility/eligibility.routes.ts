@@ -23,11 +23,11 @@ export function createEligibilityRoutes(deps: {
       ...problemResponses(401, 403),
     },
   });
-  router.openapi(read, (c) => {
+  router.openapi(read, async (c) => {
     const { subjectId } = c.req.valid('param');
     const key = c.get('apiKey');
     c.header('cache-control', 'no-store');
-    const decision = deps.eligibility.decide(subjectId, { type: 'key', id: key.id, role: key.role });
+    const decision = await deps.eligibility.decide(subjectId, { type: 'key', id: key.id, role: key.role });
     return c.json(decisionToJson(decision), 200);
   });
   return router;

@@ -38,14 +38,14 @@ export function createEligibilityService(deps: {
   policy: Policy;
   verifications: VerificationsRepository;
   audit: AuditRepository;
-  transaction: <T>(fn: () => T) => T;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   ids: IdGenerator;
 }) {
-  const evaluate = (subjectId: string): Evaluation =>
+  const evaluate = async (subjectId: string): Promise<Evaluation> =>
     evaluateEligibility(
       deps.policy,
-      deps.verifications.listAllForSubject(subjectId).map(toEvidence),
+      (await deps.verifications.listAllForSubject(subjectId)).map(toEvidence),
       deps.clock.now(),
     );
 
@@ -54,16 +54,16 @@ export function createEligibilityService(deps: {
     /** The current outcome, without recording a decision (for event payloads). */
     evaluate,
     /** Evaluates and records the decision in the audit trail, under a new decision id. */
-    decide(subjectId: string, actor: Actor): Decision {
-      return deps.transaction(() => {
-        const evaluation = evaluate(subjectId);
+    decide(subjectId: string, actor: Actor): Promise<Decision> {
+      return deps.transaction(async () => {
+        const evaluation = await evaluate(subjectId);
         const decision: Decision = {
           ...evaluation,
           decisionId: deps.ids('dec'),
           subjectId,
           decidedAt: deps.clock.now(),
         };
-        deps.audit.append({
+        await deps.audit.append({
           entityType: 'subject',
           entityId: subjectId,
           subjectId,

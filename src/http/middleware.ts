@@ -42,13 +42,13 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics }): Midd
 }
 
 export interface Authenticator {
-  authenticate(secret: string): ApiKey | null;
+  authenticate(secret: string): Promise<ApiKey | null>;
 }
 
 /** Bearer API key with one of the roles (admin passes every check): 401 without a valid key, 403 with the wrong role. */
 export function requireRole(authenticator: Authenticator, ...roles: Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const key = authenticatedKey(c, authenticator);
+    const key = await authenticatedKey(c, authenticator);
     if (!roleAllows(key.role, roles)) {
       throw new ProblemError('FORBIDDEN', `This endpoint needs the ${roles.join(' or ')} role.`);
     }
@@ -57,11 +57,11 @@ export function requireRole(authenticator: Authenticator, ...roles: Role[]): Mid
   };
 }
 
-function authenticatedKey(c: Context<AppEnv>, authenticator: Authenticator): ApiKey {
+async function authenticatedKey(c: Context<AppEnv>, authenticator: Authenticator): Promise<ApiKey> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw new ProblemError('UNAUTHORIZED', 'Send "Authorization: Bearer <api key>".');
-  const key = authenticator.authenticate(match[1]);
+  const key = await authenticator.authenticate(match[1]);
   if (!key) throw new ProblemError('UNAUTHORIZED', 'The API key is not valid.');
   return key;
 }

@@ -5,14 +5,14 @@ import type { AppEnv } from './app-env.js';
 /** Liveness, readiness and Prometheus metrics: unauthenticated, for the platform. */
 export function createSystemRoutes(deps: {
   metrics: Metrics;
-  ready: () => { database: boolean; queue: boolean };
+  ready: () => Promise<{ database: boolean; queue: boolean }>;
 }) {
   const router = new Hono<AppEnv>();
   router.get('/healthz', (c) => c.json({ status: 'ok' }));
-  router.get('/readyz', (c) => {
+  router.get('/readyz', async (c) => {
     let checks: { database: boolean; queue: boolean };
     try {
-      checks = deps.ready();
+      checks = await deps.ready();
     } catch {
       checks = { database: false, queue: false };
     }

@@ -30,7 +30,7 @@ async function start(handler: ScriptedHandler) {
 }
 
 function clientFor(baseUrl: string, overrides: Partial<LlmClientOptions> = {}) {
-  const metrics = createMetrics({ jobCounts: () => ({}) });
+  const metrics = createMetrics({ jobCounts: async () => ({}) });
   const now = { value: new Date('2026-03-01T10:00:00Z') };
   const client = createLlmClient({
     apiKey: 'sk-test',

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** One registry per app instance, so two apps in one process (tests) never share counters. */
-export function createMetrics(options: { jobCounts: () => Record<string, number> }) {
+export function createMetrics(options: { jobCounts: () => Promise<Record<string, number>> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const httpRequests = new Counter({
@@ -53,8 +53,8 @@ export function createMetrics(options: { jobCounts: () => Record<string, number>
     help: 'Jobs in the queue by status',
     labelNames: ['status'] as const,
     registers: [registry],
-    collect() {
-      for (const [status, n] of Object.entries(options.jobCounts())) this.set({ status }, n);
+    async collect() {
+      for (const [status, n] of Object.entries(await options.jobCounts())) this.set({ status }, n);
     },
   });
   return {

@@ -21,7 +21,7 @@ export function documentKey(type: SupportedDocumentType, fields: Fields): string
  * hard duplicate. A perceptual-hash match alone only says "same layout and framing" (phash.ts),
  * so it counts only together with the same identifier; under the same subject it is just a resubmission.
  */
-export function duplicateReasons(
+export async function duplicateReasons(
   verifications: VerificationsRepository,
   input: {
     verificationId: string;
@@ -30,8 +30,8 @@ export function duplicateReasons(
     documentKey: string | null;
     perceptualHash: string | null;
   },
-): Reason[] {
-  const copies = verifications.findCopies({
+): Promise<Reason[]> {
+  const copies = await verifications.findCopies({
     excludeId: input.verificationId,
     fileSha256: input.fileSha256,
     documentKey: input.documentKey,
@@ -41,13 +41,11 @@ export function duplicateReasons(
     const how = otherSubjects.some((c) => c.sameFile) ? 'The same file' : 'The same document number';
     const nearPhoto =
       input.perceptualHash &&
-      verifications
-        .listPerceptualHashes(input.verificationId)
-        .some(
-          (h) =>
-            h.subjectId !== input.subjectId &&
-            hammingDistance(h.hash, input.perceptualHash as string) <= SAME_DOCUMENT_MAX_DISTANCE,
-        );
+      (await verifications.listPerceptualHashes(input.verificationId)).some(
+        (h) =>
+          h.subjectId !== input.subjectId &&
+          hammingDistance(h.hash, input.perceptualHash as string) <= SAME_DOCUMENT_MAX_DISTANCE,
+      );
     return [
       reason(
         'DUPLICATE_ACROSS_SUBJECTS',

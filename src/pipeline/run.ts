@@ -172,13 +172,13 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
     Object.assign(versions, assist.versions());
     const key = documentKey(module.type, extraction.fields);
     reasons.push(
-      ...duplicateReasons(deps.verifications, {
+      ...(await duplicateReasons(deps.verifications, {
         verificationId: input.verificationId,
         subjectId: input.subjectId,
         fileSha256: input.sha256,
         documentKey: key,
         perceptualHash,
-      }),
+      })),
     );
 
     const fields = withinContract(module, extraction.fields, reasons);
@@ -205,6 +205,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
   return {
     process,
     async close() {
+      // biome-ignore lint/nursery/noMisusedPromises: null until the first document started the pool.
       if (pool) await (await pool).close();
     },
   };

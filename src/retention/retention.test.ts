@@ -45,10 +45,10 @@ describe('blob sweeper', () => {
     const old = await blob('old original');
     const recent = await blob('recent original');
     const shared = await blob('old and recent share it');
-    const oldId = seed(old, 31);
-    const recentId = seed(recent, 29);
-    const sharedOld = seed(shared, 40);
-    const sharedRecent = seed(shared, 1);
+    const oldId = await seed(old, 31);
+    const recentId = await seed(recent, 29);
+    const sharedOld = await seed(shared, 40);
+    const sharedRecent = await seed(shared, 1);
     const stray = await blob('crash before the row', new Date(now.getTime() - 2 * HOUR));
     const fresh = await blob('upload in flight', new Date(now.getTime() - 10 * 60_000));
 
@@ -59,12 +59,12 @@ describe('blob sweeper', () => {
     expect(await t.services.blobs.has(shared.key)).toBe(true);
     expect(await t.services.blobs.has(stray.key)).toBe(false);
     expect(await t.services.blobs.has(fresh.key)).toBe(true);
-    const swept = t.services.verifications.findById(oldId);
+    const swept = await t.services.verifications.findById(oldId);
     expect(swept?.blobKey).toBeNull();
     expect(swept?.outcome?.verdict).toBe('verified');
-    expect(t.services.verifications.findById(sharedOld)?.blobKey).toBeNull();
-    expect(t.services.verifications.findById(sharedRecent)?.blobKey).toBe(shared.key);
-    expect(t.services.verifications.findById(recentId)?.blobKey).toBe(recent.key);
+    expect((await t.services.verifications.findById(sharedOld))?.blobKey).toBeNull();
+    expect((await t.services.verifications.findById(sharedRecent))?.blobKey).toBe(shared.key);
+    expect((await t.services.verifications.findById(recentId))?.blobKey).toBe(recent.key);
 
     // Two days later the recent one has expired too; the fresh stray is now over an hour old.
     now = new Date(now.getTime() + 2 * DAY);
@@ -78,11 +78,12 @@ describe('blob sweeper', () => {
     expect(await t.services.blobs.has(fresh.key)).toBe(false);
     expect(await sweep()).toEqual({ expired: 0, strays: 0 });
 
-    const deleted = [...t.services.audit.iterateAll()].filter(
-      (r) => r.action === 'verification.image_deleted',
-    );
+    const deleted = [];
+    for await (const r of t.services.audit.iterateAll()) {
+      if (r.action === 'verification.image_deleted') deleted.push(r);
+    }
     expect(deleted.map((r) => r.entityId).sort()).toEqual([oldId, recentId, sharedOld].sort());
-    expect(verifyAuditChain(t.services).ok).toBe(true);
+    expect((await verifyAuditChain(t.services)).ok).toBe(true);
   });
 
   it('re-storing an existing blob makes it fresh, so a stray being re-uploaded is not swept', async () => {

@@ -1,8 +1,6 @@
 import { and, eq, gt, isNull, lte } from 'drizzle-orm';
 import type { Role } from '../auth/api-keys.models.js';
-import { apiKeysTable } from '../auth/api-keys.table.js';
-import type { Db } from '../db/database.js';
-import { reviewSessionsTable } from './review-sessions.table.js';
+import { type DatabaseHandle, exclusively } from '../db/database-port.js';
 
 export interface ReviewSession {
   keyId: string;
@@ -14,15 +12,23 @@ export interface ReviewSession {
 
 export type ReviewSessionsRepository = ReturnType<typeof createReviewSessionsRepository>;
 
-export function createReviewSessionsRepository(db: Db) {
-  return {
-    insert(row: { idHash: string; keyId: string; csrfToken: string; createdAt: Date; expiresAt: Date }) {
-      db.insert(reviewSessionsTable).values(row).run();
+export function createReviewSessionsRepository(database: DatabaseHandle) {
+  const { db } = database;
+  const { apiKeysTable, reviewSessionsTable } = database.tables;
+  return exclusively(database, {
+    async insert(row: {
+      idHash: string;
+      keyId: string;
+      csrfToken: string;
+      createdAt: Date;
+      expiresAt: Date;
+    }): Promise<void> {
+      await db.insert(reviewSessionsTable).values(row);
     },
 
     /** A live session whose API key is still active: revoking the key ends its sessions at once. */
-    findLive(idHash: string, now: Date): ReviewSession | null {
-      const row = db
+    async findLive(idHash: string, now: Date): Promise<ReviewSession | null> {
+      const [row] = await db
         .select({
           keyId: reviewSessionsTable.keyId,
           csrfToken: reviewSessionsTable.csrfToken,
@@ -39,16 +45,16 @@ export function createReviewSessionsRepository(db: Db) {
             isNull(apiKeysTable.revokedAt),
           ),
         )
-        .get();
+        .limit(1);
       return row ?? null;
     },
 
-    delete(idHash: string) {
-      db.delete(reviewSessionsTable).where(eq(reviewSessionsTable.idHash, idHash)).run();
+    async delete(idHash: string): Promise<void> {
+      await db.delete(reviewSessionsTable).where(eq(reviewSessionsTable.idHash, idHash));
     },
 
-    deleteExpired(now: Date) {
-      db.delete(reviewSessionsTable).where(lte(reviewSessionsTable.expiresAt, now)).run();
+    async deleteExpired(now: Date): Promise<void> {
+      await db.delete(reviewSessionsTable).where(lte(reviewSessionsTable.expiresAt, now));
     },
-  };
+  });
 }

@@ -78,13 +78,13 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
     },
   });
 
-  router.openapi(correct, (c) => {
+  router.openapi(correct, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const expectedVersion = parseVersion(body.expectedVersion);
     if (!expectedVersion) throw new ProblemError('VALIDATION_FAILED', 'expectedVersion is not a version.');
     const key = c.get('apiKey');
-    const result = submitReview(deps, {
+    const result = await submitReview(deps, {
       id,
       actor: actorOf(key),
       ...(body.verdict ? { verdict: body.verdict } : {}),

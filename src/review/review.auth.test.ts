@@ -110,9 +110,9 @@ describe('review pages: sign-in, sessions and CSRF', () => {
 
   it('revoking the API key ends its sessions', async () => {
     const { cookie } = await signInForTest(t, t.keys.reviewer);
-    const key = t.services.authenticator.authenticate(t.keys.reviewer);
+    const key = await t.services.authenticator.authenticate(t.keys.reviewer);
     if (!key) throw new Error('no key');
-    t.services.apiKeys.revoke(key.id, new Date());
+    await t.services.apiKeys.revoke(key.id, new Date());
     expect((await t.app.request('/review', { headers: { cookie } })).status).toBe(303);
   });
 });

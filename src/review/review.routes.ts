@@ -112,7 +112,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
     const body = await c.req.parseBody();
     const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
     try {
-      const session = signIn(deps, typeof body.key === 'string' ? body.key : '');
+      const session = await signIn(deps, typeof body.key === 'string' ? body.key : '');
       writeSessionCookie(c, session.sessionId, session.maxAgeSeconds);
       c.get('logger').info({ keyId: session.key.id, role: session.key.role }, 'reviewer signed in');
       return c.redirect(next, 303);
@@ -131,13 +131,13 @@ export function createReviewRoutes(deps: ReviewDeps) {
     }
   });
 
-  router.post('/review/sign-out', auth, requireCsrfToken, (c) => {
-    signOut(deps, readSessionCookie(c));
+  router.post('/review/sign-out', auth, requireCsrfToken, async (c) => {
+    await signOut(deps, readSessionCookie(c));
     clearSessionCookie(c);
     return c.redirect('/review/sign-in', 303);
   });
 
-  router.get('/review', auth, (c) => {
+  router.get('/review', auth, async (c) => {
     const q = c.req.query();
     const filters: QueueFilters = {
       documentType: q.type || undefined,
@@ -145,8 +145,8 @@ export function createReviewRoutes(deps: ReviewDeps) {
       from: parseDay(q.from),
       to: parseDay(q.to, 1),
     };
-    const items = reviewQueue(deps, filters);
-    const total = reviewQueue(deps, {}).length;
+    const items = await reviewQueue(deps, filters);
+    const total = (await reviewQueue(deps, {})).length;
     return c.html(QueuePage({ viewer: viewerOf(c), items, total, filters, reasonCodes: REASON_CODES }));
   });
 
@@ -154,14 +154,14 @@ export function createReviewRoutes(deps: ReviewDeps) {
     id: string,
     extra: Pick<CaseView, 'banner' | 'unsaved'> = {},
   ): Promise<CaseView> => {
-    const verification = loadCase(deps, id);
-    const next = reviewQueue(deps, {}).find((item) => item.id !== id);
+    const verification = await loadCase(deps, id);
+    const next = (await reviewQueue(deps, {})).find((item) => item.id !== id);
     return {
       verification,
       fieldNames: fieldNamesFor(verification),
       image: await imageSize(deps, verification),
       nextCaseId: next?.id ?? null,
-      reviewed: deps.reviews.countFor(id) > 0,
+      reviewed: (await deps.reviews.countFor(id)) > 0,
       ...extra,
     };
   };
@@ -205,14 +205,14 @@ export function createReviewRoutes(deps: ReviewDeps) {
           : isVerdict(body.verdict)
             ? body.verdict
             : undefined;
-    const before = loadCase(deps, id);
+    const before = await loadCase(deps, id);
     const fieldForm: Record<string, string> = {};
     for (const [name, value] of Object.entries(body)) {
       if (name.startsWith('field.')) fieldForm[name.slice('field.'.length)] = value;
     }
     const fields = fieldsFromForm(before, fieldForm);
     try {
-      submitReview(deps, {
+      await submitReview(deps, {
         id,
         actor: actorOf(c.get('reviewer')),
         ...(verdict ? { verdict } : {}),
@@ -251,8 +251,8 @@ export function createReviewRoutes(deps: ReviewDeps) {
     );
   });
 
-  router.get('/review/metrics', auth, (c) =>
-    c.html(MetricsPage({ viewer: viewerOf(c), metrics: reviewMetrics(deps) })),
+  router.get('/review/metrics', auth, async (c) =>
+    c.html(MetricsPage({ viewer: viewerOf(c), metrics: await reviewMetrics(deps) })),
   );
 
   router.get('/review/fixtures', auth, (c) =>

@@ -79,7 +79,7 @@ export function requireReviewer(
 ): MiddlewareHandler<ReviewEnv> {
   return async (c, next) => {
     const sessionId = readSessionCookie(c);
-    const session = findSession(deps, sessionId);
+    const session = await findSession(deps, sessionId);
     if (!session || !sessionId) {
       const next = c.req.method === 'GET' ? c.req.path : '/review';
       return c.redirect(`/review/sign-in?next=${encodeURIComponent(next)}`, 303);

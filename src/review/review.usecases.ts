@@ -15,7 +15,7 @@ import { documentModuleFor } from '../documents/registry.js';
 import type { EligibilityService } from '../eligibility/eligibility.usecases.js';
 import type { Authenticator } from '../http/middleware.js';
 import { ProblemError } from '../http/problems.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import { decideVerdict } from '../verdicts/decide.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
@@ -41,7 +41,7 @@ export interface ReviewDeps extends ChangeDeps {
   fixtures: FixtureStore;
   blobs: BlobStore;
   eligibility: EligibilityService;
-  runner: Pick<JobRunner, 'wake'>;
+  queue: Pick<JobQueue, 'wake'>;
   ids: IdGenerator;
   clock: Clock;
   audit: AuditRepository;
@@ -58,17 +58,17 @@ export class SignInRefused extends Error {
 }
 
 /** A reviewer or admin key opens a session; any other key, or none, is refused. */
-export function signIn(
+export async function signIn(
   deps: Pick<ReviewDeps, 'authenticator' | 'reviewSessions' | 'clock' | 'settings'>,
   secret: string,
 ) {
-  const key = secret.trim() ? deps.authenticator.authenticate(secret.trim()) : null;
+  const key = secret.trim() ? await deps.authenticator.authenticate(secret.trim()) : null;
   if (!key) throw new SignInRefused('invalid_key');
   if (!roleAllows(key.role, ['reviewer'])) throw new SignInRefused('wrong_role');
   const sessionId = randomToken();
   const now = deps.clock.now();
-  deps.reviewSessions.deleteExpired(now);
-  deps.reviewSessions.insert({
+  await deps.reviewSessions.deleteExpired(now);
+  await deps.reviewSessions.insert({
     idHash: sha256Hex(sessionId),
     keyId: key.id,
     csrfToken: randomToken(),
@@ -78,16 +78,16 @@ export function signIn(
   return { sessionId, key, maxAgeSeconds: Math.round(deps.settings.sessionHours * 3600) };
 }
 
-export function findSession(
+export async function findSession(
   deps: Pick<ReviewDeps, 'reviewSessions' | 'clock'>,
   sessionId: string | undefined,
-): ReviewSession | null {
+): Promise<ReviewSession | null> {
   if (!sessionId || sessionId.length > 128) return null;
   return deps.reviewSessions.findLive(sha256Hex(sessionId), deps.clock.now());
 }
 
-export function signOut(deps: Pick<ReviewDeps, 'reviewSessions'>, sessionId: string | undefined) {
-  if (sessionId) deps.reviewSessions.delete(sha256Hex(sessionId));
+export async function signOut(deps: Pick<ReviewDeps, 'reviewSessions'>, sessionId: string | undefined) {
+  if (sessionId) await deps.reviewSessions.delete(sha256Hex(sessionId));
 }
 
 export const actorOf = (key: Pick<ApiKey, 'id' | 'role'> | ReviewSession): Actor =>
@@ -112,8 +112,8 @@ export function fieldNamesFor(v: Verification): string[] {
   return [...new Set([...schemaFields, ...Object.keys(v.outcome?.fields ?? {})])];
 }
 
-export function loadCase(deps: Pick<ReviewDeps, 'verifications'>, id: string): Verification {
-  const v = deps.verifications.findById(id);
+export async function loadCase(deps: Pick<ReviewDeps, 'verifications'>, id: string): Promise<Verification> {
+  const v = await deps.verifications.findById(id);
   if (!v?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${id}.`);
   return v;
 }
@@ -137,10 +137,10 @@ export async function readOriginal(
   id: string,
   actor: Actor,
 ) {
-  const v = deps.verifications.findById(id);
+  const v = await deps.verifications.findById(id);
   if (!v?.blobKey) throw new ProblemError('NOT_FOUND', `No original for ${id}.`);
   const bytes = await deps.blobs.get(v.blobKey);
-  deps.audit.append({
+  await deps.audit.append({
     entityType: 'verification',
     entityId: v.id,
     subjectId: v.subjectId,
@@ -217,8 +217,8 @@ export interface ReviewInput {
  * eligibility decision for the subject.
  */
 export function submitReview(deps: ReviewDeps, input: ReviewInput) {
-  return deps.transaction(() => {
-    const before = loadCase(deps, input.id);
+  return deps.transaction(async () => {
+    const before = await loadCase(deps, input.id);
     const outcome = before.outcome as NonNullable<Verification['outcome']>;
     const fields = { ...outcome.fields, ...input.fields };
     const evidence: Record<string, FieldEvidence> = { ...outcome.evidence };
@@ -241,7 +241,7 @@ export function submitReview(deps: ReviewDeps, input: ReviewInput) {
         { messageZh: `人工复核结论：${VERDICT_LABELS[verdict].split(' ')[0]}` },
       ),
     ];
-    const corrected = correctVerification(deps, {
+    const corrected = await correctVerification(deps, {
       id: input.id,
       actor: input.actor,
       verdict,
@@ -250,7 +250,7 @@ export function submitReview(deps: ReviewDeps, input: ReviewInput) {
       reasons,
       expectedVersion: input.expectedVersion,
     });
-    deps.reviews.insert({
+    await deps.reviews.insert({
       id: deps.ids('rev'),
       verificationId: input.id,
       reviewerKeyId: input.actor.type === 'key' ? input.actor.id : 'system',
@@ -260,7 +260,7 @@ export function submitReview(deps: ReviewDeps, input: ReviewInput) {
       changedFields: Object.keys(input.fields ?? {}).sort(),
       createdAt: deps.clock.now(),
     });
-    const eligibility = deps.eligibility.decide(corrected.subjectId, input.actor);
+    const eligibility = await deps.eligibility.decide(corrected.subjectId, input.actor);
     return { verification: corrected, revalidation, eligibility };
   });
 }
@@ -286,9 +286,9 @@ export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
   input: { id: string; actor: Actor; imageHasNoRealPerson: boolean },
 ) {
-  const v = loadCase(deps, input.id);
+  const v = await loadCase(deps, input.id);
   const outcome = v.outcome as NonNullable<Verification['outcome']>;
-  if (deps.reviews.countFor(v.id) === 0) {
+  if ((await deps.reviews.countFor(v.id)) === 0) {
     throw new ProblemError(
       'VALIDATION_FAILED',
       'Only a reviewed case can become a fixture: save a review first.',
@@ -330,7 +330,7 @@ export async function exportFixture(
     // only measure the redaction, so the manifest line gives no applicant.
     manifestLine: { subjectId, applicant: null },
   });
-  deps.audit.append({
+  await deps.audit.append({
     entityType: 'verification',
     entityId: v.id,
     subjectId: v.subjectId,

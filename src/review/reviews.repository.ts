@@ -1,57 +1,54 @@
 import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { type DatabaseHandle, exclusively } from '../db/database-port.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Verdict } from '../verifications/verifications.models.js';
-import { verificationsTable } from '../verifications/verifications.table.js';
 import type { QueueRow, ReviewRecord } from './review.models.js';
-import { reviewsTable } from './reviews.table.js';
 
 export type ReviewsRepository = ReturnType<typeof createReviewsRepository>;
 
 /** Reviewer decisions, and the queue's candidate rows (read without opening any sealed column). */
-export function createReviewsRepository(db: Db) {
-  return {
-    insert(row: ReviewRecord & { id: string; reviewerKeyId: string }) {
-      db.insert(reviewsTable).values(row).run();
+export function createReviewsRepository(database: DatabaseHandle) {
+  const { db } = database;
+  const { reviewsTable, verificationsTable } = database.tables;
+  return exclusively(database, {
+    async insert(row: ReviewRecord & { id: string; reviewerKeyId: string }): Promise<void> {
+      await db.insert(reviewsTable).values(row);
     },
 
-    list(): ReviewRecord[] {
-      return db
+    async list(): Promise<ReviewRecord[]> {
+      const rows = await db
         .select()
         .from(reviewsTable)
-        .orderBy(asc(reviewsTable.createdAt), asc(reviewsTable.id))
-        .all()
-        .map((r) => ({
-          verificationId: r.verificationId,
-          documentType: r.documentType,
-          machineVerdict: r.machineVerdict,
-          reviewerVerdict: r.reviewerVerdict,
-          changedFields: r.changedFields,
-          createdAt: r.createdAt,
-        }));
+        .orderBy(asc(reviewsTable.createdAt), asc(reviewsTable.id));
+      return rows.map((r) => ({
+        verificationId: r.verificationId,
+        documentType: r.documentType,
+        machineVerdict: r.machineVerdict,
+        reviewerVerdict: r.reviewerVerdict,
+        changedFields: r.changedFields,
+        createdAt: r.createdAt,
+      }));
     },
 
-    reviewedIds(): Set<string> {
-      return new Set(
-        db
-          .selectDistinct({ id: reviewsTable.verificationId })
-          .from(reviewsTable)
-          .all()
-          .map((r) => r.id),
-      );
+    async reviewedIds(): Promise<Set<string>> {
+      const rows = await db.selectDistinct({ id: reviewsTable.verificationId }).from(reviewsTable);
+      return new Set(rows.map((r) => r.id));
     },
 
-    countFor(verificationId: string): number {
-      return db.select().from(reviewsTable).where(eq(reviewsTable.verificationId, verificationId)).all()
-        .length;
+    async countFor(verificationId: string): Promise<number> {
+      const rows = await db
+        .select()
+        .from(reviewsTable)
+        .where(eq(reviewsTable.verificationId, verificationId));
+      return rows.length;
     },
 
     /** Completed, unrevoked cases a reviewer may be asked to look at (needs_review or verified). */
-    queueCandidates(filters: {
+    async queueCandidates(filters: {
       documentType?: string | undefined;
       from?: Date | undefined;
       to?: Date | undefined;
-    }) {
+    }): Promise<QueueRow[]> {
       const where = [
         eq(verificationsTable.status, 'completed'),
         isNull(verificationsTable.revokedAt),
@@ -60,7 +57,7 @@ export function createReviewsRepository(db: Db) {
       if (filters.documentType) where.push(eq(verificationsTable.documentType, filters.documentType));
       if (filters.from) where.push(gte(verificationsTable.completedAt, filters.from));
       if (filters.to) where.push(lt(verificationsTable.completedAt, filters.to));
-      return db
+      const rows = await db
         .select({
           id: verificationsTable.id,
           subjectId: verificationsTable.subjectId,
@@ -72,20 +69,19 @@ export function createReviewsRepository(db: Db) {
           updatedAt: verificationsTable.updatedAt,
         })
         .from(verificationsTable)
-        .where(and(...where))
-        .all()
-        .map(
-          (r): QueueRow => ({
-            id: r.id,
-            subjectId: r.subjectId,
-            documentType: r.documentType ?? 'unknown',
-            verdict: (r.verdict ?? 'needs_review') as Verdict,
-            confidence: r.confidence,
-            reasons: (r.reasons ?? []) as Reason[],
-            completedAt: r.completedAt ?? r.updatedAt,
-            updatedAt: r.updatedAt,
-          }),
-        );
+        .where(and(...where));
+      return rows.map(
+        (r): QueueRow => ({
+          id: r.id,
+          subjectId: r.subjectId,
+          documentType: r.documentType ?? 'unknown',
+          verdict: (r.verdict ?? 'needs_review') as Verdict,
+          confidence: r.confidence,
+          reasons: (r.reasons ?? []) as Reason[],
+          completedAt: r.completedAt ?? r.updatedAt,
+          updatedAt: r.updatedAt,
+        }),
+      );
     },
-  };
+  });
 }

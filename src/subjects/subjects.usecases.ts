@@ -21,15 +21,15 @@ export async function eraseSubject(
     verifications: VerificationsRepository;
     blobs: BlobStore;
     audit: AuditRepository;
-    transaction: <T>(fn: () => T) => T;
+    transaction: <T>(fn: () => Promise<T>) => Promise<T>;
     clock: Clock;
   },
   input: { subjectId: string; actor: Actor },
 ): Promise<SubjectErasure> {
   const now = deps.clock.now();
-  const { erased, blobKeys } = deps.transaction(() => {
-    const result = deps.verifications.eraseSubject(input.subjectId, now);
-    deps.audit.append({
+  const { erased, blobKeys } = await deps.transaction(async () => {
+    const result = await deps.verifications.eraseSubject(input.subjectId, now);
+    await deps.audit.append({
       entityType: 'subject',
       entityId: input.subjectId,
       subjectId: input.subjectId,
@@ -43,7 +43,7 @@ export async function eraseSubject(
   // Blobs go after the commit: a crash here leaves strays, which the sweeper removes.
   let blobsDeleted = 0;
   for (const key of blobKeys) {
-    if (deps.verifications.isBlobReferenced(key)) continue;
+    if (await deps.verifications.isBlobReferenced(key)) continue;
     await deps.blobs.delete(key);
     blobsDeleted++;
   }

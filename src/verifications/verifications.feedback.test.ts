@@ -62,7 +62,7 @@ describe('upload: instant eligibility feedback, audit and the completion event',
       type: 'verification.completed',
       data: { verificationId: body.id, subjectId: 'u-real', status: 'completed', verdict: body.verdict },
     });
-    expect(verifyAuditChain(t.services)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(t.services)).toMatchObject({ ok: true });
   });
 
   it('a verified graduation certificate within the wait comes back with the subject’s limit raise', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dumpRows } from '../../test/support/db-rows.js';
 import { makeTextPng } from '../../test/support/images.js';
 import { createTestApp, fileBlob, type TestApp, uploadForm } from '../../test/support/test-services.js';
 
@@ -99,12 +100,13 @@ describe('verifications: happy path', () => {
   });
 
   it('reports not ready with 503 when the database is gone', async () => {
-    t.services.database.close();
+    await t.services.database.close();
     const res = await t.app.request('/readyz');
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({
       status: 'not_ready',
-      checks: { database: false, queue: false },
+      // The table queue is in that database; pg-boss (PostgreSQL) has connections of its own.
+      checks: { database: false, ...(t.services.queue.name === 'table' ? { queue: false } : {}) },
     });
   });
 
@@ -113,10 +115,7 @@ describe('verifications: happy path', () => {
       { prefer: 'wait=30' },
       { applicantName: '欧阳娜娜', applicantIdNumber: '11010519491231002X' },
     );
-    const { default: Database } = await import('better-sqlite3');
-    const raw = new Database(t.config.databaseUrl.replace('file:', ''), { readonly: true });
-    const dump = JSON.stringify(raw.prepare('select * from verifications').all());
-    raw.close();
+    const dump = await dumpRows(t.services, ['verificationsTable']);
     expect(dump).not.toContain('欧阳娜娜');
     expect(dump).not.toContain('11010519491231002X');
   });

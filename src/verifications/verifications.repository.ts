@@ -1,7 +1,6 @@
 import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
+import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
-import { jobsTable } from '../jobs/jobs.table.js';
 import type { Sealer } from '../privacy/sealer.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type {
@@ -11,9 +10,8 @@ import type {
   Verification,
   VerificationOutcome,
 } from './verifications.models.js';
-import { verificationsTable } from './verifications.table.js';
 
-type Row = typeof verificationsTable.$inferSelect;
+type Row = Tables['verificationsTable']['$inferSelect'];
 
 /** A reason's message may quote a value (a birth date, a printed name): after erasure codes stay, words go. */
 const anonymousReason = ({ code, severity, field }: Reason): Reason => ({
@@ -22,12 +20,19 @@ const anonymousReason = ({ code, severity, field }: Reason): Reason => ({
   ...(field ? { field } : {}),
   message: code,
 });
-type JobRow = typeof jobsTable.$inferInsert;
 
 export type VerificationsRepository = ReturnType<typeof createVerificationsRepository>;
 
 /** Names and ID numbers are sealed here, at the storage boundary, and nowhere else. */
-export function createVerificationsRepository(db: Db, sealer: Sealer) {
+export function createVerificationsRepository(database: DatabaseHandle, sealer: Sealer) {
+  const { db } = database;
+  const { verificationsTable } = database.tables;
+  const unfinished = (id: string) =>
+    and(
+      eq(verificationsTable.id, id),
+      ne(verificationsTable.status, 'completed'),
+      ne(verificationsTable.status, 'failed'),
+    );
   const toModel = (row: Row): Verification => {
     const sealed = row.resultSealed
       ? sealer.openJson<{ fields: Fields; evidence: Record<string, FieldEvidence> }>(row.resultSealed)
@@ -76,68 +81,61 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
     };
   };
 
-  return {
+  return exclusively(database, {
     /** The verification and its processing job, in one transaction: an accepted upload is never lost. */
-    insertWithJob(
+    /** Callers insert it in the transaction that enqueues its job: an accepted upload is never lost. */
+    async insert(
       v: Omit<Verification, 'outcome' | 'failureCode' | 'completedAt' | 'revocation' | 'erasedAt'>,
-      job: JobRow,
-    ) {
-      db.transaction(() => {
-        db.insert(verificationsTable)
-          .values({
-            id: v.id,
-            subjectId: v.subjectId,
-            clientKeyId: v.clientKeyId,
-            idempotencyKey: v.idempotencyKey,
-            status: v.status,
-            documentTypeHint: v.documentTypeHint,
-            applicantSealed: v.applicant ? sealer.sealJson(v.applicant) : null,
-            applicantIdHash: v.applicant?.idNumber
-              ? sealer.blindIndex(v.applicant.idNumber.toUpperCase())
-              : null,
-            fileSha256: v.fileSha256,
-            fileMime: v.fileMime,
-            fileBytes: v.fileBytes,
-            blobKey: v.blobKey,
-            createdAt: v.createdAt,
-            updatedAt: v.updatedAt,
-          })
-          .run();
-        db.insert(jobsTable).values(job).run();
+    ): Promise<void> {
+      await db.insert(verificationsTable).values({
+        id: v.id,
+        subjectId: v.subjectId,
+        clientKeyId: v.clientKeyId,
+        idempotencyKey: v.idempotencyKey,
+        status: v.status,
+        documentTypeHint: v.documentTypeHint,
+        applicantSealed: v.applicant ? sealer.sealJson(v.applicant) : null,
+        applicantIdHash: v.applicant?.idNumber ? sealer.blindIndex(v.applicant.idNumber.toUpperCase()) : null,
+        fileSha256: v.fileSha256,
+        fileMime: v.fileMime,
+        fileBytes: v.fileBytes,
+        blobKey: v.blobKey,
+        createdAt: v.createdAt,
+        updatedAt: v.updatedAt,
       });
     },
 
-    findById(id: string): Verification | null {
-      const row = db.select().from(verificationsTable).where(eq(verificationsTable.id, id)).get();
+    async findById(id: string): Promise<Verification | null> {
+      const [row] = await db.select().from(verificationsTable).where(eq(verificationsTable.id, id)).limit(1);
       return row ? toModel(row) : null;
     },
 
-    findByIdempotencyKey(clientKeyId: string, key: string): Verification | null {
-      const row = db
+    async findByIdempotencyKey(clientKeyId: string, key: string): Promise<Verification | null> {
+      const [row] = await db
         .select()
         .from(verificationsTable)
         .where(
           and(eq(verificationsTable.clientKeyId, clientKeyId), eq(verificationsTable.idempotencyKey, key)),
         )
-        .get();
+        .limit(1);
       return row ? toModel(row) : null;
     },
 
     /** Newest first; the cursor is the id of the last item of the previous page. */
-    listBySubject(input: {
+    async listBySubject(input: {
       subjectId: string;
       clientKeyId: string | null;
       limit: number;
       cursor: string | null;
-    }) {
+    }): Promise<{ items: Verification[]; nextCursor: string | null }> {
       const filters = [eq(verificationsTable.subjectId, input.subjectId)];
       if (input.clientKeyId) filters.push(eq(verificationsTable.clientKeyId, input.clientKeyId));
       if (input.cursor) {
-        const last = db
+        const [last] = await db
           .select({ createdAt: verificationsTable.createdAt, id: verificationsTable.id })
           .from(verificationsTable)
           .where(eq(verificationsTable.id, input.cursor))
-          .get();
+          .limit(1);
         if (last) {
           const before = or(
             lt(verificationsTable.createdAt, last.createdAt),
@@ -146,43 +144,40 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
           if (before) filters.push(before);
         }
       }
-      const rows = db
+      const rows = await db
         .select()
         .from(verificationsTable)
         .where(and(...filters))
         .orderBy(desc(verificationsTable.createdAt), desc(verificationsTable.id))
-        .limit(input.limit + 1)
-        .all();
+        .limit(input.limit + 1);
       const page = rows.slice(0, input.limit).map(toModel);
       return { items: page, nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null };
     },
 
     /** Every verification of a subject, oldest first: the evidence for an eligibility decision. */
-    listAllForSubject(subjectId: string): Verification[] {
-      return db
+    async listAllForSubject(subjectId: string): Promise<Verification[]> {
+      const rows = await db
         .select()
         .from(verificationsTable)
         .where(eq(verificationsTable.subjectId, subjectId))
-        .orderBy(asc(verificationsTable.createdAt), asc(verificationsTable.id))
-        .all()
-        .map(toModel);
+        .orderBy(asc(verificationsTable.createdAt), asc(verificationsTable.id));
+      return rows.map(toModel);
     },
 
     /** False when it was already revoked (a verification is revoked at most once). */
-    revoke(id: string, revocation: Revocation): boolean {
-      return (
-        db
-          .update(verificationsTable)
-          .set({
-            revokedAt: revocation.at,
-            revokedByKeyId: revocation.byKeyId,
-            revocationReason: revocation.reason,
-            revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
-            updatedAt: revocation.at,
-          })
-          .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
-          .run().changes > 0
-      );
+    async revoke(id: string, revocation: Revocation): Promise<boolean> {
+      const updated = await db
+        .update(verificationsTable)
+        .set({
+          revokedAt: revocation.at,
+          revokedByKeyId: revocation.byKeyId,
+          revocationReason: revocation.reason,
+          revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
+          updatedAt: revocation.at,
+        })
+        .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
+        .returning({ id: verificationsTable.id });
+      return updated.length > 0;
     },
 
     /**
@@ -190,7 +185,7 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
      * the re-validated reasons when given. With `expectedUpdatedAt` it is a compare-and-set: false
      * when the row changed since that version (optimistic locking).
      */
-    applyCorrection(
+    async applyCorrection(
       id: string,
       correction: {
         verdict: Verdict;
@@ -200,76 +195,94 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
       },
       now: Date,
       expectedUpdatedAt?: Date,
-    ): boolean {
+    ): Promise<boolean> {
       const where = expectedUpdatedAt
         ? and(eq(verificationsTable.id, id), eq(verificationsTable.updatedAt, expectedUpdatedAt))
         : eq(verificationsTable.id, id);
-      return (
-        db
-          .update(verificationsTable)
-          .set({
-            verdict: correction.verdict,
-            resultSealed: sealer.sealJson({ fields: correction.fields, evidence: correction.evidence }),
-            ...(correction.reasons ? { reasons: correction.reasons } : {}),
-            updatedAt: now,
-          })
-          .where(where)
-          .run().changes > 0
-      );
-    },
-
-    countBySubjectSince(subjectId: string, since: Date): number {
-      return (
-        db
-          .select({ n: count() })
-          .from(verificationsTable)
-          .where(and(eq(verificationsTable.subjectId, subjectId), gte(verificationsTable.createdAt, since)))
-          .get()?.n ?? 0
-      );
-    },
-
-    markProcessing(id: string, now: Date) {
-      db.update(verificationsTable)
-        .set({ status: 'processing', updatedAt: now })
-        .where(and(eq(verificationsTable.id, id), eq(verificationsTable.status, 'queued')))
-        .run();
-    },
-
-    complete(id: string, outcome: VerificationOutcome, now: Date) {
-      // The subject was erased while the document was being read: keep the verdict, not the data.
-      const erased =
-        db
-          .select({ erasedAt: verificationsTable.erasedAt })
-          .from(verificationsTable)
-          .where(eq(verificationsTable.id, id))
-          .get()?.erasedAt != null;
-      db.update(verificationsTable)
+      const updated = await db
+        .update(verificationsTable)
         .set({
-          status: 'completed',
-          documentType: outcome.documentType,
-          verdict: outcome.verdict,
-          confidence: outcome.confidence,
-          resultSealed: erased
-            ? null
-            : sealer.sealJson({ fields: outcome.fields, evidence: outcome.evidence }),
-          reasons: erased ? outcome.reasons.map(anonymousReason) : outcome.reasons,
-          versions: outcome.versions,
-          timingsMs: outcome.timingsMs,
-          perceptualHash: erased ? null : outcome.perceptualHash,
-          documentKeyHash: outcome.documentKey && !erased ? sealer.blindIndex(outcome.documentKey) : null,
-          failureCode: null,
-          completedAt: now,
+          verdict: correction.verdict,
+          resultSealed: sealer.sealJson({ fields: correction.fields, evidence: correction.evidence }),
+          ...(correction.reasons ? { reasons: correction.reasons } : {}),
           updatedAt: now,
         })
-        .where(eq(verificationsTable.id, id))
-        .run();
+        .where(where)
+        .returning({ id: verificationsTable.id });
+      return updated.length > 0;
     },
 
-    markFailed(id: string, code: string, now: Date) {
-      db.update(verificationsTable)
+    async countBySubjectSince(subjectId: string, since: Date): Promise<number> {
+      const [row] = await db
+        .select({ n: count() })
+        .from(verificationsTable)
+        .where(and(eq(verificationsTable.subjectId, subjectId), gte(verificationsTable.createdAt, since)));
+      return Number(row?.n ?? 0);
+    },
+
+    async markProcessing(id: string, now: Date): Promise<void> {
+      await db
+        .update(verificationsTable)
+        .set({ status: 'processing', updatedAt: now })
+        .where(and(eq(verificationsTable.id, id), eq(verificationsTable.status, 'queued')));
+    },
+
+    /**
+     * Stores the outcome. When the subject was erased while the document was being read, keeps the
+     * verdict, not the data: the full outcome is written only while the row is still unerased (one
+     * conditional statement, so an erasure that commits meanwhile is never overwritten), and the
+     * anonymous one otherwise.
+     */
+    /**
+     * Stores the verdict, once: false when the verification is already finished (a retried job
+     * whose first worker was only slow), so a document never gets two verdicts.
+     */
+    async complete(id: string, outcome: VerificationOutcome, now: Date): Promise<boolean> {
+      const common = {
+        status: 'completed' as const,
+        documentType: outcome.documentType,
+        verdict: outcome.verdict,
+        confidence: outcome.confidence,
+        versions: outcome.versions,
+        timingsMs: outcome.timingsMs,
+        failureCode: null,
+        completedAt: now,
+        updatedAt: now,
+      };
+      const written = await db
+        .update(verificationsTable)
+        .set({
+          ...common,
+          resultSealed: sealer.sealJson({ fields: outcome.fields, evidence: outcome.evidence }),
+          reasons: outcome.reasons,
+          perceptualHash: outcome.perceptualHash,
+          documentKeyHash: outcome.documentKey ? sealer.blindIndex(outcome.documentKey) : null,
+        })
+        .where(and(unfinished(id), isNull(verificationsTable.erasedAt)))
+        .returning({ id: verificationsTable.id });
+      if (written.length > 0) return true;
+      const anonymous = await db
+        .update(verificationsTable)
+        .set({
+          ...common,
+          resultSealed: null,
+          reasons: outcome.reasons.map(anonymousReason),
+          perceptualHash: null,
+          documentKeyHash: null,
+        })
+        .where(unfinished(id))
+        .returning({ id: verificationsTable.id });
+      return anonymous.length > 0;
+    },
+
+    /** False when the verification already has its final state. */
+    async markFailed(id: string, code: string, now: Date): Promise<boolean> {
+      const written = await db
+        .update(verificationsTable)
         .set({ status: 'failed', failureCode: code, completedAt: now, updatedAt: now })
-        .where(eq(verificationsTable.id, id))
-        .run();
+        .where(unfinished(id))
+        .returning({ id: verificationsTable.id });
+      return written.length > 0;
     },
 
     /**
@@ -277,20 +290,20 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
      * revocation note, keyed hashes and the link to the original. Verdict, type and reason codes
      * stay, so statistics and the audit chain remain valid. Returns the erased rows' blob keys.
      */
-    eraseSubject(subjectId: string, now: Date): { erased: number; blobKeys: string[] } {
-      return db.transaction(() => {
-        const rows = db
+    async eraseSubject(subjectId: string, now: Date): Promise<{ erased: number; blobKeys: string[] }> {
+      return database.transaction(async () => {
+        const rows = await db
           .select({
             id: verificationsTable.id,
             blobKey: verificationsTable.blobKey,
             reasons: verificationsTable.reasons,
           })
           .from(verificationsTable)
-          .where(eq(verificationsTable.subjectId, subjectId))
-          .all();
+          .where(eq(verificationsTable.subjectId, subjectId));
         for (const row of rows) {
           const reasons = ((row.reasons ?? []) as Reason[]).map(anonymousReason);
-          db.update(verificationsTable)
+          await db
+            .update(verificationsTable)
             .set({
               applicantSealed: null,
               applicantIdHash: null,
@@ -304,8 +317,7 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
               erasedAt: now,
               updatedAt: now,
             })
-            .where(eq(verificationsTable.id, row.id))
-            .run();
+            .where(eq(verificationsTable.id, row.id));
         }
         const blobKeys = [...new Set(rows.map((r) => r.blobKey).filter((k): k is string => k !== null))];
         return { erased: rows.length, blobKeys };
@@ -313,20 +325,21 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
     },
 
     /** Whether any verification still points at the blob (content addressing lets several share one). */
-    isBlobReferenced(blobKey: string): boolean {
-      return (
-        db
-          .select({ id: verificationsTable.id })
-          .from(verificationsTable)
-          .where(eq(verificationsTable.blobKey, blobKey))
-          .limit(1)
-          .get() !== undefined
-      );
+    async isBlobReferenced(blobKey: string): Promise<boolean> {
+      const rows = await db
+        .select({ id: verificationsTable.id })
+        .from(verificationsTable)
+        .where(eq(verificationsTable.blobKey, blobKey))
+        .limit(1);
+      return rows.length > 0;
     },
 
     /** Completed or failed verifications finished before `before` that still hold their original. */
-    listExpiredBlobs(before: Date, limit: number): { id: string; subjectId: string; blobKey: string }[] {
-      return db
+    async listExpiredBlobs(
+      before: Date,
+      limit: number,
+    ): Promise<{ id: string; subjectId: string; blobKey: string }[]> {
+      const rows = await db
         .select({
           id: verificationsTable.id,
           subjectId: verificationsTable.subjectId,
@@ -340,29 +353,32 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
             isNotNull(verificationsTable.blobKey),
           ),
         )
-        .limit(limit)
-        .all()
-        .filter((r): r is { id: string; subjectId: string; blobKey: string } => r.blobKey !== null);
+        .limit(limit);
+      return rows.filter((r): r is { id: string; subjectId: string; blobKey: string } => r.blobKey !== null);
     },
 
     /** Drops the link to the original; the verdict stays. */
-    clearBlob(id: string, now: Date) {
-      db.update(verificationsTable)
+    async clearBlob(id: string, now: Date): Promise<void> {
+      await db
+        .update(verificationsTable)
         .set({ blobKey: null, updatedAt: now })
-        .where(eq(verificationsTable.id, id))
-        .run();
+        .where(eq(verificationsTable.id, id));
     },
 
     /**
      * Other verifications that hold the same document: the same file, the same document
      * identifier, or a perceptual hash within `maxDistance` bits (compared by the caller).
      */
-    findCopies(input: { excludeId: string; fileSha256: string; documentKey: string | null }) {
+    async findCopies(input: {
+      excludeId: string;
+      fileSha256: string;
+      documentKey: string | null;
+    }): Promise<{ id: string; subjectId: string; sameFile: boolean }[]> {
       const sameFile = eq(verificationsTable.fileSha256, input.fileSha256);
       const sameKey = input.documentKey
         ? eq(verificationsTable.documentKeyHash, sealer.blindIndex(input.documentKey))
         : undefined;
-      return db
+      const rows = await db
         .select({
           id: verificationsTable.id,
           subjectId: verificationsTable.subjectId,
@@ -370,23 +386,24 @@ export function createVerificationsRepository(db: Db, sealer: Sealer) {
         })
         .from(verificationsTable)
         .where(and(sameKey ? or(sameFile, sameKey) : sameFile, ne(verificationsTable.id, input.excludeId)))
-        .limit(20)
-        .all()
-        .map((r) => ({ id: r.id, subjectId: r.subjectId, sameFile: Boolean(r.sameFile) }));
+        .limit(20);
+      // A comparison comes back as 0/1 from SQLite and as a boolean from PostgreSQL.
+      return rows.map((r) => ({ id: r.id, subjectId: r.subjectId, sameFile: Boolean(r.sameFile) }));
     },
 
     /** Perceptual hashes of completed documents, for near-duplicate search by Hamming distance. */
-    listPerceptualHashes(excludeId: string) {
-      return db
+    async listPerceptualHashes(
+      excludeId: string,
+    ): Promise<{ id: string; subjectId: string; hash: string }[]> {
+      const rows = await db
         .select({
           id: verificationsTable.id,
           subjectId: verificationsTable.subjectId,
           hash: verificationsTable.perceptualHash,
         })
         .from(verificationsTable)
-        .where(and(ne(verificationsTable.id, excludeId), eq(verificationsTable.status, 'completed')))
-        .all()
-        .filter((r): r is { id: string; subjectId: string; hash: string } => r.hash !== null);
+        .where(and(ne(verificationsTable.id, excludeId), eq(verificationsTable.status, 'completed')));
+      return rows.filter((r): r is { id: string; subjectId: string; hash: string } => r.hash !== null);
     },
-  };
+  });
 }

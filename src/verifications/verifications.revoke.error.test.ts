@@ -19,7 +19,7 @@ describe('revocation: bad input', () => {
     });
 
   it('needs a known reason; unknown verifications are 404; a second revocation is 409 and changes nothing', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',
@@ -31,7 +31,7 @@ describe('revocation: bad input', () => {
     const again = await revoke(id, { reason: 'fraud_suspected' });
     expect(again.status).toBe(409);
     expect((await again.json()).code).toBe('ALREADY_REVOKED');
-    expect(t.services.webhooks.listEventsBySubject('u-1')).toHaveLength(1);
-    expect(t.services.verifications.findById(id)?.revocation?.reason).toBe('other');
+    expect(await t.services.webhooks.listEventsBySubject('u-1')).toHaveLength(1);
+    expect((await t.services.verifications.findById(id))?.revocation?.reason).toBe('other');
   });
 });

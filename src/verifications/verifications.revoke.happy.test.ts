@@ -16,7 +16,7 @@ describe('revocation and reviewer correction: happy path', () => {
     (await t.app.request('/v1/subjects/u-1/eligibility', { headers: t.auth('engine') })).json();
 
   it('a revoked verification stops counting at once and an event is written with it', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'cet_score_report',
       fields: { level: 'CET6', totalScore: 530 },
@@ -34,7 +34,7 @@ describe('revocation and reviewer correction: happy path', () => {
     expect(JSON.stringify(body)).not.toContain('score altered');
 
     expect(await eligibility()).toMatchObject({ eligible: false, tier: null, signals: [] });
-    const events = t.services.webhooks.listEventsBySubject('u-1');
+    const events = await t.services.webhooks.listEventsBySubject('u-1');
     expect(events.map((e) => e.type)).toEqual(['verification.revoked']);
     expect(JSON.parse(events[0]?.body ?? 'null').data.eligibility).toMatchObject({ eligible: false });
     const read = await (await t.app.request(`/v1/verifications/${id}`, { headers: t.auth('engine') })).json();
@@ -42,22 +42,27 @@ describe('revocation and reviewer correction: happy path', () => {
   });
 
   it('the reviewer-correction hook writes the change, a sealed audit record and an event together', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'graduation_certificate',
       verdict: 'needs_review',
       fields: { educationLevel: '本科', graduationDate: `${new Date().getUTCFullYear() - 1}-06` },
     });
     const reviewer = { type: 'key' as const, id: 'key_rev', role: 'reviewer' as const };
-    correctVerification(t.services, { id, actor: reviewer, verdict: 'verified', fields: { name: '李娜' } });
-    const after = t.services.verifications.findById(id);
+    await correctVerification(t.services, {
+      id,
+      actor: reviewer,
+      verdict: 'verified',
+      fields: { name: '李娜' },
+    });
+    const after = await t.services.verifications.findById(id);
     expect(after?.outcome).toMatchObject({
       verdict: 'verified',
       fields: { name: '李娜', educationLevel: '本科' },
     });
     expect(after?.outcome?.evidence.name?.source).toBe('reviewer');
 
-    const [record] = t.services.audit.listForVerification(id, 'u-1');
+    const [record] = await t.services.audit.listForVerification(id, 'u-1');
     expect(record).toMatchObject({
       action: 'verification.corrected',
       actor: reviewer,
@@ -65,7 +70,7 @@ describe('revocation and reviewer correction: happy path', () => {
       after: { verdict: 'verified', changedFields: ['name'] },
     });
     expect(JSON.stringify(record)).not.toContain('李娜');
-    const [event] = t.services.webhooks.listEventsBySubject('u-1');
+    const [event] = await t.services.webhooks.listEventsBySubject('u-1');
     expect(JSON.parse(event?.body ?? 'null')).toMatchObject({
       type: 'verification.corrected',
       data: { verdictBefore: 'needs_review', verdict: 'verified', eligibility: { eligible: true } },

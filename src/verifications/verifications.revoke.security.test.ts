@@ -12,7 +12,7 @@ describe('revocation: security', () => {
   });
 
   it('only reviewers and admins may revoke', async () => {
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',
@@ -26,7 +26,7 @@ describe('revocation: security', () => {
     expect((await revoke({})).status).toBe(401);
     expect((await revoke(t.auth('client'))).status).toBe(403);
     expect((await revoke(t.auth('engine'))).status).toBe(403);
-    expect(t.services.verifications.findById(id)?.revocation).toBeNull();
+    expect((await t.services.verifications.findById(id))?.revocation).toBeNull();
     expect((await revoke(t.auth('admin'))).status).toBe(200);
   });
 });

@@ -9,7 +9,7 @@ import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import { REVOCATION_REASONS, toResult } from './verifications.models.js';
 import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
@@ -20,6 +20,7 @@ import {
   VerificationResultSchema,
 } from './verifications.schemas.js';
 import {
+  assertQueueHasRoom,
   type ChangeDeps,
   revokeVerification,
   type SubmitDeps,
@@ -30,7 +31,7 @@ import {
 export interface VerificationRoutesDeps extends SubmitDeps, ChangeDeps {
   authenticator: Authenticator;
   verifications: VerificationsRepository;
-  runner: JobRunner;
+  queue: JobQueue;
   maxWaitSeconds: number;
   perKeyPerMinute: number;
   eligibility: EligibilityService;
@@ -68,6 +69,11 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     middleware: [
       requireRole(deps.authenticator, 'client'),
       perKeyRateLimit(deps.perKeyPerMinute),
+      // Before the body is read: shedding must cost the server next to nothing.
+      (async (_c, next) => {
+        await assertQueueHasRoom(deps);
+        await next();
+      }) satisfies MiddlewareHandler<AppEnv>,
       multipartOnly,
       bodyLimit({
         // the multipart envelope adds a little to the file itself
@@ -134,7 +140,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     const done = current.status === 'completed' || current.status === 'failed';
     if (current.status === 'completed' && wait > 0) {
       // Instant feedback: the verdict is in, so the subject's limit-raise outcome is too.
-      const decision = deps.eligibility.decide(current.subjectId, {
+      const decision = await deps.eligibility.decide(current.subjectId, {
         type: 'key',
         id: key.id,
         role: key.role,
@@ -184,11 +190,11 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     },
   });
 
-  router.openapi(revoke, (c) => {
+  router.openapi(revoke, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const key = c.get('apiKey');
-    const revoked = revokeVerification(deps, {
+    const revoked = await revokeVerification(deps, {
       id,
       actor: { type: 'key', id: key.id, role: key.role },
       reason: body.reason,

@@ -8,9 +8,8 @@ import type { Applicant, FieldEvidence, Fields, SupportedDocumentType } from '..
 import type { Evaluation } from '../eligibility/eligibility.models.js';
 import { evaluationSummary } from '../eligibility/eligibility.usecases.js';
 import { ProblemError } from '../http/problems.js';
-import type { JobHandler, JobRunner } from '../jobs/job-runner.js';
-import { PermanentJobError } from '../jobs/job-runner.js';
-import type { JobsRepository } from '../jobs/jobs.repository.js';
+import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
+import { PermanentJobError } from '../jobs/job-queue.js';
 import { PdfError } from '../pipeline/pdf.js';
 import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
@@ -32,16 +31,15 @@ export const PROCESS_VERIFICATION_JOB = 'verification.process';
 
 export interface SubmitDeps {
   verifications: VerificationsRepository;
-  jobs: JobsRepository;
   blobs: BlobStore;
-  runner: JobRunner;
+  queue: JobQueue;
   clock: Clock;
   ids: IdGenerator;
   limits: IntakeLimits;
   maxAttempts: number;
   admission: { subjectPerMinute: number; subjectPerDay: number; maxQueuedJobs: number };
   audit: AuditRepository;
-  transaction: <T>(fn: () => T) => T;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /** What a change of a verification also writes, in its transaction: an audit record and an event. */
@@ -49,8 +47,8 @@ export interface ChangeDeps {
   verifications: VerificationsRepository;
   audit: AuditRepository;
   publisher: WebhookPublisher;
-  eligibility: { evaluate(subjectId: string): Evaluation };
-  transaction: <T>(fn: () => T) => T;
+  eligibility: { evaluate(subjectId: string): Promise<Evaluation> };
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   /** Seals free text and corrected fields for the audit trail. */
   sealer: Pick<Sealer, 'seal'>;
@@ -79,13 +77,13 @@ export async function submitVerification(
   const inspected = await inspectUpload(input.file, deps.limits);
 
   if (input.idempotencyKey) {
-    const earlier = deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey);
+    const earlier = await deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey);
     if (earlier)
       return { verification: sameRequestOrThrow(earlier, input, inspected.sha256), replayed: true };
   }
 
   const now = deps.clock.now();
-  admit(deps, input.subjectId, now);
+  await admit(deps, input.subjectId, now);
   const blobKey = await deps.blobs.put(inspected.sha256, input.file);
   const id = deps.ids('ver');
   const record = {
@@ -103,17 +101,15 @@ export async function submitVerification(
     createdAt: now,
     updatedAt: now,
   };
-  const job = deps.jobs.newJobRow({
-    id: deps.ids('job'),
-    kind: PROCESS_VERIFICATION_JOB,
-    subjectRef: id,
-    maxAttempts: deps.maxAttempts,
-    now,
-  });
   try {
-    deps.transaction(() => {
-      deps.verifications.insertWithJob(record, job);
-      deps.audit.append({
+    await deps.transaction(async () => {
+      await deps.verifications.insert(record);
+      await deps.queue.enqueue({
+        kind: PROCESS_VERIFICATION_JOB,
+        subjectRef: id,
+        maxAttempts: deps.maxAttempts,
+      });
+      await deps.audit.append({
         entityType: 'verification',
         entityId: id,
         subjectId: input.subjectId,
@@ -133,29 +129,41 @@ export async function submitVerification(
   } catch (error) {
     // Two concurrent requests with one Idempotency-Key: the unique index lets one win.
     const winner = input.idempotencyKey
-      ? deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey)
+      ? await deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey)
       : null;
     if (winner) return { verification: sameRequestOrThrow(winner, input, inspected.sha256), replayed: true };
     throw error;
   }
-  deps.runner.wake();
-  const created = deps.verifications.findById(id);
+  deps.queue.wake();
+  const created = await deps.verifications.findById(id);
   if (!created) throw new Error(`verification ${id} vanished after insert`);
   return { verification: created, replayed: false };
+}
+
+/**
+ * 503 + Retry-After when more documents wait than the workers drain in reasonable time. Checked
+ * before the upload is read and again before it is stored; uploads in flight together can pass
+ * both checks, so the depth may exceed the limit by the number of concurrent uploads.
+ */
+export async function assertQueueHasRoom(deps: Pick<SubmitDeps, 'queue' | 'admission'>) {
+  const queued = await deps.queue.waiting(PROCESS_VERIFICATION_JOB);
+  if (queued >= deps.admission.maxQueuedJobs) {
+    throw new ProblemError('OVERLOADED', `${queued} documents are waiting; retry shortly.`, {
+      retryAfterSeconds: 30,
+    });
+  }
 }
 
 /**
  * Sheds load before anything is stored: a queue deeper than the workers can drain in reasonable
  * time answers 503, and one subject cannot flood the service (per minute and per day).
  */
-function admit(deps: SubmitDeps, subjectId: string, now: Date) {
-  const { queued } = deps.jobs.countByStatus();
-  if (queued >= deps.admission.maxQueuedJobs) {
-    throw new ProblemError('OVERLOADED', `${queued} documents are waiting; retry shortly.`, {
-      retryAfterSeconds: 30,
-    });
-  }
-  const lastMinute = deps.verifications.countBySubjectSince(subjectId, new Date(now.getTime() - 60_000));
+async function admit(deps: SubmitDeps, subjectId: string, now: Date) {
+  await assertQueueHasRoom(deps);
+  const lastMinute = await deps.verifications.countBySubjectSince(
+    subjectId,
+    new Date(now.getTime() - 60_000),
+  );
   if (lastMinute >= deps.admission.subjectPerMinute) {
     throw new ProblemError('RATE_LIMITED', 'Too many uploads for this subject in the last minute.', {
       retryAfterSeconds: 60,
@@ -163,7 +171,7 @@ function admit(deps: SubmitDeps, subjectId: string, now: Date) {
   }
   const startOfDay = new Date(now);
   startOfDay.setUTCHours(0, 0, 0, 0);
-  if (deps.verifications.countBySubjectSince(subjectId, startOfDay) >= deps.admission.subjectPerDay) {
+  if ((await deps.verifications.countBySubjectSince(subjectId, startOfDay)) >= deps.admission.subjectPerDay) {
     const tomorrow = startOfDay.getTime() + 86_400_000;
     throw new ProblemError('RATE_LIMITED', 'The daily upload limit for this subject is reached.', {
       retryAfterSeconds: Math.ceil((tomorrow - now.getTime()) / 1000),
@@ -182,24 +190,24 @@ function sameRequestOrThrow(earlier: Verification, input: SubmitInput, sha256: s
 }
 
 /**
- * Waits until the verification is completed or failed, or the time is up. The runner's event
+ * Waits until the verification is completed or failed, or the time is up. The queue's event
  * wakes it in-process; the periodic re-read covers workers in other processes.
  */
 export async function waitForVerification(
-  deps: { verifications: VerificationsRepository; runner: JobRunner },
+  deps: { verifications: VerificationsRepository; queue: JobQueue },
   id: string,
   timeoutMs: number,
 ): Promise<Verification | null> {
   const deadline = Date.now() + timeoutMs;
   const isFinal = (v: Verification | null) => v?.status === 'completed' || v?.status === 'failed';
-  let current = deps.verifications.findById(id);
+  let current = await deps.verifications.findById(id);
   while (!isFinal(current) && Date.now() < deadline) {
     const controller = new AbortController();
     const remaining = Math.max(0, deadline - Date.now());
     const timer = setTimeout(() => controller.abort(), Math.min(remaining, 500));
     try {
       while (true) {
-        const [finishedId] = await once(deps.runner.events, 'finished', { signal: controller.signal });
+        const [finishedId] = await once(deps.queue.events, 'finished', { signal: controller.signal });
         if (finishedId === id) break;
       }
     } catch {
@@ -207,7 +215,7 @@ export async function waitForVerification(
     } finally {
       clearTimeout(timer);
     }
-    current = deps.verifications.findById(id);
+    current = await deps.verifications.findById(id);
   }
   return current;
 }
@@ -217,7 +225,7 @@ export async function waitForVerification(
  * its webhook event, carrying the subject's eligibility as it stands after the change. Runs in
  * the caller's transaction.
  */
-function recordChange(
+async function recordChange(
   deps: ChangeDeps,
   change: {
     before: Verification;
@@ -231,9 +239,9 @@ function recordChange(
     extraData?: Record<string, unknown>;
   },
 ) {
-  const after = deps.verifications.findById(change.before.id);
+  const after = await deps.verifications.findById(change.before.id);
   if (!after) throw new Error(`verification ${change.before.id} vanished`);
-  deps.audit.append({
+  await deps.audit.append({
     entityType: 'verification',
     entityId: after.id,
     subjectId: after.subjectId,
@@ -242,13 +250,13 @@ function recordChange(
     before: auditSnapshot(change.before),
     after: { ...auditSnapshot(after), ...change.extraAfter },
   });
-  deps.publisher.publish(change.action, {
+  await deps.publisher.publish(change.action, {
     subjectId: after.subjectId,
     verificationId: after.id,
     data: {
       ...eventView(after),
       ...change.extraData,
-      eligibility: evaluationSummary(deps.eligibility.evaluate(after.subjectId)),
+      eligibility: evaluationSummary(await deps.eligibility.evaluate(after.subjectId)),
     },
   });
   return after;
@@ -265,10 +273,10 @@ export function createProcessVerificationHandler(
 ): JobHandler {
   return {
     async run(job) {
-      const verification = deps.verifications.findById(job.subjectRef);
+      const verification = await deps.verifications.findById(job.subjectRef);
       if (!verification) throw new PermanentJobError(`verification ${job.subjectRef} not found`, 'NOT_FOUND');
       if (!verification.blobKey) throw new PermanentJobError('the original was deleted', 'BLOB_MISSING');
-      deps.verifications.markProcessing(verification.id, deps.clock.now());
+      await deps.verifications.markProcessing(verification.id, deps.clock.now());
       let bytes: Buffer;
       try {
         bytes = await deps.blobs.get(verification.blobKey);
@@ -293,18 +301,19 @@ export function createProcessVerificationHandler(
           }
           throw error;
         });
-      // Runs in the transaction that marks the job succeeded: the verdict, its audit record and
-      // its outbox event are written together or not at all.
-      return () => {
-        const before = deps.verifications.findById(verification.id) ?? verification;
-        deps.verifications.complete(verification.id, outcome, deps.clock.now());
-        recordChange(deps, { before, action: 'verification.completed', actor: SYSTEM_ACTOR });
+      // Runs in one transaction: the verdict, its audit record and its outbox event are written
+      // together or not at all, and only by the first attempt to get here (a retried job whose
+      // first worker was only slow finds the verdict written and changes nothing).
+      return async () => {
+        const before = (await deps.verifications.findById(verification.id)) ?? verification;
+        if (!(await deps.verifications.complete(verification.id, outcome, deps.clock.now()))) return;
+        await recordChange(deps, { before, action: 'verification.completed', actor: SYSTEM_ACTOR });
       };
     },
-    onFailed(job, error) {
-      const before = deps.verifications.findById(job.subjectRef);
-      deps.verifications.markFailed(job.subjectRef, error.code, deps.clock.now());
-      if (before) recordChange(deps, { before, action: 'verification.failed', actor: SYSTEM_ACTOR });
+    async onFailed(job, error) {
+      const before = await deps.verifications.findById(job.subjectRef);
+      if (!(await deps.verifications.markFailed(job.subjectRef, error.code, deps.clock.now()))) return;
+      if (before) await recordChange(deps, { before, action: 'verification.failed', actor: SYSTEM_ACTOR });
     },
   };
 }
@@ -313,16 +322,18 @@ export function createProcessVerificationHandler(
  * Revokes a verification: from now on it never counts for eligibility, and subscribers hear of it
  * (`verification.revoked`) from the same transaction.
  */
-export function revokeVerification(
-  deps: ChangeDeps & { runner: Pick<JobRunner, 'wake'> },
+export async function revokeVerification(
+  deps: ChangeDeps & { queue: Pick<JobQueue, 'wake'> },
   input: { id: string; actor: Actor; reason: RevocationReason; note: string | null },
-): Verification {
-  const revoked = deps.transaction(() => {
-    const before = deps.verifications.findById(input.id);
+): Promise<Verification> {
+  const revoked = await deps.transaction(async () => {
+    const before = await deps.verifications.findById(input.id);
     if (!before) throw new ProblemError('NOT_FOUND', `No verification ${input.id}.`);
     const at = deps.clock.now();
     const byKeyId = input.actor.type === 'key' ? input.actor.id : null;
-    if (!deps.verifications.revoke(input.id, { at, byKeyId, reason: input.reason, note: input.note })) {
+    if (
+      !(await deps.verifications.revoke(input.id, { at, byKeyId, reason: input.reason, note: input.note }))
+    ) {
       throw new ProblemError('ALREADY_REVOKED', `Verification ${input.id} was revoked before.`);
     }
     return recordChange(deps, {
@@ -339,7 +350,7 @@ export function revokeVerification(
       },
     });
   });
-  deps.runner.wake();
+  deps.queue.wake();
   return revoked;
 }
 
@@ -350,8 +361,8 @@ export function revokeVerification(
  * `expectedVersion` (the `updatedAt` the reviewer loaded) a stale save is refused with 409
  * VERSION_CONFLICT instead of silently overwriting someone else's change.
  */
-export function correctVerification(
-  deps: ChangeDeps & { runner: Pick<JobRunner, 'wake'> },
+export async function correctVerification(
+  deps: ChangeDeps & { queue: Pick<JobQueue, 'wake'> },
   input: {
     id: string;
     actor: Actor;
@@ -361,9 +372,9 @@ export function correctVerification(
     reasons?: Reason[];
     expectedVersion?: Date;
   },
-): Verification {
-  const corrected = deps.transaction(() => {
-    const before = deps.verifications.findById(input.id);
+): Promise<Verification> {
+  const corrected = await deps.transaction(async () => {
+    const before = await deps.verifications.findById(input.id);
     if (!before?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${input.id}.`);
     if (input.expectedVersion && before.updatedAt.getTime() !== input.expectedVersion.getTime()) {
       throw new ProblemError(
@@ -383,7 +394,7 @@ export function correctVerification(
     }
     // Strictly later than the version it replaces, so two saves in one millisecond still differ.
     const now = new Date(Math.max(deps.clock.now().getTime(), before.updatedAt.getTime() + 1));
-    const applied = deps.verifications.applyCorrection(
+    const applied = await deps.verifications.applyCorrection(
       input.id,
       {
         verdict: input.verdict ?? before.outcome.verdict,
@@ -407,6 +418,6 @@ export function correctVerification(
       extraData: { changedFields, verdictBefore: before.outcome.verdict },
     });
   });
-  deps.runner.wake();
+  deps.queue.wake();
   return corrected;
 }

@@ -53,14 +53,14 @@ describe('webhooks: delivery', () => {
     // 1st: 500, 2nd: no answer (times out), then 200
     receiver = await startWebhookReceiver((n) => (n === 0 ? 500 : n === 1 ? 'hang' : 200));
     const { secret } = await register();
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'degree_certificate',
       fields: { degree: '工学学士' },
     });
     expect((await revoke(id)).status).toBe(200);
 
-    const [event] = t.services.webhooks.listEventsBySubject('u-1');
+    const [event] = await t.services.webhooks.listEventsBySubject('u-1');
     if (!event) throw new Error('no event was written');
     const settled = await waitFor(
       () => eventOf(event.id),
@@ -98,7 +98,7 @@ describe('webhooks: delivery', () => {
     expect(receiver.received[2]?.body).not.toContain('张伟');
 
     // a later event goes out once too, and the acknowledged one is never repeated
-    const second = seedVerification(t.services, {
+    const second = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',
@@ -117,13 +117,13 @@ describe('webhooks: delivery', () => {
   it('replays an event with the same Webhook-Id on request', async () => {
     receiver = await startWebhookReceiver();
     await register();
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',
     });
     await revoke(id);
-    const [event] = t.services.webhooks.listEventsBySubject('u-1');
+    const [event] = await t.services.webhooks.listEventsBySubject('u-1');
     await waitFor(
       () => receiver.acknowledged().length,
       (n) => n === 1,
@@ -148,13 +148,13 @@ describe('webhooks: delivery', () => {
   it('sends an endpoint only the event types it asked for, and nothing once removed', async () => {
     receiver = await startWebhookReceiver();
     const onlyCompleted = await register({ eventTypes: ['verification.completed'] });
-    const id = seedVerification(t.services, {
+    const id = await seedVerification(t.services, {
       subjectId: 'u-1',
       documentType: 'unknown',
       verdict: 'rejected',
     });
     await revoke(id);
-    const [event] = t.services.webhooks.listEventsBySubject('u-1');
+    const [event] = await t.services.webhooks.listEventsBySubject('u-1');
     expect((await eventOf(String(event?.id))).deliveries).toEqual([]);
     await admin(`/v1/admin/webhooks/${onlyCompleted.id}`, { method: 'DELETE' });
     await new Promise((r) => setTimeout(r, 200));

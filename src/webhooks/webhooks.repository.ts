@@ -1,17 +1,10 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.js';
-import { jobsTable } from '../jobs/jobs.table.js';
+import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
-import { webhookDeliveriesTable } from './webhook-deliveries.table.js';
-import { webhookEndpointsTable } from './webhook-endpoints.table.js';
-import { webhookEventsTable } from './webhook-events.table.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhooks.models.js';
 
-type JobRow = typeof jobsTable.$inferInsert;
-type EndpointRow = typeof webhookEndpointsTable.$inferSelect;
-type DeliveryRow = typeof webhookDeliveriesTable.$inferSelect;
-
-const attemptsPlusOne = sql`${webhookDeliveriesTable.attempts} + 1`;
+type EndpointRow = Tables['webhookEndpointsTable']['$inferSelect'];
+type DeliveryRow = Tables['webhookDeliveriesTable']['$inferSelect'];
 
 export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>;
 
@@ -38,132 +31,145 @@ const deliveryModel = (row: DeliveryRow): WebhookDelivery => ({
 });
 
 /** Signing secrets are sealed here, at the storage boundary, and opened only to sign. */
-export function createWebhooksRepository(db: Db, sealer: Sealer) {
-  const insertDeliveries = (
+export function createWebhooksRepository(database: DatabaseHandle, sealer: Sealer) {
+  const { db } = database;
+  const { webhookDeliveriesTable, webhookEndpointsTable, webhookEventsTable } = database.tables;
+
+  const attemptsPlusOne = sql`${webhookDeliveriesTable.attempts} + 1`;
+
+  const insertDeliveries = async (
     eventId: string,
-    deliveries: { id: string; endpointId: string; job: JobRow }[],
+    deliveries: { id: string; endpointId: string }[],
     replayOf: string | null,
     now: Date,
-  ) => {
-    db.transaction(() => {
+  ): Promise<void> => {
+    await database.transaction(async () => {
       for (const d of deliveries) {
-        db.insert(webhookDeliveriesTable)
-          .values({
-            id: d.id,
-            eventId,
-            endpointId: d.endpointId,
-            status: 'pending',
-            replayOf,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .run();
-        db.insert(jobsTable).values(d.job).run();
+        await db.insert(webhookDeliveriesTable).values({
+          id: d.id,
+          eventId,
+          endpointId: d.endpointId,
+          status: 'pending',
+          replayOf,
+          createdAt: now,
+          updatedAt: now,
+        });
       }
     });
   };
 
-  return {
-    insertEndpoint(endpoint: WebhookEndpoint, secret: string, createdByKeyId: string | null) {
-      db.insert(webhookEndpointsTable)
-        .values({
-          id: endpoint.id,
-          url: endpoint.url,
-          description: endpoint.description,
-          eventTypes: endpoint.eventTypes,
-          secretSealed: sealer.seal(secret),
-          createdByKeyId,
-          createdAt: endpoint.createdAt,
-          updatedAt: endpoint.createdAt,
-        })
-        .run();
+  return exclusively(database, {
+    async insertEndpoint(
+      endpoint: WebhookEndpoint,
+      secret: string,
+      createdByKeyId: string | null,
+    ): Promise<void> {
+      await db.insert(webhookEndpointsTable).values({
+        id: endpoint.id,
+        url: endpoint.url,
+        description: endpoint.description,
+        eventTypes: endpoint.eventTypes,
+        secretSealed: sealer.seal(secret),
+        createdByKeyId,
+        createdAt: endpoint.createdAt,
+        updatedAt: endpoint.createdAt,
+      });
     },
 
-    listActiveEndpoints(): WebhookEndpoint[] {
-      return db
+    async listActiveEndpoints(): Promise<WebhookEndpoint[]> {
+      const rows = await db
         .select()
         .from(webhookEndpointsTable)
         .where(isNull(webhookEndpointsTable.disabledAt))
-        .orderBy(asc(webhookEndpointsTable.createdAt), asc(webhookEndpointsTable.id))
-        .all()
-        .map(endpointModel);
+        .orderBy(asc(webhookEndpointsTable.createdAt), asc(webhookEndpointsTable.id));
+      return rows.map(endpointModel);
     },
 
     /** The endpoint and its secret, for signing one delivery. */
-    findEndpointWithSecret(id: string): { endpoint: WebhookEndpoint; secret: string } | null {
-      const row = db.select().from(webhookEndpointsTable).where(eq(webhookEndpointsTable.id, id)).get();
+    async findEndpointWithSecret(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | null> {
+      const [row] = await db
+        .select()
+        .from(webhookEndpointsTable)
+        .where(eq(webhookEndpointsTable.id, id))
+        .limit(1);
       return row ? { endpoint: endpointModel(row), secret: sealer.open(row.secretSealed) } : null;
     },
 
     /** False when there is no such active endpoint. */
-    disableEndpoint(id: string, now: Date): boolean {
-      return (
-        db
-          .update(webhookEndpointsTable)
-          .set({ disabledAt: now, updatedAt: now })
-          .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.disabledAt)))
-          .run().changes > 0
-      );
+    async disableEndpoint(id: string, now: Date): Promise<boolean> {
+      const updated = await db
+        .update(webhookEndpointsTable)
+        .set({ disabledAt: now, updatedAt: now })
+        .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.disabledAt)))
+        .returning({ id: webhookEndpointsTable.id });
+      return updated.length > 0;
     },
 
     /**
-     * The outbox write: the event, one delivery per endpoint and the job that carries each out.
-     * Called inside the transaction of the change the event announces.
+     * The outbox write: the event and one delivery per endpoint. Called inside the transaction
+     * of the change the event announces, which also enqueues each delivery's job.
      */
-    insertEvent(event: WebhookEvent, deliveries: { id: string; endpointId: string; job: JobRow }[]) {
-      db.transaction(() => {
-        db.insert(webhookEventsTable).values(event).run();
-        insertDeliveries(event.id, deliveries, null, event.createdAt);
+    async insertEvent(event: WebhookEvent, deliveries: { id: string; endpointId: string }[]): Promise<void> {
+      await database.transaction(async () => {
+        await db.insert(webhookEventsTable).values(event);
+        await insertDeliveries(event.id, deliveries, null, event.createdAt);
       });
     },
 
     insertDeliveries,
 
-    findEvent(id: string): WebhookEvent | null {
-      const row = db.select().from(webhookEventsTable).where(eq(webhookEventsTable.id, id)).get();
+    async findEvent(id: string): Promise<WebhookEvent | null> {
+      const [row] = await db.select().from(webhookEventsTable).where(eq(webhookEventsTable.id, id)).limit(1);
       return row ? { ...row, type: row.type as WebhookEventType } : null;
     },
 
-    listEventsBySubject(subjectId: string): WebhookEvent[] {
-      return db
+    async listEventsBySubject(subjectId: string): Promise<WebhookEvent[]> {
+      const rows = await db
         .select()
         .from(webhookEventsTable)
         .where(eq(webhookEventsTable.subjectId, subjectId))
-        .orderBy(asc(webhookEventsTable.createdAt))
-        .all()
-        .map((row) => ({ ...row, type: row.type as WebhookEventType }));
+        .orderBy(asc(webhookEventsTable.createdAt));
+      return rows.map((row) => ({ ...row, type: row.type as WebhookEventType }));
     },
 
-    findDelivery(id: string): WebhookDelivery | null {
-      const row = db.select().from(webhookDeliveriesTable).where(eq(webhookDeliveriesTable.id, id)).get();
+    async findDelivery(id: string): Promise<WebhookDelivery | null> {
+      const [row] = await db
+        .select()
+        .from(webhookDeliveriesTable)
+        .where(eq(webhookDeliveriesTable.id, id))
+        .limit(1);
       return row ? deliveryModel(row) : null;
     },
 
-    listDeliveries(eventId: string): WebhookDelivery[] {
-      return db
+    async listDeliveries(eventId: string): Promise<WebhookDelivery[]> {
+      const rows = await db
         .select()
         .from(webhookDeliveriesTable)
         .where(eq(webhookDeliveriesTable.eventId, eventId))
-        .orderBy(asc(webhookDeliveriesTable.createdAt), asc(webhookDeliveriesTable.id))
-        .all()
-        .map(deliveryModel);
+        .orderBy(asc(webhookDeliveriesTable.createdAt), asc(webhookDeliveriesTable.id));
+      return rows.map(deliveryModel);
     },
 
-    recordAttempt(id: string, attempt: { statusCode: number | null; error: string }, now: Date) {
-      db.update(webhookDeliveriesTable)
+    async recordAttempt(
+      id: string,
+      attempt: { statusCode: number | null; error: string },
+      now: Date,
+    ): Promise<void> {
+      await db
+        .update(webhookDeliveriesTable)
         .set({
           attempts: attemptsPlusOne,
           lastStatusCode: attempt.statusCode,
           lastError: attempt.error,
           updatedAt: now,
         })
-        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')))
-        .run();
+        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')));
     },
 
     /** The receiver acknowledged (2xx): this delivery is never sent again. */
-    markDelivered(id: string, statusCode: number, now: Date) {
-      db.update(webhookDeliveriesTable)
+    async markDelivered(id: string, statusCode: number, now: Date): Promise<void> {
+      await db
+        .update(webhookDeliveriesTable)
         .set({
           status: 'delivered',
           attempts: attemptsPlusOne,
@@ -172,15 +178,14 @@ export function createWebhooksRepository(db: Db, sealer: Sealer) {
           deliveredAt: now,
           updatedAt: now,
         })
-        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')))
-        .run();
+        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')));
     },
 
-    markFinished(id: string, status: 'failed' | 'cancelled', error: string, now: Date) {
-      db.update(webhookDeliveriesTable)
+    async markFinished(id: string, status: 'failed' | 'cancelled', error: string, now: Date): Promise<void> {
+      await db
+        .update(webhookDeliveriesTable)
         .set({ status, lastError: error, updatedAt: now })
-        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')))
-        .run();
+        .where(and(eq(webhookDeliveriesTable.id, id), eq(webhookDeliveriesTable.status, 'pending')));
     },
-  };
+  });
 }

@@ -30,19 +30,23 @@ describe('webhooks: a delivery survives a restart', () => {
     });
     receiver = await startWebhookReceiver(() => 503);
 
-    const first = buildServices(config);
+    const first = await buildServices(config);
     open.push(first);
     const app = createApp(first);
-    first.runner.start();
-    const admin = createApiKey(first, { role: 'admin' }).secret;
-    const reviewer = createApiKey(first, { role: 'reviewer' }).secret;
+    await first.queue.start();
+    const admin = (await createApiKey(first, { role: 'admin' })).secret;
+    const reviewer = (await createApiKey(first, { role: 'reviewer' })).secret;
     const created = await app.request('/v1/admin/webhooks', {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ url: receiver.url }),
     });
     expect(created.status).toBe(201);
-    const id = seedVerification(first, { subjectId: 'u-9', documentType: 'unknown', verdict: 'rejected' });
+    const id = await seedVerification(first, {
+      subjectId: 'u-9',
+      documentType: 'unknown',
+      verdict: 'rejected',
+    });
     const revoked = await app.request(`/v1/verifications/${id}/revoke`, {
       method: 'POST',
       headers: { authorization: `Bearer ${reviewer}`, 'content-type': 'application/json' },
@@ -58,10 +62,10 @@ describe('webhooks: a delivery survives a restart', () => {
     expect(receiver.acknowledged()).toHaveLength(0);
 
     receiver.setScript(() => 200);
-    const second = buildServices(config);
+    const second = await buildServices(config);
     open.push(second);
-    second.runner.start();
-    const [event] = second.webhooks.listEventsBySubject('u-9');
+    await second.queue.start();
+    const [event] = await second.webhooks.listEventsBySubject('u-9');
     const done = await waitFor(
       () => second.webhooks.listDeliveries(String(event?.id)),
       (d) => d[0]?.status === 'delivered',

@@ -3,7 +3,7 @@ import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import { problemResponses } from '../verifications/verifications.schemas.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEndpoint } from './webhooks.models.js';
@@ -66,7 +66,8 @@ export function createWebhookRoutes(deps: {
   authenticator: Authenticator;
   webhooks: WebhooksRepository;
   publisher: WebhookPublisher;
-  runner: JobRunner;
+  queue: JobQueue;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   ids: IdGenerator;
 }) {
@@ -105,9 +106,9 @@ export function createWebhookRoutes(deps: {
       ...problemResponses(400, 401, 403),
     },
   });
-  router.openapi(create, (c) => {
+  router.openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const { endpoint, secret } = registerEndpoint(deps, {
+    const { endpoint, secret } = await registerEndpoint(deps, {
       url: body.url,
       description: body.description ?? null,
       eventTypes: body.eventTypes ?? [],
@@ -131,7 +132,9 @@ export function createWebhookRoutes(deps: {
       ...problemResponses(401, 403),
     },
   });
-  router.openapi(list, (c) => c.json({ items: deps.webhooks.listActiveEndpoints().map(endpointJson) }, 200));
+  router.openapi(list, async (c) =>
+    c.json({ items: (await deps.webhooks.listActiveEndpoints()).map(endpointJson) }, 200),
+  );
 
   const remove = createRoute({
     method: 'delete',
@@ -142,9 +145,9 @@ export function createWebhookRoutes(deps: {
     request: { params: IdParam('endpointId') },
     responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404) },
   });
-  router.openapi(remove, (c) => {
+  router.openapi(remove, async (c) => {
     const { endpointId } = c.req.valid('param');
-    if (!deps.webhooks.disableEndpoint(String(endpointId), deps.clock.now())) {
+    if (!(await deps.webhooks.disableEndpoint(String(endpointId), deps.clock.now()))) {
       throw new ProblemError('NOT_FOUND', `No webhook endpoint ${endpointId}.`);
     }
     return c.body(null, 204);
@@ -177,9 +180,10 @@ export function createWebhookRoutes(deps: {
       ...problemResponses(401, 403, 404),
     },
   });
-  router.openapi(event, (c) => {
+  router.openapi(event, async (c) => {
     const eventId = String(c.req.valid('param').eventId);
-    const found = deps.webhooks.findEvent(eventId);
+    const found = await deps.webhooks.findEvent(eventId);
+    const deliveries = await deps.webhooks.listDeliveries(eventId);
     if (!found) throw new ProblemError('NOT_FOUND', `No webhook event ${eventId}.`);
     return c.json(
       {
@@ -189,7 +193,7 @@ export function createWebhookRoutes(deps: {
         verificationId: found.verificationId,
         createdAt: found.createdAt.toISOString(),
         payload: JSON.parse(found.body) as Record<string, unknown>,
-        deliveries: deps.webhooks.listDeliveries(eventId).map(deliveryJson),
+        deliveries: deliveries.map(deliveryJson),
       },
       200,
     );
@@ -220,11 +224,12 @@ export function createWebhookRoutes(deps: {
       ...problemResponses(400, 401, 403, 404),
     },
   });
-  router.openapi(replay, (c) => {
+  router.openapi(replay, async (c) => {
     const eventId = String(c.req.valid('param').eventId);
     const body = c.req.valid('json') ?? {};
-    const deliveries = deps.publisher.replay(eventId, body.endpointId ?? null);
-    deps.runner.wake();
+    // The new deliveries and their jobs commit together.
+    const deliveries = await deps.transaction(() => deps.publisher.replay(eventId, body.endpointId ?? null));
+    deps.queue.wake();
     return c.json({ deliveries: deliveries.map(deliveryJson) }, 202);
   });
 

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dumpRows } from '../../test/support/db-rows.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
 
 describe('webhooks: security', () => {
@@ -35,10 +35,8 @@ describe('webhooks: security', () => {
       body: JSON.stringify({ url: 'http://127.0.0.1:9/hooks' }),
     });
     const { secret } = await res.json();
-    const raw = new Database(t.config.databaseUrl.replace('file:', ''), { readonly: true });
-    const dump = JSON.stringify(raw.prepare('select * from webhook_endpoints').all());
-    raw.close();
+    const dump = await dumpRows(t.services, ['webhookEndpointsTable']);
     expect(dump).not.toContain(secret);
-    expect(dump).toContain('"secret_sealed":"v1.');
+    expect(dump).toContain('"secretSealed":"v1.');
   });
 });

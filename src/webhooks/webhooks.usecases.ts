@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import { ProblemError } from '../http/problems.js';
-import type { JobHandler } from '../jobs/job-runner.js';
-import { PermanentJobError } from '../jobs/job-runner.js';
-import type { JobsRepository } from '../jobs/jobs.repository.js';
+import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
+import { PermanentJobError } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import {
   DELIVER_WEBHOOK_JOB,
@@ -25,7 +24,7 @@ export interface WebhookSettings {
 
 interface OutboxDeps {
   webhooks: WebhooksRepository;
-  jobs: JobsRepository;
+  queue: Pick<JobQueue, 'enqueue'>;
   clock: Clock;
   ids: IdGenerator;
   webhookSettings: WebhookSettings;
@@ -39,27 +38,20 @@ export type WebhookPublisher = ReturnType<typeof createWebhookPublisher>;
  */
 export function createWebhookPublisher(deps: OutboxDeps) {
   const maxAttempts = retrySchedule(deps.webhookSettings.retryBaseMs).length + 1;
-  const deliveriesFor = (endpoints: WebhookEndpoint[], now: Date) =>
-    endpoints.map((endpoint) => {
-      const id = deps.ids('dlv');
-      return {
-        id,
-        endpointId: endpoint.id,
-        job: deps.jobs.newJobRow({
-          id: deps.ids('job'),
-          kind: DELIVER_WEBHOOK_JOB,
-          subjectRef: id,
-          maxAttempts,
-          now,
-        }),
-      };
-    });
+  const deliveriesFor = (endpoints: WebhookEndpoint[]) =>
+    endpoints.map((endpoint) => ({ id: deps.ids('dlv'), endpointId: endpoint.id }));
+  // Each delivery is carried out by a durable job, enqueued in the same transaction.
+  const enqueueAll = async (deliveries: { id: string }[]) => {
+    for (const delivery of deliveries) {
+      await deps.queue.enqueue({ kind: DELIVER_WEBHOOK_JOB, subjectRef: delivery.id, maxAttempts });
+    }
+  };
 
   return {
-    publish(
+    async publish(
       type: WebhookEventType,
       input: { subjectId: string; verificationId: string | null; data: Record<string, unknown> },
-    ): WebhookEvent {
+    ): Promise<WebhookEvent> {
       const now = deps.clock.now();
       const id = deps.ids('evt');
       const body = JSON.stringify({ id, type, createdAt: now.toISOString(), data: input.data });
@@ -71,8 +63,10 @@ export function createWebhookPublisher(deps: OutboxDeps) {
         body,
         createdAt: now,
       };
-      const endpoints = deps.webhooks.listActiveEndpoints().filter((e) => subscribes(e, type));
-      deps.webhooks.insertEvent(event, deliveriesFor(endpoints, now));
+      const endpoints = (await deps.webhooks.listActiveEndpoints()).filter((e) => subscribes(e, type));
+      const deliveries = deliveriesFor(endpoints);
+      await deps.webhooks.insertEvent(event, deliveries);
+      await enqueueAll(deliveries);
       return event;
     },
 
@@ -80,30 +74,36 @@ export function createWebhookPublisher(deps: OutboxDeps) {
      * Sends an event again, with the same Webhook-Id, to every endpoint that takes it now (or to
      * one). Receivers deduplicate on the id; the new deliveries retry like the first ones.
      */
-    replay(eventId: string, endpointId: string | null): WebhookDelivery[] {
-      const event = deps.webhooks.findEvent(eventId);
+    async replay(eventId: string, endpointId: string | null): Promise<WebhookDelivery[]> {
+      const event = await deps.webhooks.findEvent(eventId);
       if (!event) throw new ProblemError('NOT_FOUND', `No webhook event ${eventId}.`);
-      const endpoints = deps.webhooks
-        .listActiveEndpoints()
-        .filter((e) => subscribes(e, event.type) && (endpointId === null || e.id === endpointId));
+      const endpoints = (await deps.webhooks.listActiveEndpoints()).filter(
+        (e) => subscribes(e, event.type) && (endpointId === null || e.id === endpointId),
+      );
       if (endpointId !== null && endpoints.length === 0) {
         throw new ProblemError('NOT_FOUND', `No active endpoint ${endpointId} that takes ${event.type}.`);
       }
       const now = deps.clock.now();
-      const earlier = deps.webhooks.listDeliveries(eventId);
-      const deliveries = deliveriesFor(endpoints, now);
-      deps.webhooks.insertDeliveries(
+      const earlier = await deps.webhooks.listDeliveries(eventId);
+      const deliveries = deliveriesFor(endpoints);
+      await deps.webhooks.insertDeliveries(
         eventId,
         deliveries,
         earlier.find((d) => endpoints.some((e) => e.id === d.endpointId))?.id ?? null,
         now,
       );
-      return deliveries.flatMap((d) => deps.webhooks.findDelivery(d.id) ?? []);
+      await enqueueAll(deliveries);
+      const stored: WebhookDelivery[] = [];
+      for (const d of deliveries) {
+        const delivery = await deps.webhooks.findDelivery(d.id);
+        if (delivery) stored.push(delivery);
+      }
+      return stored;
     },
   };
 }
 
-export function registerEndpoint(
+export async function registerEndpoint(
   deps: { webhooks: WebhooksRepository; clock: Clock; ids: IdGenerator },
   input: {
     url: string;
@@ -111,7 +111,7 @@ export function registerEndpoint(
     eventTypes: WebhookEventType[];
     createdByKeyId: string | null;
   },
-): { endpoint: WebhookEndpoint; secret: string } {
+): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const secret = generateWebhookSecret();
   const endpoint: WebhookEndpoint = {
     id: deps.ids('whe'),
@@ -121,7 +121,7 @@ export function registerEndpoint(
     createdAt: deps.clock.now(),
     disabledAt: null,
   };
-  deps.webhooks.insertEndpoint(endpoint, secret, input.createdByKeyId);
+  await deps.webhooks.insertEndpoint(endpoint, secret, input.createdByKeyId);
   return { endpoint, secret };
 }
 
@@ -139,14 +139,20 @@ export function createWebhookDeliveryHandler(deps: {
   const schedule = retrySchedule(deps.webhookSettings.retryBaseMs);
   return {
     async run(job) {
-      const delivery = deps.webhooks.findDelivery(job.subjectRef);
+      const delivery = await deps.webhooks.findDelivery(job.subjectRef);
       if (!delivery) throw new PermanentJobError(`delivery ${job.subjectRef} not found`, 'NOT_FOUND');
-      if (delivery.status !== 'pending') return () => {};
-      const target = deps.webhooks.findEndpointWithSecret(delivery.endpointId);
-      const event = deps.webhooks.findEvent(delivery.eventId);
+      if (delivery.status !== 'pending') return async () => {};
+      const target = await deps.webhooks.findEndpointWithSecret(delivery.endpointId);
+      const event = await deps.webhooks.findEvent(delivery.eventId);
       if (!target || target.endpoint.disabledAt || !event) {
-        return () =>
-          deps.webhooks.markFinished(delivery.id, 'cancelled', 'the endpoint was removed', deps.clock.now());
+        return async () => {
+          await deps.webhooks.markFinished(
+            delivery.id,
+            'cancelled',
+            'the endpoint was removed',
+            deps.clock.now(),
+          );
+        };
       }
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       let status: number;
@@ -172,19 +178,29 @@ export function createWebhookDeliveryHandler(deps: {
         const message = timedOut
           ? `no answer within ${deps.webhookSettings.timeoutMs} ms`
           : `request failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
-        deps.webhooks.recordAttempt(delivery.id, { statusCode: null, error: message }, deps.clock.now());
+        await deps.webhooks.recordAttempt(
+          delivery.id,
+          { statusCode: null, error: message },
+          deps.clock.now(),
+        );
         throw new Error(message);
       }
       if (status >= 200 && status < 300) {
-        return () => deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
+        return async () => {
+          await deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
+        };
       }
       const message = `the endpoint answered ${status}`;
-      deps.webhooks.recordAttempt(delivery.id, { statusCode: status, error: message }, deps.clock.now());
+      await deps.webhooks.recordAttempt(
+        delivery.id,
+        { statusCode: status, error: message },
+        deps.clock.now(),
+      );
       throw new Error(message);
     },
     retryDelayMs: (job) => retryDelayAfter(schedule, job.attempts),
-    onFailed(job, error) {
-      deps.webhooks.markFinished(job.subjectRef, 'failed', error.message, deps.clock.now());
+    async onFailed(job, error) {
+      await deps.webhooks.markFinished(job.subjectRef, 'failed', error.message, deps.clock.now());
     },
   };
 }

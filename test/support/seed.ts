@@ -7,10 +7,10 @@ let counter = 0;
 
 /**
  * A completed verification written through the repository, without OCR: for tests of what
- * happens after a verdict (eligibility, audit, revocation). Its job row is already finished so
- * the runner never picks it up.
+ * happens after a verdict (eligibility, audit, revocation). It has no job, so no worker picks it up.
+ * With `processing`, it is left being read instead (no verdict yet).
  */
-export function seedVerification(
+export async function seedVerification(
   services: Services,
   input: {
     subjectId: string;
@@ -30,40 +30,34 @@ export function seedVerification(
     applicant?: Applicant | null;
     /** The uploading client key (default a key that no test holds). */
     clientKeyId?: string;
+    /** Leave it being read (status processing, no outcome yet) instead of completing it. */
+    processing?: boolean;
   },
 ) {
   const now = services.clock.now();
   const id = services.ids('ver');
   counter += 1;
-  services.verifications.insertWithJob(
-    {
-      id,
-      subjectId: input.subjectId,
-      clientKeyId: input.clientKeyId ?? 'key_seed',
-      idempotencyKey: null,
-      status: 'queued',
-      documentTypeHint: null,
-      applicant:
-        input.applicant === undefined ? { name: '张伟', idNumber: '11010519491231002X' } : input.applicant,
-      fileSha256: input.blob?.sha256 ?? `${counter}`.padStart(64, '0'),
-      fileMime: input.blob?.mime ?? 'image/jpeg',
-      fileBytes: input.blob?.bytes ?? 1000,
-      blobKey: input.blob?.key ?? null,
-      createdAt: now,
-      updatedAt: now,
-    },
-    {
-      ...services.jobs.newJobRow({
-        id: services.ids('job'),
-        kind: 'seed',
-        subjectRef: id,
-        maxAttempts: 1,
-        now,
-      }),
-      status: 'succeeded',
-    },
-  );
-  services.verifications.complete(
+  await services.verifications.insert({
+    id,
+    subjectId: input.subjectId,
+    clientKeyId: input.clientKeyId ?? 'key_seed',
+    idempotencyKey: null,
+    status: 'queued',
+    documentTypeHint: null,
+    applicant:
+      input.applicant === undefined ? { name: '张伟', idNumber: '11010519491231002X' } : input.applicant,
+    fileSha256: input.blob?.sha256 ?? `${counter}`.padStart(64, '0'),
+    fileMime: input.blob?.mime ?? 'image/jpeg',
+    fileBytes: input.blob?.bytes ?? 1000,
+    blobKey: input.blob?.key ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (input.processing) {
+    await services.verifications.markProcessing(id, now);
+    return id;
+  }
+  const completed = await services.verifications.complete(
     id,
     {
       documentType: input.documentType,
@@ -79,5 +73,6 @@ export function seedVerification(
     },
     input.completedAt ?? now,
   );
+  if (!completed) throw new Error(`seeded verification ${id} was not completed`);
   return id;
 }
