@@ -1,21 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OcrLine } from './ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from './ocr/pool.js';
+import type { ReadPage } from './read-document.js';
 import { readDocument } from './read-document.js';
-import { rereadSuspectNumbers } from './reread.js';
+import {
+  outvote,
+  rereadLongLinesInParts,
+  rereadSuspectNumbers,
+  rereadVerificationCodes,
+  resolveRoundGlyphs,
+} from './reread.js';
 
 const sample = path.resolve(import.meta.dirname, '../../fixtures/sample-01-cet-photo/input.jpg');
 
-describe('targeted re-read of long numbers', () => {
-  let pool: OcrPool;
-  beforeAll(async () => {
-    pool = await createOcrPool({ size: 1 });
-  });
-  afterAll(async () => {
-    await pool.close();
-  });
+let pool: OcrPool;
+beforeAll(async () => {
+  pool = await createOcrPool({ size: 1 });
+});
+afterAll(async () => {
+  await pool.close();
+});
 
+describe('targeted re-read of long numbers', () => {
   it('recovers a report number whose first reading dropped digits, and leaves good numbers alone', async () => {
     const read = await readDocument(fs.readFileSync(sample), 'image/jpeg', {
       ocr: pool,
@@ -66,5 +75,91 @@ describe('targeted re-read of long numbers', () => {
     } as unknown as Parameters<typeof rereadSuspectNumbers>[0];
     const after = await rereadSuspectNumbers(page, pool);
     expect(after.ocr.lines[0]?.text).toBe('证件号码：21020319970518615X');
+  });
+});
+
+/** A white page with one line of bold text (the CJK sans fonts the fixtures are printed in). */
+async function printedLine(text: string, width = 900): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="80"><rect width="100%" height="100%" fill="#fff"/><text x="20" y="55" font-family="Noto Sans CJK SC" font-weight="700" font-size="34" fill="#111">${text}</text></svg>`;
+  return sharp(Buffer.from(svg)).greyscale().png().toBuffer();
+}
+
+function pageOf(image: Buffer, line: Omit<OcrLine, 'words'>): ReadPage {
+  return {
+    ocr: {
+      engine: 'test',
+      engineVersion: '0',
+      width: 900,
+      height: 80,
+      text: line.text,
+      lines: [{ ...line, words: [] }],
+      meanConfidence: line.confidence,
+    },
+    transform: null,
+    prepared: { ocrImage: image },
+  } as unknown as ReadPage;
+}
+
+describe('telling O from 0 in a CHSI verification code by glyph width', () => {
+  it('decides each O and 0 of a code as printed, whatever the recogniser read', async () => {
+    const image = await printedLine('在线验证码：A6WTY0VQO314G4CZ');
+    const box: [number, number, number, number] = [10, 15, 600, 55];
+    expect(await resolveRoundGlyphs(image, box, 'A6WTYOVQ0314G4CZ')).toBe('A6WTY0VQO314G4CZ');
+    expect(await resolveRoundGlyphs(image, box, 'A6WTY0VQO314G4CZ')).toBe('A6WTY0VQO314G4CZ');
+  });
+
+  it('tells nothing when the glyphs cannot be matched to the characters read', async () => {
+    const image = await printedLine('在线验证码：A6WTY0VQO314G4CZ');
+    // one character more than printed: the glyph under each character is not known
+    expect(await resolveRoundGlyphs(image, [10, 15, 600, 55], 'A6WTY0VQO314G4CZZ')).toBeNull();
+  });
+});
+
+describe('outvote', () => {
+  it('changes the first reading only where two other readings agree', () => {
+    expect(outvote('研究生雷皙，性别男', '研究生雷哲，性别男', '研究生雷哲，性别男')).toBe(
+      '研究生雷哲，性别男',
+    );
+    expect(outvote('学生龚婷，性别女', '学生龚嘉婷，性别女', '学生龚嘉婷，性别女')).toBe(
+      '学生龚嘉婷，性别女',
+    );
+    expect(outvote('二〇一九年年九月', '二〇一九年九月', '二〇一九年九月')).toBe('二〇一九年九月');
+  });
+
+  it('keeps the first reading where the other two disagree with each other', () => {
+    expect(outvote('研究生雷皙，性别男', '研究生雷哲，性别男', '研究生雷晳，性别男')).toBe(
+      '研究生雷皙，性别男',
+    );
+    expect(outvote('于二〇一九年', '手二〇一九年', '于二〇一九年')).toBe('于二〇一九年');
+    expect(outvote('学生龚婷', '学生龚嘉婷', '学生龚婷')).toBe('学生龚婷');
+    // the ends of the line are read at the same crop edge by both: not independent readings
+    expect(outvote('至二〇', '至二（', '至二（')).toBe('至二〇');
+    expect(outvote('于二〇', '手二〇', '手二〇')).toBe('于二〇');
+  });
+});
+
+describe('targeted re-read of verification codes and long lines', () => {
+  it('reads a code the recogniser stopped early on again, and tells its O from its 0', async () => {
+    const image = await printedLine('在线验证码：A6WTY0VQO314G4CZ');
+    const page = pageOf(image, { text: '在线验证码：A6WTY0', box: [12, 18, 600, 50], confidence: 0.97 });
+    const after = await rereadVerificationCodes(page, pool);
+    expect(after.ocr.lines[0]?.text).toBe('在线验证码：A6WTY0VQO314G4CZ');
+    expect(after.ocr.lines[0]?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('mends a long line read in parts where both parts readings agree, and leaves a right one alone', async () => {
+    const body = '学生龚嘉婷，性别女，二〇〇二年三月三日生，于二〇二一年九月至二〇';
+    const image = await printedLine(body, 1100);
+    const box: [number, number, number, number] = [12, 14, 1080, 56];
+    const misread = pageOf(image, { text: body.replace('龚嘉婷', '龚婷'), box, confidence: 0.94 });
+    expect((await rereadLongLinesInParts(misread, pool)).ocr.lines[0]?.text).toBe(body);
+    const right = pageOf(image, { text: body, box, confidence: 0.94 });
+    expect(await rereadLongLinesInParts(right, pool)).toBe(right);
+  });
+
+  it('leaves a line without a code alone', async () => {
+    const image = await printedLine('学校名称：吉林大学');
+    const page = pageOf(image, { text: '学校名称：吉林大学', box: [12, 18, 320, 50], confidence: 0.99 });
+    expect(await rereadVerificationCodes(page, pool)).toBe(page);
   });
 });
