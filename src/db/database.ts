@@ -162,6 +162,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   }
 
   const current = new AsyncLocalStorage<PgTransaction>();
+  let ended: Promise<void> | undefined;
   // Repositories hold this one object; each call goes to the caller's transaction, if any.
   const db = new Proxy(root, {
     get(target, property) {
@@ -214,6 +215,10 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       const tx = current.getStore();
       return tx?.open ? tx.client : null;
     },
-    close: () => pool.end(),
+    // Safe to call twice (a readiness probe's test closes it before the services do).
+    close: () => {
+      ended ??= pool.end();
+      return ended;
+    },
   };
 }
