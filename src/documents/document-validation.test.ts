@@ -28,3 +28,29 @@ describe('unreadableDocumentReasons', () => {
     expect(reasons.map((r) => r.code)).toEqual(['FIELD_MISSING', 'FIELD_MISSING', 'FIELD_MISSING']);
   });
 });
+
+describe('truncated school names', () => {
+  const context = { now: new Date(), applicant: null };
+  const full = {
+    name: '张伟',
+    totalScore: 520,
+    reportNumber: '221234567890123',
+    examSession: '2022-06',
+    level: 'CET4',
+  };
+
+  it('sends a school shorter than any official name to review (a reading that lost characters)', () => {
+    for (const school of ['南大学', '四学']) {
+      const reasons = validateDocument(extraction({ ...full, school }), context, fields, () => []);
+      expect(reasons.map((r) => `${r.code}:${r.severity}:${r.field}`)).toEqual([
+        'FIELD_FORMAT_INVALID:soft:school',
+      ]);
+    }
+  });
+
+  it('accepts official names of four characters or more', () => {
+    for (const school of ['复旦大学', '南京大学', '中国科学院大学', '北京协和医学院']) {
+      expect(validateDocument(extraction({ ...full, school }), context, fields, () => [])).toEqual([]);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { type Reason, reason } from '../verdicts/reasons.js';
 import { applicantBindingReasons } from './applicant.js';
 import type { Extraction, ValidationContext } from './document-types.js';
-import { lowConfidenceReasons, missingFieldReasons } from './field-checks.js';
+import { lowConfidenceReasons, missingFieldReasons, truncatedSchoolReasons } from './field-checks.js';
 
 /**
  * What every type's `validate` does: its own rules, then the scored fields' presence and
@@ -18,6 +18,7 @@ export function validateDocument(
     ...typeRules(extraction, context),
     ...missingFieldReasons(extraction, scoredFields),
     ...lowConfidenceReasons(extraction, scoredFields),
+    ...truncatedSchoolReasons(extraction),
     ...applicantBindingReasons(extraction, context.applicant, context.now),
     ...unreadableDocumentReasons(extraction, scoredFields),
   ];

@@ -44,6 +44,30 @@ export function lowConfidenceReasons(extraction: Extraction, scoredFields: reado
   return reasons;
 }
 
+/**
+ * Official names of Chinese universities and colleges have at least four characters (a place or
+ * name of two, then 大学 or 学院: 复旦大学, 南京大学). A shorter school is a reading that lost
+ * characters, most often under the red seal (南京大学 read as 南大学, 四川大学 as 四学): SOFT, to
+ * review, because no school table here can tell which school it was.
+ */
+export const MIN_SCHOOL_NAME_LENGTH = 4;
+
+export function truncatedSchoolReasons(extraction: Extraction): Reason[] {
+  const school = stringField(extraction, 'school');
+  if (school === null || [...school].length >= MIN_SCHOOL_NAME_LENGTH) return [];
+  return [
+    reason(
+      'FIELD_FORMAT_INVALID',
+      'soft',
+      `The school "${school}" is shorter than any official school name.`,
+      {
+        field: 'school',
+        messageZh: '学校名称不完整',
+      },
+    ),
+  ];
+}
+
 export function stringField(extraction: Extraction, field: string): string | null {
   const value = extraction.fields[field];
   return typeof value === 'string' ? value : null;
