@@ -75,6 +75,9 @@ interface Job {
   settled: boolean;
 }
 
+/** How long close() waits for a worker still inside an inference before terminating it. */
+const RETIRED_WORKER_GRACE_MS = 60_000;
+
 interface Slot {
   worker: Worker;
   ready: boolean;
@@ -133,8 +136,9 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       const slot: Slot = { worker: new Worker(WORKER_ENTRY, { workerData }), ready: false, job: undefined };
       slots.add(slot);
       slot.worker.on('message', (reply: WorkerReply) => {
+        // Its inference or its model loading is over: it is idle, so it can be stopped safely.
         if (retired.has(slot)) {
-          if (reply.type !== 'ready') stopRetired(slot);
+          stopRetired(slot);
           return;
         }
         if (reply.type === 'ready') {
@@ -281,11 +285,12 @@ export async function createOcrPool(options: OcrPoolOptions = {}): Promise<OcrPo
       const all = [...slots];
       slots.clear();
       for (const slot of all) if (slot.job) settle(slot.job, { error });
-      // Busy workers are left to finish (see `retired`) for up to one timeout, then stopped.
-      const busy = [...all.filter((s) => s.job), ...retired];
-      for (const slot of busy) retired.add(slot);
-      await Promise.all(all.filter((s) => !s.job).map((s) => s.worker.terminate()));
-      const deadline = Date.now() + timeoutMs;
+      // Workers inside an inference or still loading their model are left to finish (see
+      // `retired`), then stopped; only one stuck for a minute is terminated where it stands.
+      const idle = (slot: Slot) => slot.ready && !slot.job;
+      for (const slot of all) if (!idle(slot)) retired.add(slot);
+      await Promise.all(all.filter(idle).map((s) => s.worker.terminate()));
+      const deadline = Date.now() + RETIRED_WORKER_GRACE_MS;
       while (retired.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       await Promise.all([...retired].map((s) => s.worker.terminate()));
     },
