@@ -9,6 +9,17 @@ import type { JobHandler, JobQueue } from './job-queue.js';
 import { createTableJobQueue, PermanentJobError } from './job-runner.js';
 import { createJobsRepository, type JobsRepository } from './jobs.repository.js';
 
+/** A queue that polls only once a minute: only a wake (or a retry) makes it look for work. */
+const idleQueueOptions = {
+  clock: systemClock,
+  logger: pino({ level: 'silent' }),
+  concurrency: 1,
+  leaseMs: 5_000,
+  retryBaseMs: 20,
+  pollMs: 60_000,
+  ids: randomIds,
+};
+
 describe('table job queue', () => {
   let dir: string;
   let database: DatabaseHandle;
@@ -123,13 +134,7 @@ describe('table job queue', () => {
           async onFailed() {},
         },
       },
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      concurrency: 1,
-      leaseMs: 5_000,
-      retryBaseMs: 20,
-      pollMs: 60_000,
-      ids: randomIds,
+      ...idleQueueOptions,
     });
     slow.events.on('finished', (ref: string) => finished.push(ref));
     await slow.start();
@@ -167,13 +172,7 @@ describe('table job queue', () => {
           async onFailed() {},
         },
       },
-      clock: systemClock,
-      logger: pino({ level: 'silent' }),
-      concurrency: 1,
-      leaseMs: 5_000,
-      retryBaseMs: 20,
-      pollMs: 60_000,
-      ids: randomIds,
+      ...idleQueueOptions,
     });
     await slow.start();
     await claiming;
