@@ -28,7 +28,11 @@ export interface JobHandler {
    * once per job even if a crashed worker's attempt is retried.
    */
   run(job: QueuedJob): Promise<() => Promise<void>>;
-  /** What to write when the job has failed for good, in one transaction. */
+  /**
+   * What to write when the job has failed for good, in one transaction. It may be called again
+   * for a job already failed (pg-boss hands a failed job's dead letter back): guard the writes
+   * on the subject's state.
+   */
   onFailed(job: QueuedJob, error: { code: string; message: string }): Promise<void>;
   /** The wait before the next attempt; without it the queue's exponential backoff applies. */
   retryDelayMs?(job: QueuedJob): number;
@@ -58,6 +62,18 @@ export interface JobQueue {
   /** Emits 'finished' with (subjectRef) after a job run in this process succeeds or fails for good. */
   readonly events: EventEmitter;
   inFlight(): number;
+}
+
+/**
+ * The failure code of a job whose every attempt was cut off: the process running it stopped
+ * (crashed, ran out of memory, was killed) before the job finished or failed. Each attempt is
+ * counted when the job is claimed, so a job that crashes its process fails after JOB_MAX_ATTEMPTS
+ * restarts instead of being taken again after every one.
+ */
+export const INTERRUPTED_CODE = 'PROCESSING_INTERRUPTED';
+
+export function interruptedMessage(maxAttempts: number): string {
+  return `interrupted in each of its ${maxAttempts} attempts: the process running it stopped before the job finished`;
 }
 
 export function errorCode(error: unknown): string {

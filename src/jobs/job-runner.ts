@@ -5,6 +5,8 @@ import type { Clock } from '../platform/clock.js';
 import {
   errorCode,
   errorMessage,
+  INTERRUPTED_CODE,
+  interruptedMessage,
   type JobCounts,
   type JobHandler,
   type JobOutcome,
@@ -53,7 +55,26 @@ export function createTableJobQueue(options: TableJobQueueOptions): JobQueue {
     return base + Math.floor(Math.random() * base * 0.2);
   };
 
+  /**
+   * A job claimed once more than it may be: every allowed attempt was claimed and none came back,
+   * so each time the process running it stopped. Running it again would likely stop this one too.
+   */
+  async function abandon(job: Job) {
+    const handler = handlers[job.kind];
+    const message = interruptedMessage(job.maxAttempts);
+    logger.error(
+      { jobId: job.id, kind: job.kind, code: INTERRUPTED_CODE },
+      `job failed for good: ${message}`,
+    );
+    const owned = await jobs.abandon(job, clock.now(), message, async () => {
+      await handler?.onFailed(job, { code: INTERRUPTED_CODE, message });
+    });
+    options.onOutcome?.(job.kind, owned ? 'failed' : 'lost');
+    if (owned) events.emit('finished', job.subjectRef);
+  }
+
   async function execute(job: Job) {
+    if (job.attempts > job.maxAttempts) return abandon(job);
     const handler = handlers[job.kind];
     const log = logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const beat = setInterval(

@@ -36,6 +36,8 @@ export function createJobsRepository(database: DatabaseHandle) {
 
     /**
      * Takes the next due job: queued and due, or running with a lapsed lease (its worker died).
+     * The attempt is counted here, in the claiming statement, so an attempt whose process dies
+     * is counted too; a job claimed past its `maxAttempts` is for the caller to fail, not to run.
      * One statement, so two workers never take the same job. The outer condition repeats the
      * due test: on PostgreSQL a worker that lost the race for the row re-checks it against the
      * winner's update and takes nothing (the subquery alone is not re-evaluated).
@@ -101,6 +103,30 @@ export function createJobsRepository(database: DatabaseHandle) {
         const updated = await db
           .update(jobsTable)
           .set({ status: 'failed', leaseUntil: null, lastError: error, finishedAt: now, updatedAt: now })
+          .where(ownedBy(job))
+          .returning({ id: jobsTable.id });
+        const owned = updated.length > 0;
+        if (owned) await commit();
+        return owned;
+      });
+    },
+
+    /**
+     * Fails a job claimed past its `maxAttempts` without running it (see claimNext), with `commit`
+     * in the same transaction. Its attempts go back to the ones that ran.
+     */
+    async abandon(job: Job, now: Date, error: string, commit: () => Promise<void>): Promise<boolean> {
+      return database.transaction(async () => {
+        const updated = await db
+          .update(jobsTable)
+          .set({
+            status: 'failed',
+            attempts: job.maxAttempts,
+            leaseUntil: null,
+            lastError: error,
+            finishedAt: now,
+            updatedAt: now,
+          })
           .where(ownedBy(job))
           .returning({ id: jobsTable.id });
         const owned = updated.length > 0;

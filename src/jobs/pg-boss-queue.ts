@@ -5,6 +5,8 @@ import type { DatabaseHandle } from '../db/database-port.js';
 import {
   errorCode,
   errorMessage,
+  INTERRUPTED_CODE,
+  interruptedMessage,
   type JobCounts,
   type JobHandler,
   type JobOutcome,
@@ -113,6 +115,26 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
     }
   }
 
+  /**
+   * A dead letter: pg-boss gave up on a job. pg-boss counts an attempt when it hands a job out and
+   * expires one whose worker died, so a job that crashes its process every time lands here after
+   * its last attempt with nothing recorded (no handler returned to record it): record it now.
+   * When the last attempt failed in a handler, onFailed already ran and its writes, guarded on
+   * the subject's state, change nothing a second time.
+   */
+  async function executeDeadLetter(kind: string, handler: JobHandler, job: PgBoss.JobWithMetadata<JobData>) {
+    const queued: QueuedJob = {
+      id: job.id,
+      kind,
+      subjectRef: job.data.subjectRef,
+      attempts: job.retryLimit + 1,
+      maxAttempts: job.retryLimit + 1,
+    };
+    const message = interruptedMessage(queued.maxAttempts);
+    await database.transaction(() => handler.onFailed(queued, { code: INTERRUPTED_CODE, message }));
+    events.emit('finished', queued.subjectRef);
+  }
+
   return {
     name: 'pg-boss',
     events,
@@ -163,6 +185,17 @@ export function createPgBossQueue(options: PgBossQueueOptions): JobQueue {
             },
           );
         }
+        await boss.work<JobData>(
+          deadLetter(kind),
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: Math.max(0.5, options.pollMs / 1000),
+          },
+          async ([job]) => {
+            if (job) await executeDeadLetter(kind, handler, job);
+          },
+        );
       }
     },
     async stop() {

@@ -10,10 +10,11 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
  * tsx as a loader of this very process. `tsx/cli` would run the server in a child of its own, and
  * a SIGKILL of tsx leaves that child running: a "crash" that kills nothing.
  */
-const cliArgs = (...args: string[]) => [
+const cliArgs = (...args: string[]) => entryArgs(path.join(repoRoot, 'src/cli.ts'), ...args);
+const entryArgs = (entry: string, ...args: string[]) => [
   '--import',
   pathToFileURL(require.resolve('tsx')).href,
-  path.join(repoRoot, 'src/cli.ts'),
+  entry,
   ...args,
 ];
 
@@ -21,13 +22,22 @@ export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
   output: () => string;
+  /** Settles when the process has exited, whoever ended it. */
+  exited: Promise<void>;
   kill9(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts `docverify serve` as a real child process on a free port and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, cliArgs('serve'), {
+/**
+ * Starts `docverify serve` as a real child process on a free port and waits until it listens.
+ * `entry` runs another script instead (a test server under test/support) with the same loader.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  options: { entry?: string } = {},
+): Promise<ServerProcess> {
+  const args = options.entry ? entryArgs(options.entry) : cliArgs('serve');
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,6 +70,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child,
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => output,
+    exited,
     async kill9() {
       child.kill('SIGKILL');
       await exited;
