@@ -21,6 +21,7 @@ import { documentModuleFor, documentModules } from '../src/documents/registry.js
 import { documentKey } from '../src/pipeline/duplicates.js';
 import type { OcrResult } from '../src/pipeline/ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from '../src/pipeline/ocr/pool.js';
+import { createPdfReader } from '../src/pipeline/pdf-reader.js';
 import type { PreparedImage } from '../src/pipeline/preprocess.js';
 import { readDocument } from '../src/pipeline/read-document.js';
 import { rereadPage } from '../src/pipeline/reread.js';
@@ -105,6 +106,14 @@ async function dump(): Promise<void> {
     return;
   }
   const pool = await createOcrPool({ size: 1, timeoutMs: 120_000 });
+  const pdf = createPdfReader({
+    maxPages: 5,
+    maxPixels: 40e6,
+    maxOperatorsPerPage: 100_000,
+    readTimeoutMs: 120_000,
+    inspectTimeoutMs: 500,
+    memoryMb: 256,
+  });
   try {
     for (const [i, c] of cases.entries()) {
       const started = performance.now();
@@ -112,7 +121,7 @@ async function dump(): Promise<void> {
         const bytes = fs.readFileSync(c.input);
         const read = await readDocument(bytes, mimeOf(c.input), {
           ocr: pool,
-          maxPdfPages: 5,
+          pdf,
           maxInputPixels: 40e6,
         });
         const cached: CachedCase = {
@@ -137,6 +146,7 @@ async function dump(): Promise<void> {
     }
   } finally {
     await pool.close();
+    await pdf.close();
   }
 }
 

@@ -40,6 +40,14 @@ const configSchema = z
     MAX_UPLOAD_PIXELS: z.coerce.number().int().positive().default(40_000_000),
     MAX_PDF_PAGES: z.coerce.number().int().min(1).max(50).default(5),
     MAX_WAIT_SECONDS: z.coerce.number().min(0).max(120).default(30),
+    /** A PDF page with more drawing operators is refused before it is drawn. */
+    PDF_MAX_OPERATORS_PER_PAGE: z.coerce.number().int().positive().default(100_000),
+    /** Reading one PDF in the job (every page: text layer or rendering) stops after this. */
+    PDF_READ_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /** Intake's page count of a PDF; past it the upload is accepted and the job decides. */
+    PDF_INSPECT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(500),
+    /** Memory one PDF may take while it is read (worker heap, and growth of the process's RSS). */
+    PDF_MEMORY_MB: z.coerce.number().int().min(64).max(8_192).default(256),
 
     RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().default(600),
     SUBJECT_UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(10),
@@ -136,6 +144,12 @@ const configSchema = z
         maxPixels: env.MAX_UPLOAD_PIXELS,
         maxPdfPages: env.MAX_PDF_PAGES,
         maxWaitSeconds: env.MAX_WAIT_SECONDS,
+      },
+      pdf: {
+        maxOperatorsPerPage: env.PDF_MAX_OPERATORS_PER_PAGE,
+        readTimeoutMs: env.PDF_READ_TIMEOUT_MS,
+        inspectTimeoutMs: env.PDF_INSPECT_TIMEOUT_MS,
+        memoryMb: env.PDF_MEMORY_MB,
       },
       admission: {
         perKeyPerMinute: env.RATE_LIMIT_PER_KEY_PER_MINUTE,

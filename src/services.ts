@@ -17,6 +17,7 @@ import { createLlmClient, llmClientOptions } from './llm/client.js';
 import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { createPdfReader } from './pipeline/pdf-reader.js';
 import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
 import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
@@ -92,6 +93,12 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
+  // One per process: intake counts pages with it, the pipeline reads pages with it.
+  const pdf = createPdfReader({
+    maxPages: config.upload.maxPdfPages,
+    maxPixels: config.upload.maxPixels,
+    ...config.pdf,
+  });
 
   const base = {
     config,
@@ -115,6 +122,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     reviewSessions,
     reviews,
     fixtures,
+    pdf,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,
@@ -122,6 +130,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     clock,
     verifications,
     metrics,
+    pdf,
     llm,
   });
 
@@ -167,6 +176,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       await sweeper.stop();
       await queue.stop();
       await pipeline.close();
+      await pdf.close();
       await database.close();
     },
   };

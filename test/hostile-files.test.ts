@@ -157,7 +157,9 @@ type Outcome = { http: number; code?: string; verdict?: string | null; failure?:
 let t: TestApp;
 let cases: Array<[string, Buffer]>;
 beforeAll(async () => {
-  t = await createTestApp({ env: { MAX_WAIT_SECONDS: '60' } });
+  // Intake's page count gives up after PDF_INSPECT_TIMEOUT_MS and lets the job decide; the outcomes
+  // fixed below include intake's refusals, so it has all the time it needs here.
+  t = await createTestApp({ env: { MAX_WAIT_SECONDS: '60', PDF_INSPECT_TIMEOUT_MS: '10000' } });
   cases = await corpus();
 }, 120_000);
 afterAll(() => t.close());

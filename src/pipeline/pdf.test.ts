@@ -135,6 +135,37 @@ describe('readPdf', () => {
     }
   });
 
+  it('refuses a page with more drawing operators than allowed, before extracting or drawing it', async () => {
+    const content = Array.from({ length: 3000 }, (_, i) => `${i % 500} 10 1 1 re f`).join('\n');
+    const pdf = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>',
+      stream(content),
+    ]);
+    await expect(readPdf(pdf, { maxOperatorsPerPage: 1000 })).rejects.toMatchObject({
+      name: 'PdfError',
+      code: 'PDF_TOO_COMPLEX',
+    });
+    await expect(readPdf(pdf, { maxOperatorsPerPage: 10_000 })).resolves.toMatchObject({ pageCount: 1 });
+  });
+
+  it('draws a page larger than maxPixels at the scale that fits', async () => {
+    const pdf = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      // 5000 pt square: 190 MP at 200 dpi.
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 5000 5000] /Contents 4 0 R >>',
+      stream('0 0 100 100 re f'),
+    ]);
+    const doc = await readPdf(pdf, { maxPixels: 1_000_000 });
+    const page = doc.pages[0];
+    if (page?.kind !== 'image') throw new Error(`expected an image page, got ${page?.kind}`);
+    expect(page.width).toBe(page.height);
+    expect(page.width * page.height).toBeLessThanOrEqual(1_000_000);
+    expect(page.width).toBeGreaterThan(990);
+  });
+
   it('refuses encrypted PDFs with PDF_ENCRYPTED', async () => {
     const pdf = buildPdf(
       [

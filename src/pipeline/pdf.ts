@@ -3,7 +3,7 @@ import path from 'node:path';
 import { foldRadicalsSupplement } from '../text/unicode.js';
 import type { OcrLine, OcrResult, OcrWord } from './ocr/ocr.types.js';
 
-export type PdfErrorCode = 'PDF_INVALID' | 'PDF_TOO_MANY_PAGES' | 'PDF_ENCRYPTED';
+export type PdfErrorCode = 'PDF_INVALID' | 'PDF_TOO_MANY_PAGES' | 'PDF_ENCRYPTED' | 'PDF_TOO_COMPLEX';
 
 /** A PDF that cannot be used; the pipeline maps it to problem+json. */
 export class PdfError extends Error {
@@ -22,6 +22,13 @@ export interface ReadPdfOptions {
   maxPages?: number;
   /** Render resolution for pages without a usable text layer. Default 200 dpi. */
   renderDpi?: number;
+  /**
+   * Largest rendered page and largest embedded image, in pixels. A bigger page is rendered at the
+   * resolution that fits; a bigger image is left out. Default 40 MP (MAX_UPLOAD_PIXELS).
+   */
+  maxPixels?: number;
+  /** A page with more drawing operators is refused (PDF_TOO_COMPLEX) before it is drawn. Default 100 000. */
+  maxOperatorsPerPage?: number;
 }
 
 /** A page with a usable text layer: an OcrResult built from the text items (engine 'pdf-text'). */
@@ -52,6 +59,14 @@ export interface PdfDocument {
 export const PDF_TEXT_SCALE = 2;
 const DEFAULT_MAX_PAGES = 5;
 const DEFAULT_RENDER_DPI = 200;
+const DEFAULT_MAX_PIXELS = 40_000_000;
+const DEFAULT_MAX_OPERATORS_PER_PAGE = 100_000;
+/**
+ * More text items than this and the text layer is not used: the page is drawn and read by OCR
+ * instead (grouping items into lines grows with the square of their number). Certificates and
+ * reports carry a few hundred.
+ */
+const MAX_TEXT_ITEMS = 5_000;
 /** A text layer needs this many meaningful characters on the page to be used instead of OCR. */
 const MIN_TEXT_CHARS = 10;
 /** …and at most this share of garbage (U+FFFD, private use, control characters). */
@@ -61,28 +76,47 @@ const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+/** pdf.js's parser; in Node it runs in the calling thread ("fake worker"). */
+const PDFJS_PARSER = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 let pdfjsPromise: Promise<PdfJs> | undefined;
-function loadPdfJs(): Promise<PdfJs> {
-  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+/** Loads pdf.js and its parser once per thread (a PDF worker does it before it says it is ready). */
+export function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= (async () => {
+    // pdf.js takes the parser from this global instead of importing it on the first document.
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import(PDFJS_PARSER);
+    return import('pdfjs-dist/legacy/build/pdf.mjs');
+  })();
   return pdfjsPromise;
 }
 
 /**
  * Reads a PDF upload: pages with a usable text layer become OcrResults with positions (no OCR
  * needed); other pages are rendered to PNG for OCR. PDF JavaScript is never run, fonts come
- * from the package's own folders, nothing is fetched.
+ * from the package's own folders, nothing is fetched. Each page's drawing operators are counted
+ * before its text is extracted or it is drawn, and no page or image is drawn larger than
+ * `maxPixels`. What this cannot bound (memory and time spent building a page's operator list)
+ * is bounded by the worker it runs in: see pdf-reader.ts.
  */
 export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions = {}): Promise<PdfDocument> {
   const renderScale = (options.renderDpi ?? DEFAULT_RENDER_DPI) / 72;
-  const { pdfjs, doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxOperators = options.maxOperatorsPerPage ?? DEFAULT_MAX_OPERATORS_PER_PAGE;
+  const { pdfjs, doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES, maxPixels);
   try {
     const pages: PdfPage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
+      const operators = limitOperators(page, { maxOperators, ops: pdfjs.OPS }, n);
       try {
+        // Counted before the text is extracted or anything drawn: both walk every operator.
+        const list = await operators.within(page.getOperatorList(RENDER_INTENT));
+        if (list.fnArray.length > maxOperators) throw operators.tooMany(list.fnArray.length);
         const text = await textPage(pdfjs, page, n);
-        pages.push(text ?? (await renderPage(page, n, renderScale)));
+        pages.push(
+          text ?? (await operators.within(renderPage(page, n, fittedScale(page, renderScale, maxPixels)))),
+        );
       } finally {
+        operators.release();
         page.cleanup();
       }
     }
@@ -96,22 +130,96 @@ export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions = {}): 
 }
 
 /**
- * Opens the PDF and checks it without reading its pages: intake refuses an encrypted, corrupt or
- * too long PDF before it is stored. Returns the page count.
+ * Opens the PDF and counts its pages without reading any page: intake refuses an encrypted,
+ * corrupt or too long PDF before it is stored. Pages are read only in the job.
  */
 export async function inspectPdf(bytes: Uint8Array, options: { maxPages?: number } = {}): Promise<number> {
-  const { doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES);
-  try {
-    await (await doc.getPage(1)).getOperatorList();
-    return doc.numPages;
-  } catch (error) {
-    throw new PdfError('PDF_INVALID', 'The PDF could not be read.', { cause: error });
-  } finally {
-    await doc.destroy();
-  }
+  const { doc } = await openPdf(bytes, options.maxPages ?? DEFAULT_MAX_PAGES, DEFAULT_MAX_PIXELS);
+  const pages = doc.numPages;
+  await doc.destroy();
+  return pages;
 }
 
-async function openPdf(bytes: Uint8Array, maxPages: number) {
+/**
+ * Form XObjects drawn inside form XObjects deeper than this: the page is refused. Real documents
+ * nest a handful; a form that draws itself recurses until the stack runs out, which in pdf.js
+ * takes seconds to minutes.
+ */
+const MAX_FORM_DEPTH = 64;
+/**
+ * Graphics states saved (`q`) inside each other deeper than this: the page is refused. pdf.js
+ * spends time that grows with the square of the depth (300 KB of `q` takes minutes); real
+ * documents nest tens.
+ */
+const MAX_SAVE_DEPTH = 2_000;
+
+/**
+ * Refuses a page as soon as pdf.js has produced more than `maxOperators` of its operators, or
+ * forms or saved states nested past MAX_FORM_DEPTH or MAX_SAVE_DEPTH. pdf.js builds a page's
+ * whole operator list before getOperatorList resolves (a 64 MB content stream is ten million
+ * operators and gigabytes of heap), but hands it over in chunks of about a thousand, each through
+ * PDFPageProxy._renderPageChunk: they are counted there. Without that method (another pdf.js) the
+ * list's length is still checked once it is built, within the worker's limits.
+ */
+function limitOperators(
+  page: PdfPageProxy,
+  limits: { maxOperators: number; ops: PdfJs['OPS'] },
+  pageNumber: number,
+) {
+  const max = limits.maxOperators;
+  const tooMany = (count: number) =>
+    new PdfError(
+      'PDF_TOO_COMPLEX',
+      `Page ${pageNumber} has more than ${max} drawing operators (${count} read so far); at most ${max} are read.`,
+    );
+  let refuse: (error: PdfError) => void = () => {};
+  const refused = new Promise<never>((_, reject) => {
+    refuse = reject;
+  });
+  refused.catch(() => undefined);
+  type ChunkSink = (chunk: { length: number; fnArray: number[] }, intentState: object) => void;
+  const proxy = page as unknown as { _renderPageChunk?: ChunkSink };
+  const original = proxy._renderPageChunk;
+  // Each intent (the counted list, the rendering) builds a list of its own.
+  const seen = new Map<object, { count: number; forms: number; saves: number }>();
+  const tooDeep = (what: string, limit: number) =>
+    new PdfError('PDF_TOO_COMPLEX', `Page ${pageNumber} nests ${what} more than ${limit} deep.`);
+  const { paintFormXObjectBegin, paintFormXObjectEnd, save, restore } = limits.ops;
+  if (typeof original === 'function') {
+    proxy._renderPageChunk = function (this: unknown, chunk, intentState) {
+      const list = seen.get(intentState) ?? { count: 0, forms: 0, saves: 0 };
+      seen.set(intentState, list);
+      list.count += chunk.length;
+      let forms = list.forms;
+      let saves = list.saves;
+      for (const fn of chunk.fnArray) {
+        if (fn === paintFormXObjectBegin) forms = Math.max(forms, ++list.forms);
+        else if (fn === paintFormXObjectEnd) list.forms--;
+        else if (fn === save) saves = Math.max(saves, ++list.saves);
+        else if (fn === restore) list.saves--;
+      }
+      // Past a limit nothing more is kept: the list never completes and the page is refused.
+      if (list.count > max) refuse(tooMany(list.count));
+      else if (forms > MAX_FORM_DEPTH) refuse(tooDeep('forms', MAX_FORM_DEPTH));
+      else if (saves > MAX_SAVE_DEPTH) refuse(tooDeep('saved graphics states', MAX_SAVE_DEPTH));
+      else original.call(this, chunk, intentState);
+    };
+  }
+  return {
+    within<T>(work: Promise<T>): Promise<T> {
+      return Promise.race([work, refused]);
+    },
+    tooMany,
+    release() {
+      if (typeof original === 'function') proxy._renderPageChunk = original;
+    },
+  };
+}
+
+/** How pages are drawn; their operator lists are counted with the same intent. */
+const RENDER_INTENT = { intent: 'print', annotationMode: 0 } as const;
+
+async function openPdf(bytes: Uint8Array, maxPages: number, maxImagePixels: number) {
   if (looksEncrypted(bytes)) throw new PdfError('PDF_ENCRYPTED', 'The PDF is encrypted.');
   const pdfjs = await loadPdfJs();
   const task = pdfjs.getDocument({
@@ -124,6 +232,8 @@ async function openPdf(bytes: Uint8Array, maxPages: number) {
     disableAutoFetch: true,
     disableStream: true,
     stopAtErrors: true,
+    // Embedded images above this are left out instead of decoded.
+    maxImageSize: maxImagePixels,
     standardFontDataUrl: `${path.join(pdfjsRoot, 'standard_fonts')}${path.sep}`,
     cMapUrl: `${path.join(pdfjsRoot, 'cmaps')}${path.sep}`,
     cMapPacked: true,
@@ -169,6 +279,7 @@ interface PlacedItem {
 async function textPage(pdfjs: PdfJs, page: PdfPageProxy, pageNumber: number): Promise<PdfTextPage | null> {
   const viewport = page.getViewport({ scale: PDF_TEXT_SCALE });
   const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+  if (content.items.length > MAX_TEXT_ITEMS) return null;
   const items: PlacedItem[] = [];
   for (const item of content.items) {
     if (!('str' in item)) continue;
@@ -273,11 +384,23 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
+/**
+ * The render scale, lowered when the page would be drawn with more than `maxPixels` (a 5000-pt
+ * page at 200 dpi is 190 MP): big scans still render, at the largest size the limit allows.
+ */
+function fittedScale(page: Pick<PdfPageProxy, 'getViewport'>, scale: number, maxPixels: number): number {
+  const { width, height } = page.getViewport({ scale });
+  const pixels = Math.ceil(width) * Math.ceil(height);
+  if (pixels <= maxPixels) return scale;
+  // A little under the exact root, so rounding the sides up stays within the limit.
+  return scale * Math.sqrt(maxPixels / pixels) * 0.999;
+}
+
 async function renderPage(page: PdfPageProxy, pageNumber: number, scale: number): Promise<PdfImagePage> {
   const { createCanvas } = await import('@napi-rs/canvas');
   const viewport = page.getViewport({ scale });
-  const width = Math.ceil(viewport.width);
-  const height = Math.ceil(viewport.height);
+  const width = Math.max(1, Math.ceil(viewport.width));
+  const height = Math.max(1, Math.ceil(viewport.height));
   const canvas = createCanvas(width, height);
   const context = canvas.getContext('2d');
   context.fillStyle = '#ffffff';
@@ -285,8 +408,7 @@ async function renderPage(page: PdfPageProxy, pageNumber: number, scale: number)
   await page.render({
     canvasContext: context as unknown as RenderParameters['canvasContext'],
     viewport,
-    intent: 'print',
-    annotationMode: 0,
+    ...RENDER_INTENT,
   }).promise;
   const image = await canvas.encode('png');
   return { kind: 'image', pageNumber, image, width, height };

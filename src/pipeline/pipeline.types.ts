@@ -6,6 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Clock } from '../platform/clock.js';
 import type { VerificationOutcome } from '../verifications/verifications.models.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import type { PdfReader } from './pdf-reader.js';
 
 export interface PipelineInput {
   verificationId: string;
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   clock: Clock;
   verifications: VerificationsRepository;
   metrics: Metrics;
+  /** Reads PDFs in worker threads with memory and time limits; built once in services.ts. */
+  pdf: PdfReader;
   /** The LLM assist (client and prompts), built once in services.ts; absent when LLM_MODE=off. */
   llm?: LlmAssist | null;
 }

@@ -2,7 +2,7 @@ import type { Reason } from '../verdicts/reasons.js';
 import { type ImageTransform, toOriginalBox } from './image-transform.js';
 import type { Box, OcrResult } from './ocr/ocr.types.js';
 import type { OcrPool } from './ocr/pool.js';
-import { readPdf } from './pdf.js';
+import type { PdfReader } from './pdf-reader.js';
 import { perceptualHash } from './phash.js';
 import { editingSoftware, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';
 
@@ -26,7 +26,7 @@ export interface ReadDocument {
 
 export interface ReadOptions {
   ocr: OcrPool;
-  maxPdfPages: number;
+  pdf: Pick<PdfReader, 'read'>;
   maxInputPixels: number;
 }
 
@@ -39,7 +39,7 @@ export async function readDocument(bytes: Buffer, mime: string, options: ReadOpt
   const timingsMs = { preprocess: 0, ocr: 0 };
   if (mime === 'application/pdf') {
     const started = performance.now();
-    const pdf = await readPdf(bytes, { maxPages: options.maxPdfPages });
+    const pdf = await options.pdf.read(bytes);
     timingsMs.preprocess += performance.now() - started;
     const pages: ReadPage[] = [];
     const qualityReasons: Reason[] = [];

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OcrLine } from './ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from './ocr/pool.js';
+import { createPdfReader } from './pdf-reader.js';
 import type { ReadPage } from './read-document.js';
 import { readDocument } from './read-document.js';
 import {
@@ -17,18 +18,27 @@ import {
 const sample = path.resolve(import.meta.dirname, '../../fixtures/sample-01-cet-photo/input.jpg');
 
 let pool: OcrPool;
+const pdf = createPdfReader({
+  maxPages: 1,
+  maxPixels: 40e6,
+  maxOperatorsPerPage: 100_000,
+  readTimeoutMs: 30_000,
+  inspectTimeoutMs: 500,
+  memoryMb: 256,
+});
 beforeAll(async () => {
   pool = await createOcrPool({ size: 1 });
 });
 afterAll(async () => {
   await pool.close();
+  await pdf.close();
 });
 
 describe('targeted re-read of long numbers', () => {
   it('recovers a report number whose first reading dropped digits, and leaves good numbers alone', async () => {
     const read = await readDocument(fs.readFileSync(sample), 'image/jpeg', {
       ocr: pool,
-      maxPdfPages: 1,
+      pdf,
       maxInputPixels: 40e6,
     });
     const [page] = read.pages;

@@ -38,7 +38,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
     const started = performance.now();
     const read = await readDocument(input.bytes, input.mime, {
       ocr: await ocr(),
-      maxPdfPages: config.upload.maxPdfPages,
+      pdf: deps.pdf,
       maxInputPixels: config.upload.maxPixels,
     });
     // The LLM assist of this verification (rules alone when LLM_MODE=off): see docs/adr/0002-llm-assist.md.

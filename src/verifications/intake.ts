@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
 import { ProblemError } from '../http/problems.js';
-import { inspectPdf, PdfError } from '../pipeline/pdf.js';
+import { PdfError } from '../pipeline/pdf.js';
+import type { PdfReader } from '../pipeline/pdf-reader.js';
 
 export const ACCEPTED_MIME_TYPES = [
   'image/jpeg',
@@ -19,7 +20,6 @@ export type AcceptedMimeType = (typeof ACCEPTED_MIME_TYPES)[number];
 export interface IntakeLimits {
   maxBytes: number;
   maxPixels: number;
-  maxPdfPages: number;
 }
 
 export interface InspectedUpload {
@@ -33,9 +33,14 @@ export interface InspectedUpload {
 
 /**
  * Decides what an upload is from its bytes (never its name or declared type), and refuses
- * what the pipeline could not read, before anything is stored.
+ * what the pipeline could not read, before anything is stored. A PDF's pages are only counted,
+ * off the event loop and within a short time limit; reading them is the job's work.
  */
-export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promise<InspectedUpload> {
+export async function inspectUpload(
+  bytes: Buffer,
+  limits: IntakeLimits,
+  pdf: Pick<PdfReader, 'inspect'>,
+): Promise<InspectedUpload> {
   if (bytes.length === 0) throw new ProblemError('FILE_EMPTY', 'The uploaded file has no bytes.');
   if (bytes.length > limits.maxBytes) {
     throw new ProblemError('PAYLOAD_TOO_LARGE', `The file is larger than ${limits.maxBytes} bytes.`);
@@ -50,19 +55,22 @@ export async function inspectUpload(bytes: Buffer, limits: IntakeLimits): Promis
   }
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   if (mime === 'application/pdf') {
-    const pages = await checkPdf(bytes, limits.maxPdfPages);
+    const pages = await checkPdf(bytes, pdf);
     return { mime, sha256, bytes: bytes.length, width: null, height: null, pages };
   }
   const { width, height } = await checkImage(bytes, limits.maxPixels);
   return { mime, sha256, bytes: bytes.length, width, height, pages: null };
 }
 
-async function checkPdf(bytes: Buffer, maxPages: number): Promise<number> {
+/** The page count; null when it could not be told in time (the job then reads and checks the PDF). */
+async function checkPdf(bytes: Buffer, pdf: Pick<PdfReader, 'inspect'>): Promise<number | null> {
   try {
-    return await inspectPdf(bytes, { maxPages });
+    return await pdf.inspect(bytes);
   } catch (error) {
-    if (error instanceof PdfError) throw new ProblemError(error.code, error.message);
-    throw error;
+    if (!(error instanceof PdfError)) throw error;
+    // Too complex to open quickly is not yet unreadable: the job reads it within its own limits.
+    if (error.code === 'PDF_TOO_COMPLEX') return null;
+    throw new ProblemError(error.code, error.message);
   }
 }
 

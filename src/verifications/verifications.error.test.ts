@@ -127,7 +127,8 @@ describe('verifications: bad input', () => {
 describe('verifications: bad PDFs', () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp({ env: { MAX_PDF_PAGES: '2' } });
+    // Intake's page count gives up after PDF_INSPECT_TIMEOUT_MS (the job then decides): not here.
+    t = await createTestApp({ env: { MAX_PDF_PAGES: '2', PDF_INSPECT_TIMEOUT_MS: '10000' } });
   });
   afterEach(async () => {
     await t.close();

@@ -11,6 +11,7 @@ import { ProblemError } from '../http/problems.js';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
 import { PermanentJobError } from '../jobs/job-queue.js';
 import { PdfError } from '../pipeline/pdf.js';
+import type { PdfReader } from '../pipeline/pdf-reader.js';
 import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
@@ -36,6 +37,8 @@ export interface SubmitDeps {
   clock: Clock;
   ids: IdGenerator;
   limits: IntakeLimits;
+  /** Counts a PDF's pages at intake, off the event loop. */
+  pdf: Pick<PdfReader, 'inspect'>;
   maxAttempts: number;
   admission: { subjectPerMinute: number; subjectPerDay: number; maxQueuedJobs: number };
   audit: AuditRepository;
@@ -74,7 +77,7 @@ export async function submitVerification(
   deps: SubmitDeps,
   input: SubmitInput,
 ): Promise<{ verification: Verification; replayed: boolean }> {
-  const inspected = await inspectUpload(input.file, deps.limits);
+  const inspected = await inspectUpload(input.file, deps.limits, deps.pdf);
 
   if (input.idempotencyKey) {
     const earlier = await deps.verifications.findByIdempotencyKey(input.clientKeyId, input.idempotencyKey);
