@@ -45,7 +45,7 @@ export function createApp(services: Services) {
     }),
   );
   app.route('/', createApiKeyRoutes(services));
-  app.route('/', createEligibilityRoutes(services));
+  app.route('/', createEligibilityRoutes({ ...services, perKeyPerMinute: config.admission.perKeyPerMinute }));
   app.route('/', createAuditRoutes(services));
   app.route('/', createWebhookRoutes(services));
   app.route('/', createSubjectRoutes(services));

@@ -4,6 +4,7 @@ import { type DatabaseHandle, exclusively, type Tables } from '../db/database-po
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import {
   type Actor,
+  type AuditAction,
   type AuditEntry,
   type AuditRecord,
   type AuditSnapshot,
@@ -120,6 +121,17 @@ export function createAuditRepository(database: DatabaseHandle, deps: { clock: C
         )
         .orderBy(asc(auditTable.seq));
       return rows.map(toModel);
+    },
+
+    /** The subject's newest record of one action (eligibility decisions: the last one recorded). */
+    async lastForSubject(subjectId: string, action: AuditAction): Promise<AuditRecord | null> {
+      const [row] = await db
+        .select()
+        .from(auditTable)
+        .where(and(eq(auditTable.subjectId, subjectId), eq(auditTable.action, action)))
+        .orderBy(desc(auditTable.seq))
+        .limit(1);
+      return row ? toModel(row) : null;
     },
 
     /**

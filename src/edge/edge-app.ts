@@ -35,7 +35,10 @@ export function createEdgeApp(services: EdgeServices) {
   });
 
   app.route('/', createVerificationReadRoutes(services));
-  app.route('/', createEligibilityRoutes(services));
+  app.route(
+    '/',
+    createEligibilityRoutes({ ...services, perKeyPerMinute: services.settings.perKeyPerMinute }),
+  );
   app.route('/', createReviewQueueRoutes(services));
   return app;
 }

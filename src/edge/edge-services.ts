@@ -87,7 +87,10 @@ export function buildEdgeServices(env: EdgeEnv, overrides: EdgeOverrides = {}) {
     eligibility,
     reviews,
     blobs,
-    settings: { qcSampleOneIn: config.review.qcSampleOneIn },
+    settings: {
+      qcSampleOneIn: config.review.qcSampleOneIn,
+      perKeyPerMinute: config.admission.perKeyPerMinute,
+    },
   };
 }
 

@@ -148,12 +148,15 @@ describe('edge Worker: eligibility', () => {
   });
 
   it('keeps the chain whole when decisions race (a refused fork is appended again)', async () => {
-    const subjectId = edge.subject('race');
-    await edge.seed({ subjectId, documentType: 'degree_certificate', fields: { degree: '工学学士' } });
+    // One subject each: a subject's unchanged decision is recorded once, so these all append.
+    const subjectIds = Array.from({ length: 12 }, () => edge.subject('race'));
+    for (const subjectId of subjectIds) {
+      await edge.seed({ subjectId, documentType: 'degree_certificate', fields: { degree: '工学学士' } });
+    }
     const before = await verifyAuditChain(edge.services);
 
     const responses = await Promise.all(
-      Array.from({ length: 12 }, () =>
+      subjectIds.map((subjectId) =>
         call(`/v1/subjects/${subjectId}/eligibility`, { key: edge.keys.engine.secret }),
       ),
     );

@@ -147,3 +147,21 @@ export function evaluateEligibility(policy: Policy, evidence: readonly Evidence[
 
 export const tierRank = (policy: Policy, tier: string | null) =>
   tier === null ? 0 : (policy.tiers.find((t) => t.id === tier)?.rank ?? 0);
+
+/**
+ * Whether two evaluations decide the same thing: eligibility, tier, amount, the signals and the
+ * verifications behind them, and the policy. `expiresAt` is left out: it moves with the time of
+ * the evaluation, not with the outcome.
+ */
+export function sameOutcome(a: Omit<Evaluation, 'expiresAt'>, b: Omit<Evaluation, 'expiresAt'>): boolean {
+  const key = (e: Omit<Evaluation, 'expiresAt'>) =>
+    JSON.stringify([
+      e.eligible,
+      e.tier,
+      e.suggestedIncrease.amount,
+      e.suggestedIncrease.currency,
+      e.policyVersion,
+      e.signals.map((s) => [s.kind, s.tier, [...s.verificationIds].sort()]),
+    ]);
+  return key(a) === key(b);
+}

@@ -1,9 +1,10 @@
-import type { Actor } from '../audit/audit.models.js';
+import { z } from 'zod';
+import type { Actor, AuditRecord } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
-import { type Evaluation, type Evidence, evaluateEligibility } from './eligibility.models.js';
+import { type Evaluation, type Evidence, evaluateEligibility, sameOutcome } from './eligibility.models.js';
 import type { Policy } from './eligibility.policy.js';
 
 export interface Decision extends Evaluation {
@@ -53,10 +54,23 @@ export function createEligibilityService(deps: {
     policyVersion: deps.policy.policyVersion,
     /** The current outcome, without recording a decision (for event payloads). */
     evaluate,
-    /** Evaluates and records the decision in the audit trail, under a new decision id. */
+    /**
+     * Evaluates and records the decision in the audit trail, under a new decision id, unless the
+     * subject's last recorded decision says the same and has not expired: then that one is the
+     * answer, so polling does not grow the audit trail (one record per change or per TTL).
+     */
     decide(subjectId: string, actor: Actor): Promise<Decision> {
       return deps.transaction(async () => {
         const evaluation = await evaluate(subjectId);
+        const last = await deps.audit.lastForSubject(subjectId, 'eligibility.decided');
+        const recorded = last ? recordedDecision(last) : null;
+        if (
+          recorded &&
+          recorded.expiresAt.getTime() > deps.clock.now().getTime() &&
+          sameOutcome(recorded, evaluation)
+        ) {
+          return recorded;
+        }
         const decision: Decision = {
           ...evaluation,
           decisionId: deps.ids('dec'),
@@ -79,6 +93,36 @@ export function createEligibilityService(deps: {
         return decision;
       });
     },
+  };
+}
+
+const RecordedDecisionSchema = z.object({
+  decisionId: z.string(),
+  eligible: z.boolean(),
+  tier: z.string().nullable(),
+  suggestedIncrease: z.object({ amount: z.number(), currency: z.string() }),
+  signals: z.array(
+    z.object({
+      kind: z.enum(['new_graduate', 'cet', 'degree']),
+      tier: z.string(),
+      verificationIds: z.array(z.string()),
+    }),
+  ),
+  expiresAt: z.iso.datetime(),
+  policyVersion: z.string(),
+});
+
+/** The decision an `eligibility.decided` record holds; null when it is not one (then a new one is made). */
+function recordedDecision(record: AuditRecord): Decision | null {
+  const parsed = RecordedDecisionSchema.safeParse(record.after);
+  if (!parsed.success) return null;
+  const { decisionId, expiresAt, ...outcome } = parsed.data;
+  return {
+    ...outcome,
+    expiresAt: new Date(expiresAt),
+    decisionId,
+    subjectId: record.subjectId,
+    decidedAt: record.at,
   };
 }
 
