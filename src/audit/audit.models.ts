@@ -46,6 +46,9 @@ export interface AuditRecord extends AuditEntry {
   hash: string;
 }
 
+/** A row of the chain as the checker reads it: a record, or one whose stored JSON cannot be read. */
+export type ChainEntry = AuditRecord | { seq: number; id: string; unreadable: 'before' | 'after' };
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** JSON with object keys sorted at every level: one byte string per value. */
@@ -91,7 +94,7 @@ export type ChainCheck =
  * Pure: the caller feeds records in seq order.
  */
 export async function checkChain(
-  records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>,
+  records: AsyncIterable<ChainEntry> | Iterable<ChainEntry>,
 ): Promise<ChainCheck> {
   let prev = GENESIS_HASH;
   let count = 0;
@@ -103,8 +106,16 @@ export async function checkChain(
       badRecord: { seq: record.seq, id: record.id },
       problem,
     });
+    if ('unreadable' in record) return bad(`its ${record.unreadable} is not valid JSON`);
     if (record.prevHash !== prev) return bad('its previous hash does not match the record before it');
-    if (chainHash(record.prevHash, canonicalRecord(record)) !== record.hash) {
+    let canonical: string;
+    try {
+      canonical = canonicalRecord(record);
+    } catch {
+      // e.g. a time that is not a date: a stored value no append could have written
+      return bad('its content cannot be read');
+    }
+    if (chainHash(record.prevHash, canonical) !== record.hash) {
       return bad('its content does not match its hash');
     }
     prev = record.hash;

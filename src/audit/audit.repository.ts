@@ -8,6 +8,7 @@ import {
   type AuditEntry,
   type AuditRecord,
   type AuditSnapshot,
+  type ChainEntry,
   canonicalRecord,
   chainHash,
   GENESIS_HASH,
@@ -18,6 +19,18 @@ type Row = Tables['auditTable']['$inferSelect'];
 export type AuditRepository = ReturnType<typeof createAuditRepository>;
 
 const parse = (text: string | null): AuditSnapshot => (text === null ? null : JSON.parse(text));
+
+/** Like toModel, but a `before` or `after` that is not JSON is reported instead of thrown. */
+function toChainEntry(row: Row): ChainEntry {
+  for (const column of ['before', 'after'] as const) {
+    try {
+      parse(row[column]);
+    } catch {
+      return { seq: row.seq, id: row.id, unreadable: column };
+    }
+  }
+  return toModel(row);
+}
 
 function toModel(row: Row): AuditRecord {
   const actor: Actor =
@@ -59,6 +72,17 @@ export function createAuditRepository(database: DatabaseHandle, deps: { clock: C
         .orderBy(asc(auditTable.seq))
         .limit(pageSize),
     );
+
+  async function* pages(pageSize: number): AsyncGenerator<Row[]> {
+    let after = 0;
+    while (true) {
+      const rows = await readPage(after, pageSize);
+      yield rows;
+      const last = rows.at(-1);
+      if (!last || rows.length < pageSize) return;
+      after = last.seq;
+    }
+  }
 
   return exclusively(database, {
     /**
@@ -140,14 +164,12 @@ export function createAuditRepository(database: DatabaseHandle, deps: { clock: C
      * chain at its end and are read too.
      */
     async *iterateAll(pageSize = 1000): AsyncGenerator<AuditRecord> {
-      let after = 0;
-      while (true) {
-        const rows = await readPage(after, pageSize);
-        for (const row of rows) yield toModel(row);
-        const last = rows.at(-1);
-        if (!last || rows.length < pageSize) return;
-        after = last.seq;
-      }
+      for await (const rows of pages(pageSize)) for (const row of rows) yield toModel(row);
+    },
+
+    /** The chain as iterateAll reads it, for the checker: a row whose JSON cannot be read comes as such. */
+    async *iterateChain(pageSize = 1000): AsyncGenerator<ChainEntry> {
+      for await (const rows of pages(pageSize)) for (const row of rows) yield toChainEntry(row);
     },
   });
 }

@@ -3,7 +3,7 @@ import type { AuditRepository } from './audit.repository.js';
 
 /** Recomputes every link of the audit chain; names the first record that does not match. */
 export function verifyAuditChain(deps: { audit: AuditRepository }): Promise<ChainCheck> {
-  return checkChain(deps.audit.iterateAll());
+  return checkChain(deps.audit.iterateChain());
 }
 
 export function describeChainCheck(check: ChainCheck): string {
