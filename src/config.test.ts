@@ -33,4 +33,13 @@ describe('config', () => {
       expect(String(error)).toMatch(/LLM_MODE/);
     }
   });
+
+  it('reads the audit chain key (32 bytes) and the checkpoint key file; a short key is refused', () => {
+    expect(loadConfig({}).audit).toEqual({
+      hmacKey: null,
+      checkpointKeyFile: path.resolve('data', 'secrets', 'audit-checkpoint.pem'),
+    });
+    expect(loadConfig({ AUDIT_HMAC_KEY: 'ab'.repeat(32) }).audit.hmacKey).toBe('ab'.repeat(32));
+    expect(() => loadConfig({ AUDIT_HMAC_KEY: 'abcd' })).toThrow(/AUDIT_HMAC_KEY/);
+  });
 });

@@ -9,6 +9,11 @@ const booleanFromString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const isKey32 = (text: string) => {
+  const trimmed = text.trim();
+  return /^[0-9a-f]{64}$/i.test(trimmed) || Buffer.from(trimmed, 'base64').length === 32;
+};
+
 /**
  * Every setting the service reads, parsed once at start-up. No other module reads
  * process.env. Each key is documented in the README's configuration table.
@@ -72,6 +77,14 @@ const configSchema = z
     DATA_ENCRYPTION_KEY: z.string().optional(),
     /** Earlier keys, comma-separated, still accepted for reading after a rotation. */
     DATA_ENCRYPTION_OLD_KEYS: z.string().optional(),
+
+    /** 32-byte key (base64 or 64 hex chars) linking the audit chain (HMAC-SHA256); never in the database. */
+    AUDIT_HMAC_KEY: z
+      .string()
+      .refine((v) => isKey32(v), 'must be 32 bytes (64 hex characters or base64)')
+      .optional(),
+    /** Ed25519 private key (PKCS#8 PEM) signing audit checkpoints; made there on first use when missing. */
+    AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
 
     /** The labelled fixture set reviewers export cases into and correct (manifest.jsonl + <case>/). */
     FIXTURES_DIR: z.string().min(1).default('./fixtures'),
@@ -166,6 +179,12 @@ const configSchema = z
           .split(',')
           .map((k) => k.trim())
           .filter(Boolean),
+      },
+      audit: {
+        hmacKey: env.AUDIT_HMAC_KEY ?? null,
+        checkpointKeyFile: path.resolve(
+          env.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'secrets', 'audit-checkpoint.pem'),
+        ),
       },
       review: {
         fixturesDir: path.resolve(env.FIXTURES_DIR),

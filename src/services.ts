@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { loadOrCreateChainKey } from './audit/audit.keys.js';
+import { parseChainKey } from './audit/audit.models.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
@@ -84,7 +86,10 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       ? null
       : { client: createLlmClient(llmClientOptions(config, { clock, metrics })), prompts: loadPrompts() };
   const transaction = database.transaction;
-  const audit = createAuditRepository(database, { clock, ids });
+  const chainKey = config.audit.hmacKey
+    ? parseChainKey(config.audit.hmacKey)
+    : loadOrCreateChainKey(config.dataDir);
+  const audit = createAuditRepository(database, { clock, ids, chainKey });
   const webhooks = createWebhooksRepository(database, sealer);
   const webhookSettings = config.webhooks;
   const publisher = createWebhookPublisher({ webhooks, queue, clock, ids, webhookSettings });

@@ -21,6 +21,11 @@ export const AUDIT_ACTIONS = [
   'verification.image_deleted',
   /** An admin erased a subject's personal data (PIPL): counts only, no personal data. */
   'subject.erased',
+  /**
+   * The chain switches from unkeyed links (sha256, written before AUDIT_HMAC_KEY existed) to keyed
+   * ones: this record and every later one are HMAC-linked (docs/adr/0007-keyed-audit-chain.md).
+   */
+  'audit.chain_keyed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,7 +33,8 @@ export type AuditSnapshot = Record<string, unknown> | null;
 
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
-  entityType: 'verification' | 'subject';
+  /** 'audit' only for the chain's own records (audit.chain_keyed). */
+  entityType: 'verification' | 'subject' | 'audit';
   entityId: string;
   subjectId: string;
   action: AuditAction;
@@ -81,23 +87,84 @@ export function canonicalRecord(record: Omit<AuditRecord, 'seq' | 'prevHash' | '
   });
 }
 
-export function chainHash(prevHash: string, canonical: string): string {
+/** The chain's key (AUDIT_HMAC_KEY): 32 bytes the database never holds. */
+export type ChainKey = Buffer;
+
+/** AUDIT_HMAC_KEY's text (64 hex characters, or base64) as the 32-byte key; throws on anything else. */
+export function parseChainKey(material: string): ChainKey {
+  const trimmed = material.trim();
+  const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new Error('AUDIT_HMAC_KEY must be 32 bytes (64 hex characters or base64)');
+  return key;
+}
+
+/**
+ * The one link function of the chain: `hash = HMAC-SHA256(key, prevHash + "\n" + canonical)`.
+ * Without the key nobody can recompute a link, so an edited record cannot be re-chained.
+ */
+export function chainHash(key: ChainKey, prevHash: string, canonical: string): string {
+  return crypto.createHmac('sha256', key).update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** The link of records written before the chain was keyed (sha256, no key); only read, never written. */
+export function unkeyedChainHash(prevHash: string, canonical: string): string {
   return crypto.createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
+/** Whether a record's stored hash is an unkeyed link (so the chain's end is not keyed yet). */
+export function isUnkeyedLink(key: ChainKey, record: AuditRecord): boolean {
+  let canonical: string;
+  try {
+    canonical = canonicalRecord(record);
+  } catch {
+    return false;
+  }
+  return (
+    chainHash(key, record.prevHash, canonical) !== record.hash &&
+    unkeyedChainHash(record.prevHash, canonical) === record.hash
+  );
+}
+
 export type ChainCheck =
-  | { ok: true; records: number }
-  | { ok: false; records: number; badRecord: { seq: number; id: string }; problem: string };
+  | {
+      ok: true;
+      records: number;
+      /** The last record: what a checkpoint signs. */
+      head: { seq: number; hash: string } | null;
+      /** Records before the audit.chain_keyed record, linked without a key. */
+      unkeyedRecords: number;
+    }
+  | { ok: false; records: number; badRecord: { seq: number; id: string }; problem: string }
+  | { ok: false; records: number; checkpoint: { headSeq: number; time: string }; problem: string };
+
+/** What a checkpoint states about the chain (audit.checkpoints.ts signs and reads them). */
+export interface ChainCheckpoint {
+  headSeq: number;
+  headHash: string;
+  count: number;
+  time: string;
+}
 
 /**
- * Walks the chain in order and reports the first record whose link or content does not match.
- * Pure: the caller feeds records in seq order.
+ * Walks the chain in order and reports the first record whose link or content does not match,
+ * then whether each checkpoint's head is still in the chain with the hash it signed and its count
+ * not undercut. Records before an `audit.chain_keyed` record may carry unkeyed links (a chain
+ * started before the key existed); from that record on, and in a chain keyed from its first
+ * record, every link must be keyed. A chain that ends unkeyed fails: someone could have rewritten
+ * it without the key. Pure: the caller feeds records in seq order.
  */
 export async function checkChain(
   records: AsyncIterable<ChainEntry> | Iterable<ChainEntry>,
+  key: ChainKey,
+  checkpoints: readonly ChainCheckpoint[] = [],
 ): Promise<ChainCheck> {
   let prev = GENESIS_HASH;
   let count = 0;
+  let keyed = false;
+  let unkeyed = 0;
+  let last: { seq: number; id: string; hash: string } | null = null;
+  const seen = new Map<number, { hash: string; count: number }>();
+  const wanted = new Set(checkpoints.map((c) => c.headSeq));
   for await (const record of records) {
     count++;
     const bad = (problem: string): ChainCheck => ({
@@ -115,10 +182,76 @@ export async function checkChain(
       // e.g. a time that is not a date: a stored value no append could have written
       return bad('its content cannot be read');
     }
-    if (chainHash(record.prevHash, canonical) !== record.hash) {
-      return bad('its content does not match its hash');
+    const keyedLink = chainHash(key, record.prevHash, canonical) === record.hash;
+    if (!keyed && (keyedLink || record.action === 'audit.chain_keyed')) {
+      // The switch, or a chain keyed from its first record: nothing unkeyed may follow.
+      keyed = true;
     }
+    if (keyed && !keyedLink) {
+      return bad(
+        'its content does not match its hash (a changed record, or AUDIT_HMAC_KEY is not the chain’s key)',
+      );
+    }
+    if (!keyed) {
+      if (unkeyedChainHash(record.prevHash, canonical) !== record.hash) {
+        return bad('its content does not match its hash');
+      }
+      unkeyed++;
+    }
+    if (wanted.has(record.seq)) seen.set(record.seq, { hash: record.hash, count });
     prev = record.hash;
+    last = { seq: record.seq, id: record.id, hash: record.hash };
   }
-  return { ok: true, records: count };
+  if (last && !keyed) {
+    return {
+      ok: false,
+      records: count,
+      badRecord: { seq: last.seq, id: last.id },
+      problem:
+        'the chain is not keyed: no audit.chain_keyed record follows its unkeyed records (start the service once with its AUDIT_HMAC_KEY)',
+    };
+  }
+  for (const checkpoint of checkpoints) {
+    const problem = checkpointProblem(checkpoint, seen.get(checkpoint.headSeq) ?? null, count);
+    if (problem) {
+      return {
+        ok: false,
+        records: count,
+        checkpoint: { headSeq: checkpoint.headSeq, time: checkpoint.time },
+        problem,
+      };
+    }
+  }
+  return {
+    ok: true,
+    records: count,
+    head: last && { seq: last.seq, hash: last.hash },
+    unkeyedRecords: unkeyed,
+  };
+}
+
+function checkpointProblem(
+  checkpoint: ChainCheckpoint,
+  head: { hash: string; count: number } | null,
+  total: number,
+): string | null {
+  if (checkpoint.headSeq === 0) {
+    // signed over an empty chain: only the count can be undercut (it is 0)
+    return total < checkpoint.count
+      ? `the chain has ${total} records, the checkpoint counted ${checkpoint.count}`
+      : null;
+  }
+  if (!head) {
+    return `its head record (seq ${checkpoint.headSeq}) is no longer in the chain: records were cut off or removed`;
+  }
+  if (head.hash !== checkpoint.headHash) {
+    return `record seq ${checkpoint.headSeq} has another hash than the checkpoint signed: the chain was rewritten up to it`;
+  }
+  if (head.count !== checkpoint.count) {
+    return `the chain has ${head.count} records up to seq ${checkpoint.headSeq}, the checkpoint counted ${checkpoint.count}: records were removed`;
+  }
+  if (total < checkpoint.count) {
+    return `the chain has ${total} records, the checkpoint counted ${checkpoint.count}: records were cut off`;
+  }
+  return null;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Role } from '../auth/api-keys.models.js';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
@@ -9,9 +9,12 @@ import {
   type AuditRecord,
   type AuditSnapshot,
   type ChainEntry,
+  type ChainKey,
   canonicalRecord,
   chainHash,
   GENESIS_HASH,
+  isUnkeyedLink,
+  SYSTEM_ACTOR,
 } from './audit.models.js';
 
 type Row = Tables['auditTable']['$inferSelect'];
@@ -53,7 +56,10 @@ function toModel(row: Row): AuditRecord {
   };
 }
 
-export function createAuditRepository(database: DatabaseHandle, deps: { clock: Clock; ids: IdGenerator }) {
+export function createAuditRepository(
+  database: DatabaseHandle,
+  deps: { clock: Clock; ids: IdGenerator; chainKey: ChainKey },
+) {
   const { db } = database;
   const { auditTable } = database.tables;
 
@@ -84,7 +90,36 @@ export function createAuditRepository(database: DatabaseHandle, deps: { clock: C
     }
   }
 
+  /** Inserts one record after `prevHash`; the caller holds the chain (transaction, lock). */
+  async function insertLinked(prevHash: string, entry: AuditEntry): Promise<Row> {
+    const base = { ...entry, id: deps.ids('aud'), at: deps.clock.now() };
+    const hash = chainHash(deps.chainKey, prevHash, canonicalRecord(base));
+    const [row] = await db
+      .insert(auditTable)
+      .values({
+        id: base.id,
+        entityType: base.entityType,
+        entityId: base.entityId,
+        subjectId: base.subjectId,
+        action: base.action,
+        actorType: base.actor.type,
+        actorId: base.actor.type === 'key' ? base.actor.id : null,
+        actorRole: base.actor.type === 'key' ? base.actor.role : null,
+        at: base.at,
+        before: base.before === null ? null : JSON.stringify(base.before),
+        after: base.after === null ? null : JSON.stringify(base.after),
+        prevHash,
+        hash,
+      })
+      .returning();
+    if (!row) throw new Error('audit append: the insert returned no row');
+    return row;
+  }
+
   return exclusively(database, {
+    /** The chain's key, for the checker (audit.usecases.ts); never stored in the database. */
+    chainKey: deps.chainKey,
+
     /**
      * Appends one record to the chain. Call it inside the transaction of the change it records;
      * it opens its own (a savepoint when nested) so the read of the last hash and the insert are
@@ -98,34 +133,24 @@ export function createAuditRepository(database: DatabaseHandle, deps: { clock: C
           if (!client) throw new Error('audit append: no PostgreSQL transaction to take the chain lock in');
           await client.query('select pg_advisory_xact_lock(7264002)');
         }
-        const [last] = await db
-          .select({ hash: auditTable.hash })
-          .from(auditTable)
-          .orderBy(desc(auditTable.seq))
-          .limit(1);
-        const prevHash = last?.hash ?? GENESIS_HASH;
-        const base = { ...entry, id: deps.ids('aud'), at: deps.clock.now() };
-        const hash = chainHash(prevHash, canonicalRecord(base));
-        const [row] = await db
-          .insert(auditTable)
-          .values({
-            id: base.id,
-            entityType: base.entityType,
-            entityId: base.entityId,
-            subjectId: base.subjectId,
-            action: base.action,
-            actorType: base.actor.type,
-            actorId: base.actor.type === 'key' ? base.actor.id : null,
-            actorRole: base.actor.type === 'key' ? base.actor.role : null,
-            at: base.at,
-            before: base.before === null ? null : JSON.stringify(base.before),
-            after: base.after === null ? null : JSON.stringify(base.after),
-            prevHash,
-            hash,
-          })
-          .returning();
-        if (!row) throw new Error('audit append: the insert returned no row');
-        return toModel(row);
+        const [last] = await db.select().from(auditTable).orderBy(desc(auditTable.seq)).limit(1);
+        let prevHash = last?.hash ?? GENESIS_HASH;
+        // The first append with a key after unkeyed records marks the switch (ADR 0007).
+        const tail = last ? toChainEntry(last) : null;
+        if (tail && !('unreadable' in tail) && isUnkeyedLink(deps.chainKey, tail)) {
+          const [{ unkeyed } = { unkeyed: 0 }] = await db.select({ unkeyed: count() }).from(auditTable);
+          const marker = await insertLinked(prevHash, {
+            entityType: 'audit',
+            entityId: 'chain',
+            subjectId: '',
+            action: 'audit.chain_keyed',
+            actor: SYSTEM_ACTOR,
+            before: null,
+            after: { scheme: 'hmac-sha256', unkeyedRecords: unkeyed },
+          });
+          prevHash = marker.hash;
+        }
+        return toModel(await insertLinked(prevHash, entry));
       });
     },
 

@@ -136,6 +136,11 @@ describe('edge Worker: configuration', () => {
     expect(() => buildEdgeServices({ ...rest })).toThrow(/wrangler secret put DATA_ENCRYPTION_KEY/);
   });
 
+  it('refuses to start without the audit chain key (its decisions join the cluster’s keyed chain)', () => {
+    const { AUDIT_HMAC_KEY: _omitted, ...rest } = env;
+    expect(() => buildEdgeServices({ ...rest })).toThrow(/wrangler secret put AUDIT_HMAC_KEY/);
+  });
+
   it('refuses a policy file setting, since the policy is bundled', () => {
     expect(() => buildEdgeServices({ ...env, ELIGIBILITY_POLICY_FILE: '/etc/policy.json' })).toThrow(
       /bundles policies\/limit-raise\.v1\.json/,
