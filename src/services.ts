@@ -26,6 +26,7 @@ import { loadOrCreateKeyFile } from './privacy/key-file.js';
 import { createSealer, parseKey } from './privacy/sealer.js';
 import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
+import { createReviewApprovalsRepository } from './review/review-approvals.repository.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
@@ -96,6 +97,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
+  const approvals = createReviewApprovalsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
 
   const base = {
@@ -119,6 +121,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     eligibility,
     reviewSessions,
     reviews,
+    approvals,
     fixtures,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({

@@ -26,6 +26,12 @@ export const AUDIT_ACTIONS = [
    * ones: this record and every later one are HMAC-linked (docs/adr/0007-keyed-audit-chain.md).
    */
   'audit.chain_keyed',
+  /** A reviewer's `verified` over a HARD reason, waiting for a second reviewer (no change yet). */
+  'verification.correction_proposed',
+  /** A second reviewer approved a proposal; the `verification.corrected` record follows. */
+  'verification.correction_approved',
+  /** A second reviewer sent a proposal back; the verification is unchanged. */
+  'verification.correction_sent_back',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -20,6 +20,7 @@ const row = (id: string, over: Partial<QueueRow> = {}): QueueRow => ({
   reasons: [],
   completedAt: new Date('2025-01-01T00:00:00Z'),
   updatedAt: new Date('2025-01-01T00:00:00Z'),
+  awaitingApproval: null,
   ...over,
 });
 

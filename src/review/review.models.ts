@@ -105,6 +105,8 @@ export interface QueueRow {
   reasons: Reason[];
   completedAt: Date;
   updatedAt: Date;
+  /** A correction to this case waiting for a second reviewer (review-approvals.table.ts). */
+  awaitingApproval: { approvalId: string; proposedVerdict: Verdict; proposedByKeyId: string } | null;
 }
 
 export interface QueueItem extends QueueRow {
@@ -120,6 +122,8 @@ export function priorityOf(row: Pick<QueueRow, 'verdict' | 'reasons'>): number {
 }
 
 export interface QueueFilters {
+  /** `approval`: only cases with a correction awaiting a second reviewer. */
+  pending?: 'approval' | undefined;
   documentType?: string | undefined;
   reasonCode?: string | undefined;
   from?: Date | undefined;
@@ -137,6 +141,8 @@ export function buildQueue(
   const { filters } = input;
   return rows
     .filter((row) => {
+      if (row.awaitingApproval) return true;
+      if (filters.pending === 'approval') return false;
       if (row.verdict === 'needs_review') return true;
       return (
         row.verdict === 'verified' &&
@@ -150,8 +156,9 @@ export function buildQueue(
     .filter((row) => !filters.to || row.completedAt < filters.to)
     .map((row) => ({
       ...row,
-      priority: priorityOf(row),
-      qualityCheck: row.verdict === 'verified',
+      // every awaiting approval overrides a HARD reason: as urgent as the most urgent case
+      priority: row.awaitingApproval ? 2 : priorityOf(row),
+      qualityCheck: row.verdict === 'verified' && !row.awaitingApproval,
       ageMs: Math.max(0, input.now.getTime() - row.completedAt.getTime()),
     }))
     .sort(

@@ -32,6 +32,7 @@ export async function seedReviewCase(
     fields?: Record<string, FieldValue>;
     evidence?: Record<string, FieldEvidence>;
     reasons?: Reason[];
+    verdict?: 'needs_review' | 'rejected';
   } = {},
 ) {
   const bytes = fs.readFileSync(`${SAMPLE_DIR}input.jpg`);
@@ -47,7 +48,7 @@ export async function seedReviewCase(
   return seedVerification(t.services, {
     subjectId: SAMPLE.subjectId,
     documentType: 'graduation_certificate',
-    verdict: 'needs_review',
+    verdict: options.verdict ?? 'needs_review',
     fields,
     evidence,
     reasons: options.reasons ?? [
