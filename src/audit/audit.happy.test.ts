@@ -64,7 +64,7 @@ describe('audit trail: happy path', () => {
     });
     await revoke(a);
     await revoke(b);
-    expect(await verifyAuditChain(t.services)).toMatchObject({ ok: true, records: 2 });
+    expect(await verifyAuditChain(t.services)).toEqual({ ok: true, records: 2 });
 
     const { db, tables } = t.services.database;
     const [first] = await t.services.database.exclusive(async () =>

@@ -135,10 +135,8 @@ export type ChainCheck =
   | {
       ok: true;
       records: number;
-      /** The last record: what a checkpoint signs. */
-      head: { seq: number; hash: string } | null;
-      /** Records before the audit.chain_keyed record, linked without a key. */
-      unkeyedRecords: number;
+      /** Records before the audit.chain_keyed record, linked without a key (only when there are any). */
+      unkeyedRecords?: number;
     }
   | { ok: false; records: number; badRecord: { seq: number; id: string }; problem: string }
   | { ok: false; records: number; checkpoint: { headSeq: number; time: string }; problem: string };
@@ -164,6 +162,24 @@ export async function checkChain(
   key: ChainKey,
   checkpoints: readonly ChainCheckpoint[] = [],
 ): Promise<ChainCheck> {
+  return (await walkChain(records, key, checkpoints)).check;
+}
+
+/** checkChain, and the chain's last record (what a checkpoint signs; null for an empty chain). */
+export async function walkChain(
+  records: AsyncIterable<ChainEntry> | Iterable<ChainEntry>,
+  key: ChainKey,
+  checkpoints: readonly ChainCheckpoint[] = [],
+): Promise<{ check: ChainCheck; head: { seq: number; hash: string } | null }> {
+  const result = await walk(records, key, checkpoints);
+  return 'check' in result ? result : { check: result, head: null };
+}
+
+async function walk(
+  records: AsyncIterable<ChainEntry> | Iterable<ChainEntry>,
+  key: ChainKey,
+  checkpoints: readonly ChainCheckpoint[],
+): Promise<ChainCheck | { check: ChainCheck; head: { seq: number; hash: string } | null }> {
   let prev = GENESIS_HASH;
   let count = 0;
   let keyed = false;
@@ -229,10 +245,8 @@ export async function checkChain(
     }
   }
   return {
-    ok: true,
-    records: count,
+    check: { ok: true, records: count, ...(unkeyed > 0 ? { unkeyedRecords: unkeyed } : {}) },
     head: last && { seq: last.seq, hash: last.hash },
-    unkeyedRecords: unkeyed,
   };
 }
 

@@ -1,7 +1,13 @@
 import type crypto from 'node:crypto';
 import type { Clock } from '../platform/clock.js';
 import { type SignedCheckpoint, signCheckpoint } from './audit.checkpoints.js';
-import { type ChainCheck, type ChainCheckpoint, checkChain, GENESIS_HASH } from './audit.models.js';
+import {
+  type ChainCheck,
+  type ChainCheckpoint,
+  checkChain,
+  GENESIS_HASH,
+  walkChain,
+} from './audit.models.js';
 import type { AuditRepository } from './audit.repository.js';
 
 /**
@@ -23,12 +29,12 @@ export async function createCheckpoint(
   deps: { audit: AuditRepository; clock: Clock },
   privateKey: crypto.KeyObject,
 ): Promise<{ check: ChainCheck; checkpoint: SignedCheckpoint | null }> {
-  const check = await verifyAuditChain(deps);
+  const { check, head } = await walkChain(deps.audit.iterateChain(), deps.audit.chainKey);
   if (!check.ok) return { check, checkpoint: null };
   const checkpoint = signCheckpoint(
     {
-      headSeq: check.head?.seq ?? 0,
-      headHash: check.head?.hash ?? GENESIS_HASH,
+      headSeq: head?.seq ?? 0,
+      headHash: head?.hash ?? GENESIS_HASH,
       count: check.records,
       time: deps.clock.now().toISOString(),
     },
@@ -39,10 +45,9 @@ export async function createCheckpoint(
 
 export function describeChainCheck(check: ChainCheck): string {
   if (check.ok) {
-    const unkeyed =
-      check.unkeyedRecords > 0
-        ? ` (the first ${check.unkeyedRecords} linked before the chain was keyed)`
-        : '';
+    const unkeyed = check.unkeyedRecords
+      ? ` (the first ${check.unkeyedRecords} linked before the chain was keyed)`
+      : '';
     return `audit chain ok: ${check.records} records${unkeyed}`;
   }
   if ('checkpoint' in check) {
