@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Verdict } from '../verifications/verifications.models.js';
 
@@ -30,7 +30,7 @@ export type ReviewApprovalsRepository = ReturnType<typeof createReviewApprovalsR
 
 export function createReviewApprovalsRepository(database: DatabaseHandle) {
   const { db } = database;
-  const { reviewApprovalsTable: table } = database.tables;
+  const { reviewApprovalsTable: table, verificationsTable } = database.tables;
   return exclusively(database, {
     async insert(approval: ReviewApproval): Promise<void> {
       await db.insert(table).values(approval);
@@ -85,6 +85,28 @@ export function createReviewApprovalsRepository(database: DatabaseHandle) {
         .where(and(eq(table.id, id), eq(table.status, 'pending')))
         .returning({ id: table.id });
       return rows.length > 0;
+    },
+
+    /**
+     * Erasure of a subject (PIPL): their proposals' sealed values and notes go, and a waiting one
+     * is closed, so it can never write fields back onto the erased verification.
+     */
+    async eraseSubject(subjectId: string, at: Date): Promise<void> {
+      const ofSubject = inArray(
+        table.verificationId,
+        db
+          .select({ id: verificationsTable.id })
+          .from(verificationsTable)
+          .where(eq(verificationsTable.subjectId, subjectId)),
+      );
+      await db
+        .update(table)
+        .set({ status: 'superseded', decidedByKeyId: 'erasure', decidedAt: at })
+        .where(and(ofSubject, eq(table.status, 'pending')));
+      await db
+        .update(table)
+        .set({ fieldsSealed: null, noteSealed: null, decisionNoteSealed: null })
+        .where(ofSubject);
     },
 
     /** Marks every pending proposal of the case superseded (a correction was applied over them). */

@@ -254,4 +254,27 @@ describe('review: a second reviewer approves overrides of hard reasons', () => {
     expect(await read(id)).toMatchObject({ verdict: 'verified', fields: { major: '土木工程' } });
     expect(await eligibility()).toMatchObject({ eligible: true });
   });
+
+  it('erasing the subject closes a waiting proposal and drops its sealed values', async () => {
+    const id = await seedReviewCase(t, { verdict: 'rejected', reasons: [DUPLICATE] });
+    const proposed = await post(`/v1/verifications/${id}/corrections`, 'first', {
+      expectedVersion: await versionOf(id),
+      fields: { name: '徐佳' },
+      verdict: 'verified',
+      note: '本人确认',
+    });
+    const approvalId = (await proposed.json()).approval.id as string;
+    const erased = await t.app.request(`/v1/subjects/${SAMPLE.subjectId}`, {
+      method: 'DELETE',
+      headers: t.auth('admin'),
+    });
+    expect(erased.status).toBe(200);
+    const stored = await t.services.approvals.findById(approvalId);
+    expect(stored).toMatchObject({ status: 'superseded', fieldsSealed: null, noteSealed: null });
+    const late = await post(`/v1/verifications/${id}/approvals`, 'second', {
+      approvalId,
+      decision: 'approve',
+    });
+    expect(late.status).toBe(409);
+  });
 });

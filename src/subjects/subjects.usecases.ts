@@ -2,6 +2,7 @@ import type { Actor } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Clock } from '../platform/clock.js';
+import type { ReviewApprovalsRepository } from '../review/review-approvals.repository.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
 
 export interface SubjectErasure {
@@ -23,12 +24,15 @@ export async function eraseSubject(
     audit: AuditRepository;
     transaction: <T>(fn: () => Promise<T>) => Promise<T>;
     clock: Clock;
+    approvals: Pick<ReviewApprovalsRepository, 'eraseSubject'>;
   },
   input: { subjectId: string; actor: Actor },
 ): Promise<SubjectErasure> {
   const now = deps.clock.now();
   const { erased, blobKeys } = await deps.transaction(async () => {
     const result = await deps.verifications.eraseSubject(input.subjectId, now);
+    // Corrections waiting for a second reviewer hold sealed field values and notes too.
+    await deps.approvals.eraseSubject(input.subjectId, now);
     await deps.audit.append({
       entityType: 'subject',
       entityId: input.subjectId,
