@@ -51,7 +51,11 @@ export function createApp(services: Services) {
   app.route('/', createSubjectRoutes(services));
   const reviewDeps = {
     ...services,
-    settings: { qcSampleOneIn: config.review.qcSampleOneIn, sessionHours: config.review.sessionHours },
+    settings: {
+      qcSampleOneIn: config.review.qcSampleOneIn,
+      sessionHours: config.review.sessionHours,
+      trustProxy: config.trustProxy,
+    },
   };
   app.route('/', createReviewApiRoutes(reviewDeps));
   app.route('/', createReviewRoutes(reviewDeps));

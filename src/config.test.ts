@@ -33,4 +33,9 @@ describe('config', () => {
       expect(String(error)).toMatch(/LLM_MODE/);
     }
   });
+
+  it('believes no proxy headers unless TRUST_PROXY is set', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
 });

@@ -17,6 +17,11 @@ const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     HOST: z.string().default('0.0.0.0'),
+    /**
+     * A reverse proxy that sets X-Forwarded-Proto and X-Forwarded-Host stands in front: only then
+     * are those headers believed (any client can send them).
+     */
+    TRUST_PROXY: booleanFromString.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().optional(),
     BLOB_DIR: z.string().optional(),
@@ -172,6 +177,7 @@ const configSchema = z
         qcSampleOneIn: env.REVIEW_QC_SAMPLE_ONE_IN,
         sessionHours: env.REVIEW_SESSION_HOURS,
       },
+      trustProxy: env.TRUST_PROXY,
       llm: {
         apiKey: env.OPENAI_API_KEY ?? null,
         baseUrl: env.OPENAI_BASE_URL ?? null,
