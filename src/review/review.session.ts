@@ -50,15 +50,18 @@ export function clearSessionCookie(c: Context, trustProxy: boolean) {
 
 /**
  * Strict headers on every review page: scripts and styles only from this server, no inline
- * script, no framing, no referrer, no caching of pages that show personal data.
+ * script, no framing, no referrer, no caching of pages that show personal data. A route that
+ * sets a stricter policy of its own (the original image: `sandbox`) keeps it.
  */
 export const reviewSecurityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header(
-    'Content-Security-Policy',
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
+  if (!c.res.headers.has('content-security-policy')) {
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+  }
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
   c.header('Referrer-Policy', 'no-referrer');
