@@ -72,6 +72,8 @@ const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** Scales the whole webhook retry schedule; the default 30 s gives about 26.5 h of retries. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+    /** Development only: let webhooks reach loopback, private and link-local addresses (SSRF otherwise). */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFromString.default(false),
 
     /** 32-byte key (base64 or 64 hex chars) encrypting names and ID numbers at rest. */
     DATA_ENCRYPTION_KEY: z.string().optional(),
@@ -160,7 +162,11 @@ const configSchema = z
         inApi: env.API_RUNS_JOBS ?? !/^postgres(ql)?:/.test(env.DATABASE_URL ?? ''),
       },
       eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
-      webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },
+      webhooks: {
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+        allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      },
       retention: {
         imageDays: env.IMAGE_RETENTION_DAYS,
         sweepIntervalMs: env.BLOB_SWEEP_INTERVAL_MINUTES * 60_000,
