@@ -187,17 +187,19 @@ describe('webhooks: no requests to internal addresses (SSRF)', () => {
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     receiver = await startWebhookReceiver(() => 500);
+    const silent = await startWebhookReceiver(() => 'hang');
     t = await createTestApp({ env: { ...FAST, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
     expect((await register(`http://127.0.0.1:${closedPort}/hooks`)).status).toBe(201);
     expect((await register(receiver.url)).status).toBe(201);
+    expect((await register(silent.url)).status).toBe(201);
 
     const eventId = await revokeOne('u-errors');
     const deliveries = await waitFor(
       () => t.services.webhooks.listDeliveries(eventId),
-      (d) => d.length === 2 && d.every((x) => x.attempts >= 1),
-    );
+      (d) => d.length === 3 && d.every((x) => x.attempts >= 1),
+    ).finally(() => silent.close());
     const errors = deliveries.map((d) => d.lastError).sort();
-    expect(errors).toEqual(['connection_failed', 'http_status:500']);
+    expect(errors).toEqual(['connection_failed', 'http_status:500', 'timeout']);
     const shown = await t.app.request(`/v1/admin/webhooks/events/${eventId}`, { headers: t.auth('admin') });
     const text = await shown.text();
     expect(text).not.toContain(String(closedPort));
