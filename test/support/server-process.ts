@@ -61,7 +61,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
-    dataDir: path.resolve(repoRoot, env.DATA_DIR ?? 'data'),
+    dataDir: path.resolve(repoRoot, env.DATA_DIR ?? process.env.DATA_DIR ?? 'data'),
     output: () => output,
     async kill9() {
       child.kill('SIGKILL');
