@@ -33,4 +33,14 @@ describe('config', () => {
       expect(String(error)).toMatch(/LLM_MODE/);
     }
   });
+
+  it('believes no proxy headers unless TRUST_PROXY is set', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('lets webhooks reach private addresses only when WEBHOOK_ALLOW_PRIVATE_TARGETS is set', () => {
+    expect(loadConfig({}).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+  });
 });

@@ -17,6 +17,11 @@ const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     HOST: z.string().default('0.0.0.0'),
+    /**
+     * A reverse proxy that sets X-Forwarded-Proto and X-Forwarded-Host stands in front: only then
+     * are those headers believed (any client can send them).
+     */
+    TRUST_PROXY: booleanFromString.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().optional(),
     BLOB_DIR: z.string().optional(),
@@ -67,6 +72,8 @@ const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** Scales the whole webhook retry schedule; the default 30 s gives about 26.5 h of retries. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+    /** Development only: let webhooks reach loopback, private and link-local addresses (SSRF otherwise). */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFromString.default(false),
 
     /** 32-byte key (base64 or 64 hex chars) encrypting names and ID numbers at rest. */
     DATA_ENCRYPTION_KEY: z.string().optional(),
@@ -155,7 +162,11 @@ const configSchema = z
         inApi: env.API_RUNS_JOBS ?? !/^postgres(ql)?:/.test(env.DATABASE_URL ?? ''),
       },
       eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
-      webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },
+      webhooks: {
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+        allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      },
       retention: {
         imageDays: env.IMAGE_RETENTION_DAYS,
         sweepIntervalMs: env.BLOB_SWEEP_INTERVAL_MINUTES * 60_000,
@@ -172,6 +183,7 @@ const configSchema = z
         qcSampleOneIn: env.REVIEW_QC_SAMPLE_ONE_IN,
         sessionHours: env.REVIEW_SESSION_HOURS,
       },
+      trustProxy: env.TRUST_PROXY,
       llm: {
         apiKey: env.OPENAI_API_KEY ?? null,
         baseUrl: env.OPENAI_BASE_URL ?? null,

@@ -32,6 +32,7 @@ import {
   PROCESS_VERIFICATION_JOB,
 } from './verifications/verifications.usecases.js';
 import { DELIVER_WEBHOOK_JOB } from './webhooks/webhooks.models.js';
+import { createWebhookTargets, type HostResolver, systemResolver } from './webhooks/webhooks.outbound.js';
 import { createWebhooksRepository } from './webhooks/webhooks.repository.js';
 import { createWebhookDeliveryHandler, createWebhookPublisher } from './webhooks/webhooks.usecases.js';
 
@@ -42,6 +43,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   blobs?: BlobStore;
   pipeline?: (deps: PipelineDeps) => Pipeline;
+  /** Name resolution for webhook targets (default: the system's); tests script a name server. */
+  resolveHost?: HostResolver;
 }
 
 /**
@@ -88,6 +91,10 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const webhooks = createWebhooksRepository(database, sealer);
   const webhookSettings = config.webhooks;
   const publisher = createWebhookPublisher({ webhooks, queue, clock, ids, webhookSettings });
+  const webhookTargets = createWebhookTargets({
+    resolve: overrides.resolveHost ?? systemResolver,
+    allowPrivateTargets: config.webhooks.allowPrivateTargets,
+  });
   const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
@@ -110,6 +117,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     transaction,
     audit,
     webhooks,
+    webhookTargets,
     publisher,
     eligibility,
     reviewSessions,
@@ -150,6 +158,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   });
   handlers[DELIVER_WEBHOOK_JOB] = createWebhookDeliveryHandler({
     webhooks,
+    webhookTargets,
     clock,
     logger: logger.child({ component: 'webhooks' }),
     webhookSettings,

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { buildServices } from '../src/services.js';
+import { bootstrapAdminKey, startServerProcess } from './support/server-process.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const bin = path.join(repoRoot, 'bin/docverify.mjs');
@@ -26,6 +27,25 @@ describe('docverify CLI', () => {
     expect(out).toMatch(/^dv_engine_[A-Za-z0-9_-]{43}\n$/);
     const bad = spawnSync(process.execPath, [bin, 'keys', 'create', '--role', 'root'], { env: env() });
     expect(bad.status).toBe(2);
+  });
+
+  it('serve: the first start puts the admin key in a file only its user can read, never in the output', async () => {
+    const server = await startServerProcess({ DATA_DIR: dataDir, OCR_POOL_SIZE: '1' });
+    try {
+      // stdout is the JSON log stream and stderr is collected by most runtimes too.
+      expect(server.output()).not.toMatch(/dv_admin_/);
+      const file = path.join(dataDir, 'secrets', 'bootstrap-admin.key');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const key = bootstrapAdminKey(server);
+      expect(key).toMatch(/^dv_admin_[A-Za-z0-9_-]{43}$/);
+      const res = await fetch(`${server.baseUrl}/v1/admin/webhooks`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(200);
+      expect(server.output()).not.toMatch(/dv_admin_/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('migrate creates the database; bad configuration fails fast with a clear message', () => {

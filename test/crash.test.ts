@@ -219,6 +219,8 @@ describe('crash: kill -9 at a random moment loses nothing accepted and leaves no
       JOB_CONCURRENCY: '4',
       WEBHOOK_TIMEOUT_MS: '10000',
       WEBHOOK_RETRY_BASE_MS: '200',
+      // The receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     });
     const receiverDelayMs = 3000;
     receiver = await startWebhookReceiver(() => 200, { delayMs: receiverDelayMs });

@@ -85,8 +85,9 @@ export function createReviewRoutes(deps: ReviewDeps) {
 
   router.use('/review', reviewSecurityHeaders);
   router.use('/review/*', reviewSecurityHeaders);
-  router.use('/review', sameOriginPosts);
-  router.use('/review/*', sameOriginPosts);
+  const { trustProxy } = deps.settings;
+  router.use('/review', sameOriginPosts(trustProxy));
+  router.use('/review/*', sameOriginPosts(trustProxy));
 
   router.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
@@ -113,7 +114,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
     const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
     try {
       const session = await signIn(deps, typeof body.key === 'string' ? body.key : '');
-      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds);
+      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds, trustProxy);
       c.get('logger').info({ keyId: session.key.id, role: session.key.role }, 'reviewer signed in');
       return c.redirect(next, 303);
     } catch (error) {
@@ -132,8 +133,8 @@ export function createReviewRoutes(deps: ReviewDeps) {
   });
 
   router.post('/review/sign-out', auth, requireCsrfToken, async (c) => {
-    await signOut(deps, readSessionCookie(c));
-    clearSessionCookie(c);
+    await signOut(deps, readSessionCookie(c, trustProxy));
+    clearSessionCookie(c, trustProxy);
     return c.redirect('/review/sign-in', 303);
   });
 

@@ -45,7 +45,8 @@ export interface ReviewDeps extends ChangeDeps {
   ids: IdGenerator;
   clock: Clock;
   audit: AuditRepository;
-  settings: { qcSampleOneIn: number; sessionHours: number };
+  /** `trustProxy`: believe X-Forwarded-Proto/-Host (TRUST_PROXY). */
+  settings: { qcSampleOneIn: number; sessionHours: number; trustProxy: boolean };
 }
 
 // ---- sessions ---------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ describe('upload: instant eligibility feedback, audit and the completion event',
     });
 
   it('a real upload: the verdict, its audit record and its outbox event commit together; the event is delivered', async () => {
-    t = await createTestApp({ env: { WEBHOOK_RETRY_BASE_MS: '50' } });
+    // The receiver listens on 127.0.0.1, a private target.
+    t = await createTestApp({ env: { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
     receiver = await startWebhookReceiver();
     await t.app.request('/v1/admin/webhooks', {
       method: 'POST',
