@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { type Actor, SYSTEM_ACTOR } from '../audit/audit.models.js';
+import { type Actor, SYSTEM_ACTOR, sealedPart } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BlobNotFoundError } from '../blobs/blob-store.js';
@@ -340,10 +340,10 @@ export async function revokeVerification(
       before,
       action: 'verification.revoked',
       actor: input.actor,
-      // The note may name a person: the audit keeps it sealed, the event leaves it out.
+      // The note may name a person: the audit keeps it sealed (erasable), the event leaves it out.
       extraAfter: {
         revocationReason: input.reason,
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: {
         revokedBy: input.actor.type === 'key' ? { keyId: input.actor.id, role: input.actor.role } : null,
@@ -412,8 +412,8 @@ export async function correctVerification(
       actor: input.actor,
       extraAfter: {
         changedFields,
-        ...(input.fields ? { fieldsSealed: deps.sealer.seal(JSON.stringify(input.fields)) } : {}),
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.fields ? { fieldsSealed: sealedPart(deps.sealer.seal(JSON.stringify(input.fields))) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: { changedFields, verdictBefore: before.outcome.verdict },
     });
