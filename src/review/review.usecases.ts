@@ -20,7 +20,11 @@ import type { Clock, IdGenerator } from '../platform/clock.js';
 import { decideVerdict } from '../verdicts/decide.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import type { Verdict, Verification } from '../verifications/verifications.models.js';
-import { type ChangeDeps, correctVerification } from '../verifications/verifications.usecases.js';
+import {
+  type ChangeDeps,
+  correctVerification,
+  refuseErased,
+} from '../verifications/verifications.usecases.js';
 import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
 import {
   changedFieldValues,
@@ -287,6 +291,7 @@ export async function exportFixture(
   input: { id: string; actor: Actor; imageHasNoRealPerson: boolean },
 ) {
   const v = await loadCase(deps, input.id);
+  refuseErased(v);
   const outcome = v.outcome as NonNullable<Verification['outcome']>;
   if ((await deps.reviews.countFor(v.id)) === 0) {
     throw new ProblemError(

@@ -164,7 +164,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       return rows.map(toModel);
     },
 
-    /** False when it was already revoked (a verification is revoked at most once). */
+    /** False when it was already revoked (a verification is revoked at most once) or erased. */
     async revoke(id: string, revocation: Revocation): Promise<boolean> {
       const updated = await db
         .update(verificationsTable)
@@ -175,7 +175,13 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
           revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
           updatedAt: revocation.at,
         })
-        .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
+        .where(
+          and(
+            eq(verificationsTable.id, id),
+            isNull(verificationsTable.revokedAt),
+            isNull(verificationsTable.erasedAt),
+          ),
+        )
         .returning({ id: verificationsTable.id });
       return updated.length > 0;
     },
@@ -196,9 +202,14 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       now: Date,
       expectedUpdatedAt?: Date,
     ): Promise<boolean> {
+      // An erased row takes no correction: it would bring the person back.
       const where = expectedUpdatedAt
-        ? and(eq(verificationsTable.id, id), eq(verificationsTable.updatedAt, expectedUpdatedAt))
-        : eq(verificationsTable.id, id);
+        ? and(
+            eq(verificationsTable.id, id),
+            eq(verificationsTable.updatedAt, expectedUpdatedAt),
+            isNull(verificationsTable.erasedAt),
+          )
+        : and(eq(verificationsTable.id, id), isNull(verificationsTable.erasedAt));
       const updated = await db
         .update(verificationsTable)
         .set({
