@@ -25,13 +25,13 @@ import {
   correctVerification,
   refuseErased,
 } from '../verifications/verifications.usecases.js';
+import { redactCase } from './fixture-redaction.js';
 import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
 import {
   changedFieldValues,
   mergeRevalidatedReasons,
   parseFieldValue,
   randomToken,
-  redactPersonalData,
   sha256Hex,
   VERDICT_LABELS,
 } from './review.models.js';
@@ -281,10 +281,12 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /**
- * Exports a reviewed case into the fixture set. Names and ID numbers in expected.json are always
- * replaced by synthetic ones. The image still shows the real person, so by default the case is
- * private (`<FIXTURES_DIR>/private/<case>/`, git-ignored); only a reviewer who states that the image
- * itself holds no real person (a synthetic or generated document) exports it as public.
+ * Exports a reviewed case into the fixture set. Every value in expected.json that identifies the
+ * person (name, ID number, birth date, certificate, ticket and report numbers, CHSI code) is
+ * replaced by a synthetic one that passes the same rules (fixture-redaction.ts). The image still
+ * shows the real person, so by default the case is private (`<FIXTURES_DIR>/private/<case>/`,
+ * git-ignored); only a reviewer who states that the image itself holds no real person (a synthetic
+ * or generated document) exports it as public.
  */
 export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
@@ -306,7 +308,11 @@ export async function exportFixture(
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(-16)
     .toLowerCase()}`;
-  const redacted = redactPersonalData(v.id, { fields: outcome.fields, applicant: v.applicant });
+  const redacted = redactCase({
+    documentType: outcome.documentType,
+    fields: outcome.fields,
+    applicant: v.applicant,
+  });
   const subjectId = `u-reviewed-${sha256Hex(v.subjectId).slice(0, 8)}`;
   const expected: ExpectedCase = {
     caseId,
