@@ -115,6 +115,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     reviewSessions,
     reviews,
     fixtures,
+    llm,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,

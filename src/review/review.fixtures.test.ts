@@ -60,6 +60,7 @@ describe('fixture cases from reviews', () => {
       acceptableVerdicts: ['verified'],
       private: false,
       redactedFields: ['name', 'birthDate', 'certificateNumber'],
+      sourceVerificationId: id,
     });
     expect(expected.fields.major).toBe('土木工程');
     const text = fs.readFileSync(path.join(dir, out.caseId, 'expected.json'), 'utf8');

@@ -26,7 +26,7 @@ import {
   refuseErased,
 } from '../verifications/verifications.usecases.js';
 import { redactCase } from './fixture-redaction.js';
-import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
+import { type ExpectedCase, type FixtureScope, type FixtureStore, reviewedCaseId } from './fixtures.store.js';
 import {
   changedFieldValues,
   mergeRevalidatedReasons,
@@ -286,7 +286,8 @@ const EXTENSIONS: Record<string, string> = {
  * replaced by a synthetic one that passes the same rules (fixture-redaction.ts). The image still
  * shows the real person, so by default the case is private (`<FIXTURES_DIR>/private/<case>/`,
  * git-ignored); only a reviewer who states that the image itself holds no real person (a synthetic
- * or generated document) exports it as public.
+ * or generated document) exports it as public. The case names the verification it came from, so
+ * erasing the subject deletes it.
  */
 export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
@@ -304,10 +305,7 @@ export async function exportFixture(
   if (!v.blobKey) throw new ProblemError('NOT_FOUND', `The original of ${v.id} was deleted.`);
   const bytes = await deps.blobs.get(v.blobKey);
   const scope: FixtureScope = input.imageHasNoRealPerson ? 'public' : 'private';
-  const caseId = `reviewed-${v.id
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(-16)
-    .toLowerCase()}`;
+  const caseId = reviewedCaseId(v.id);
   const redacted = redactCase({
     documentType: outcome.documentType,
     fields: outcome.fields,
@@ -330,6 +328,7 @@ export async function exportFixture(
     legible: outcome.verdict !== 'needs_retake',
     private: scope === 'private',
     redactedFields: redacted.redactedFields,
+    sourceVerificationId: v.id,
   };
   const created = deps.fixtures.create({
     scope,

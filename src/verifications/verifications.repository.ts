@@ -299,9 +299,12 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
     /**
      * Erases a subject's personal data (PIPL): applicant, extracted fields and evidence, the
      * revocation note, keyed hashes and the link to the original. Verdict, type and reason codes
-     * stay, so statistics and the audit chain remain valid. Returns the erased rows' blob keys.
+     * stay, so statistics and the audit chain remain valid. Returns the erased rows' ids and blob keys.
      */
-    async eraseSubject(subjectId: string, now: Date): Promise<{ erased: number; blobKeys: string[] }> {
+    async eraseSubject(
+      subjectId: string,
+      now: Date,
+    ): Promise<{ erased: number; verificationIds: string[]; blobKeys: string[] }> {
       return database.transaction(async () => {
         const rows = await db
           .select({
@@ -331,7 +334,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
             .where(eq(verificationsTable.id, row.id));
         }
         const blobKeys = [...new Set(rows.map((r) => r.blobKey).filter((k): k is string => k !== null))];
-        return { erased: rows.length, blobKeys };
+        return { erased: rows.length, verificationIds: rows.map((r) => r.id), blobKeys };
       });
     },
 
