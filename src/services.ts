@@ -123,6 +123,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     reviewSessions,
     reviews,
     fixtures,
+    llm,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,

@@ -5,7 +5,9 @@ import {
   canonicalRecord,
   chainHash,
   checkChain,
+  eraseSealedParts,
   GENESIS_HASH,
+  sealedPart,
 } from './audit.models.js';
 
 const chain = (n: number): AuditRecord[] => {
@@ -53,5 +55,47 @@ describe('audit chain', () => {
     const records = chain(5);
     records.splice(1, 1);
     expect(await checkChain(records)).toMatchObject({ ok: false, badRecord: { id: 'aud_3' } });
+  });
+
+  it('a sealed part is hashed by its digest: erasing it keeps the chain, changing it breaks it', async () => {
+    const records = chain(3);
+    const second = records[1];
+    if (!second) throw new Error('chain too short');
+    const base = { ...second, after: { revoked: true, noteSealed: sealedPart('v1.k.iv.tag.ciphertext') } };
+    const hash = chainHash(base.prevHash, canonicalRecord(base));
+    records[1] = { ...base, hash };
+    const third = records[2];
+    if (!third) throw new Error('chain too short');
+    const relinked = { ...third, prevHash: hash };
+    records[2] = { ...relinked, hash: chainHash(hash, canonicalRecord(relinked)) };
+    expect(await checkChain(records)).toEqual({ ok: true, records: 3 });
+
+    const erased = eraseSealedParts(base.after);
+    expect(erased).toMatchObject({ erased: 1, legacy: 0 });
+    expect(JSON.stringify(erased.snapshot)).not.toContain('ciphertext');
+    records[1] = { ...base, after: erased.snapshot, hash };
+    expect(await checkChain(records)).toEqual({ ok: true, records: 3 });
+
+    records[1] = { ...base, after: { revoked: true, noteSealed: { erasedSha256: '0'.repeat(64) } }, hash };
+    expect(await checkChain(records)).toMatchObject({ ok: false, badRecord: { seq: 2 } });
+    records[1] = { ...base, after: { revoked: true, noteSealed: sealedPart('v1.k.iv.tag.other') }, hash };
+    expect(await checkChain(records)).toMatchObject({ ok: false, badRecord: { seq: 2 } });
+  });
+
+  it('records written before sealed parts existed hash as they always did, and their sealed strings stay', () => {
+    const legacy = { noteSealed: 'v1.k.iv.tag.ciphertext', revoked: true };
+    const record = {
+      id: 'aud_1',
+      entityType: 'verification' as const,
+      entityId: 'ver_1',
+      subjectId: 'u-1',
+      action: 'verification.revoked' as const,
+      actor: { type: 'system' as const },
+      at: new Date(1_700_000_000_000),
+      before: null,
+      after: legacy,
+    };
+    expect(canonicalRecord(record)).toContain('"noteSealed":"v1.k.iv.tag.ciphertext"');
+    expect(eraseSealedParts(legacy)).toEqual({ snapshot: legacy, erased: 0, legacy: 1 });
   });
 });

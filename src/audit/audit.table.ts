@@ -4,7 +4,8 @@ import { timestamp } from '../db/columns.js';
 /**
  * Append-only audit trail. Each record stores `hash = sha256(prevHash + canonical(record))`, so
  * changing, removing or reordering a record breaks the chain from that record on. Rows are never
- * updated or deleted by the service.
+ * deleted by the service, and updated only by erasure, which replaces sealed parts by the digests
+ * the chain already hashes (docs/adr/0006-erasure.md).
  */
 export const auditTable = sqliteTable(
   'audit_records',

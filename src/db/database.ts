@@ -104,6 +104,11 @@ function openSqlite(url: string): DatabaseHandle {
         }
       }),
     sqlClient: () => null,
+    // Holds the connection: inside an open transaction the log could not be emptied.
+    checkpoint: () =>
+      exclusive(async () => {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      }),
     close: async () => {
       sqlite.close();
     },
@@ -215,6 +220,8 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       const tx = current.getStore();
       return tx?.open ? tx.client : null;
     },
+    // Dead row versions stay until (auto)vacuum reclaims them: docs/adr/0006-erasure.md.
+    checkpoint: async () => undefined,
     // Safe to call twice (a readiness probe's test closes it before the services do).
     close: () => {
       ended ??= pool.end();

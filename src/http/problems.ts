@@ -21,6 +21,10 @@ export const PROBLEM_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   OVERLOADED: { status: 503, title: 'The service is busy; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  VERIFICATION_ERASED: {
+    status: 410,
+    title: "The subject's personal data was erased; the verification is closed",
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -45,6 +45,8 @@ export interface LlmClient {
   readonly mode: 'assist' | 'always';
   readonly vision: boolean;
   structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
+  /** Forgets every cached reply (a subject's erasure: replies hold the fields the model read). */
+  clearCache(): void;
 }
 
 export interface LlmClientOptions {
@@ -179,7 +181,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     });
   }
 
-  return { model: options.model, mode: options.mode, vision: options.vision, structured };
+  return {
+    model: options.model,
+    mode: options.mode,
+    vision: options.vision,
+    structured,
+    clearCache: () => cache.clear(),
+  };
 }
 
 function systemMessage(request: StructuredRequest<unknown>, format: 'json_schema' | 'json_object'): string {
@@ -269,6 +277,9 @@ export function createLruCache<V>(capacity: number) {
         if (oldest === undefined) break;
         map.delete(oldest);
       }
+    },
+    clear() {
+      map.clear();
     },
     get size() {
       return map.size;

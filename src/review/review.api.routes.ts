@@ -74,7 +74,7 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
         description: 'The corrected verification',
         content: { 'application/json': { schema: CorrectionResultSchema } },
       },
-      ...problemResponses(400, 401, 403, 404, 409),
+      ...problemResponses(400, 401, 403, 404, 409, 410),
     },
   });
 

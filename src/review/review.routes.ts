@@ -94,7 +94,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
     const code = error instanceof ProblemError ? error.code : 'INTERNAL';
     if (code === 'INTERNAL') c.get('logger')?.error({ err: error }, 'review page failed');
     const viewer = c.get('reviewer') ? viewerOf(c) : null;
-    const status = PROBLEM_CODES[code].status as 400 | 404 | 409 | 500;
+    const status = PROBLEM_CODES[code].status as 400 | 404 | 409 | 410 | 500;
     const message =
       error instanceof ProblemError ? (error.detail ?? PROBLEM_CODES[code].title) : 'Internal error.';
     return c.html(MessagePage({ viewer, title: PROBLEM_CODES[code].title, message }), status);

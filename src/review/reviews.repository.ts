@@ -43,7 +43,10 @@ export function createReviewsRepository(database: DatabaseHandle) {
       return rows.length;
     },
 
-    /** Completed, unrevoked cases a reviewer may be asked to look at (needs_review or verified). */
+    /**
+     * Completed, unrevoked, unerased cases a reviewer may be asked to look at (needs_review or
+     * verified); an erased case has nothing left to review.
+     */
     async queueCandidates(filters: {
       documentType?: string | undefined;
       from?: Date | undefined;
@@ -52,6 +55,7 @@ export function createReviewsRepository(database: DatabaseHandle) {
       const where = [
         eq(verificationsTable.status, 'completed'),
         isNull(verificationsTable.revokedAt),
+        isNull(verificationsTable.erasedAt),
         inArray(verificationsTable.verdict, ['needs_review', 'verified']),
       ];
       if (filters.documentType) where.push(eq(verificationsTable.documentType, filters.documentType));

@@ -12,6 +12,14 @@ const SubjectErasureSchema = z
     subjectId: z.string(),
     verificationsErased: z.number().int(),
     blobsDeleted: z.number().int(),
+    auditPayloadsErased: z
+      .number()
+      .int()
+      .openapi({ description: 'Sealed reviewer notes and corrected fields erased from the audit trail' }),
+    fixturesDeleted: z
+      .number()
+      .int()
+      .openapi({ description: "Fixture cases exported from the subject's verifications, deleted" }),
   })
   .openapi('SubjectErasure');
 
@@ -22,7 +30,7 @@ export function createSubjectRoutes(deps: EraseDeps & { authenticator: Authentic
     path: '/v1/subjects/{subjectId}',
     tags: ['subjects'],
     summary:
-      "Erase a subject's personal data (PIPL): applicant, fields, evidence, notes and originals; verdicts stay anonymised",
+      "Erase a subject's personal data (PIPL): applicant, fields, evidence, notes (rows and audit trail), originals, exported fixtures and cached model replies; verdicts stay anonymised",
     middleware: [requireRole(deps.authenticator, 'admin')] as const,
     request: { params: SubjectParamSchema },
     responses: {

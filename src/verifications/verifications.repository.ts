@@ -164,7 +164,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       return rows.map(toModel);
     },
 
-    /** False when it was already revoked (a verification is revoked at most once). */
+    /** False when it was already revoked (a verification is revoked at most once) or erased. */
     async revoke(id: string, revocation: Revocation): Promise<boolean> {
       const updated = await db
         .update(verificationsTable)
@@ -175,7 +175,13 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
           revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
           updatedAt: revocation.at,
         })
-        .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
+        .where(
+          and(
+            eq(verificationsTable.id, id),
+            isNull(verificationsTable.revokedAt),
+            isNull(verificationsTable.erasedAt),
+          ),
+        )
         .returning({ id: verificationsTable.id });
       return updated.length > 0;
     },
@@ -196,9 +202,14 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       now: Date,
       expectedUpdatedAt?: Date,
     ): Promise<boolean> {
+      // An erased row takes no correction: it would bring the person back.
       const where = expectedUpdatedAt
-        ? and(eq(verificationsTable.id, id), eq(verificationsTable.updatedAt, expectedUpdatedAt))
-        : eq(verificationsTable.id, id);
+        ? and(
+            eq(verificationsTable.id, id),
+            eq(verificationsTable.updatedAt, expectedUpdatedAt),
+            isNull(verificationsTable.erasedAt),
+          )
+        : and(eq(verificationsTable.id, id), isNull(verificationsTable.erasedAt));
       const updated = await db
         .update(verificationsTable)
         .set({
@@ -288,9 +299,12 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
     /**
      * Erases a subject's personal data (PIPL): applicant, extracted fields and evidence, the
      * revocation note, keyed hashes and the link to the original. Verdict, type and reason codes
-     * stay, so statistics and the audit chain remain valid. Returns the erased rows' blob keys.
+     * stay, so statistics and the audit chain remain valid. Returns the erased rows' ids and blob keys.
      */
-    async eraseSubject(subjectId: string, now: Date): Promise<{ erased: number; blobKeys: string[] }> {
+    async eraseSubject(
+      subjectId: string,
+      now: Date,
+    ): Promise<{ erased: number; verificationIds: string[]; blobKeys: string[] }> {
       return database.transaction(async () => {
         const rows = await db
           .select({
@@ -320,7 +334,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
             .where(eq(verificationsTable.id, row.id));
         }
         const blobKeys = [...new Set(rows.map((r) => r.blobKey).filter((k): k is string => k !== null))];
-        return { erased: rows.length, blobKeys };
+        return { erased: rows.length, verificationIds: rows.map((r) => r.id), blobKeys };
       });
     },
 

@@ -186,7 +186,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
         description: 'The revoked verification',
         content: { 'application/json': { schema: VerificationResultSchema } },
       },
-      ...problemResponses(400, 401, 403, 404, 409),
+      ...problemResponses(400, 401, 403, 404, 409, 410),
     },
   });
 

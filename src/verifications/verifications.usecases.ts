@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { type Actor, SYSTEM_ACTOR } from '../audit/audit.models.js';
+import { type Actor, SYSTEM_ACTOR, sealedPart } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BlobNotFoundError } from '../blobs/blob-store.js';
@@ -329,21 +329,24 @@ export async function revokeVerification(
   const revoked = await deps.transaction(async () => {
     const before = await deps.verifications.findById(input.id);
     if (!before) throw new ProblemError('NOT_FOUND', `No verification ${input.id}.`);
+    refuseErased(before);
     const at = deps.clock.now();
     const byKeyId = input.actor.type === 'key' ? input.actor.id : null;
     if (
       !(await deps.verifications.revoke(input.id, { at, byKeyId, reason: input.reason, note: input.note }))
     ) {
+      // Erased meanwhile (another transaction), or revoked before.
+      refuseErased(await deps.verifications.findById(input.id));
       throw new ProblemError('ALREADY_REVOKED', `Verification ${input.id} was revoked before.`);
     }
     return recordChange(deps, {
       before,
       action: 'verification.revoked',
       actor: input.actor,
-      // The note may name a person: the audit keeps it sealed, the event leaves it out.
+      // The note may name a person: the audit keeps it sealed (erasable), the event leaves it out.
       extraAfter: {
         revocationReason: input.reason,
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: {
         revokedBy: input.actor.type === 'key' ? { keyId: input.actor.id, role: input.actor.role } : null,
@@ -376,6 +379,7 @@ export async function correctVerification(
   const corrected = await deps.transaction(async () => {
     const before = await deps.verifications.findById(input.id);
     if (!before?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${input.id}.`);
+    refuseErased(before);
     if (input.expectedVersion && before.updatedAt.getTime() !== input.expectedVersion.getTime()) {
       throw new ProblemError(
         'VERSION_CONFLICT',
@@ -405,19 +409,35 @@ export async function correctVerification(
       now,
       before.updatedAt,
     );
-    if (!applied) throw new ProblemError('VERSION_CONFLICT', `Verification ${input.id} changed meanwhile.`);
+    if (!applied) {
+      refuseErased(await deps.verifications.findById(input.id));
+      throw new ProblemError('VERSION_CONFLICT', `Verification ${input.id} changed meanwhile.`);
+    }
     return recordChange(deps, {
       before,
       action: 'verification.corrected',
       actor: input.actor,
       extraAfter: {
         changedFields,
-        ...(input.fields ? { fieldsSealed: deps.sealer.seal(JSON.stringify(input.fields)) } : {}),
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.fields ? { fieldsSealed: sealedPart(deps.sealer.seal(JSON.stringify(input.fields))) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: { changedFields, verdictBefore: before.outcome.verdict },
     });
   });
   deps.queue.wake();
   return corrected;
+}
+
+/**
+ * After a subject's erasure its verifications are closed: a correction, a revocation note or a
+ * reviewer's save would write personal data back into a row that was emptied on request.
+ */
+export function refuseErased(v: Pick<Verification, 'id' | 'erasedAt'> | null): void {
+  if (v?.erasedAt) {
+    throw new ProblemError(
+      'VERIFICATION_ERASED',
+      `The subject of verification ${v.id} had their personal data erased; it takes no more changes.`,
+    );
+  }
 }
