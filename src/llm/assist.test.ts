@@ -61,6 +61,9 @@ async function assistWith(
     dailyTokenBudget: 0,
     cacheSize: 0,
     responseFormat: 'json_schema',
+    maxResponseBytes: 1_048_576,
+    breakerFailures: 0,
+    breakerCooldownMs: 60_000,
     clock: { now: () => context.now },
   });
   return { client, prompts };
