@@ -109,6 +109,11 @@ const configSchema = z
     LLM_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
     /** json_object for servers without structured outputs (the schema then goes into the prompt). */
     LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object']).default('json_schema'),
+    /** Largest model reply body read; a larger one fails the call (LLM_UNAVAILABLE). */
+    LLM_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    /** Consecutive failed model calls that switch the model off for the cool-down; 0 = never. */
+    LLM_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1000).default(5),
+    LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(60_000),
   })
   .refine((env) => env.BLOB_STORE !== 's3' || Boolean(env.S3_BUCKET), {
     path: ['S3_BUCKET'],
@@ -197,6 +202,9 @@ const configSchema = z
         dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
         cacheSize: env.LLM_CACHE_SIZE,
         responseFormat: env.LLM_RESPONSE_FORMAT,
+        maxResponseBytes: env.LLM_MAX_RESPONSE_BYTES,
+        breakerFailures: env.LLM_BREAKER_FAILURES,
+        breakerCooldownMs: env.LLM_BREAKER_COOLDOWN_MS,
       },
     };
   });
