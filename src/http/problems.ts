@@ -21,6 +21,7 @@ export const PROBLEM_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   OVERLOADED: { status: 503, title: 'The service is busy; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  SUBJECT_IDENTITY_CONFLICT: { status: 409, title: "The subject's registered identity is another one" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

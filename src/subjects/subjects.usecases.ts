@@ -3,6 +3,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Clock } from '../platform/clock.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import type { SubjectsRepository } from './subjects.repository.js';
 
 export interface SubjectErasure {
   subjectId: string;
@@ -11,14 +12,15 @@ export interface SubjectErasure {
 }
 
 /**
- * Erases a subject's personal data (PIPL art. 47): the sealed applicant, fields, evidence and
- * revocation notes go, and so do the originals no other verification shares. The rows stay,
+ * Erases a subject's personal data (PIPL art. 47): the sealed applicant, fields, evidence,
+ * revocation notes and the subject's registered identity go, and so do the originals no other verification shares. The rows stay,
  * anonymised (verdict, type, reason codes), so statistics and the hash-chained audit trail stay
  * valid; the erasure itself is recorded there with counts only.
  */
 export async function eraseSubject(
   deps: {
     verifications: VerificationsRepository;
+    subjects: Pick<SubjectsRepository, 'eraseIdentity'>;
     blobs: BlobStore;
     audit: AuditRepository;
     transaction: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -29,6 +31,7 @@ export async function eraseSubject(
   const now = deps.clock.now();
   const { erased, blobKeys } = await deps.transaction(async () => {
     const result = await deps.verifications.eraseSubject(input.subjectId, now);
+    await deps.subjects.eraseIdentity(input.subjectId, now);
     await deps.audit.append({
       entityType: 'subject',
       entityId: input.subjectId,
