@@ -26,6 +26,7 @@ import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
+import { createSubjectsRepository } from './subjects/subjects.repository.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
 import {
   createProcessVerificationHandler,
@@ -66,6 +67,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);
+  const subjects = createSubjectsRepository(database, sealer);
   const jobs = createJobsRepository(database);
   const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
   // Filled below: the handlers need the queue (to publish webhooks), the queue runs the handlers.
@@ -95,7 +97,15 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     resolve: overrides.resolveHost ?? systemResolver,
     allowPrivateTargets: config.webhooks.allowPrivateTargets,
   });
-  const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
+  const eligibility = createEligibilityService({
+    policy,
+    verifications,
+    subjects,
+    audit,
+    transaction,
+    clock,
+    ids,
+  });
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
@@ -110,6 +120,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     apiKeys,
     authenticator,
     verifications,
+    subjects,
     jobs,
     queue,
     blobs,

@@ -97,6 +97,48 @@ describe('docverify CLI', () => {
     }
   });
 
+  it('batch: a line without a known identity is at most needs_review (APPLICANT_UNKNOWN); with one it is bound', () => {
+    const manifest = path.join(dataDir, 'manifest.jsonl');
+    const copy = (sample: string, file: string) => {
+      const dir = path.join(repoRoot, 'fixtures', sample);
+      fs.copyFileSync(path.join(dir, file), path.join(dataDir, `${sample}-${file}`));
+      const { applicant } = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+      return { file: `${sample}-${file}`, applicant };
+    };
+    const cet = copy('sample-05-cet-pdf-text', 'input.pdf');
+    const cetPhoto = copy('sample-01-cet-photo', 'input.jpg');
+    const chsi = copy('sample-07-chsi-pdf-text', 'input.pdf');
+    fs.writeFileSync(
+      manifest,
+      [
+        { file: cet.file, subjectId: 'u-anonymous' },
+        { file: cetPhoto.file, subjectId: 'u-name-only', applicant: { name: cetPhoto.applicant.name } },
+        { file: chsi.file, subjectId: 'u-bound', applicant: chsi.applicant },
+        { file: cet.file, subjectId: '..' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const run = spawnSync(process.execPath, [bin, 'batch', manifest], { env: env(), maxBuffer: 1 << 24 });
+    const lines = run.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const codes = (line: { reasons?: { code: string }[] }) => (line.reasons ?? []).map((r) => r.code);
+    expect(lines[0]).toMatchObject({ documentType: 'cet_score_report', verdict: 'needs_review' });
+    expect(codes(lines[0])).toContain('APPLICANT_UNKNOWN');
+    // A name alone is checked against the document, but it is no identity.
+    expect(lines[1]).toMatchObject({ documentType: 'cet_score_report', verdict: 'needs_review' });
+    expect(codes(lines[1])).toContain('APPLICANT_UNKNOWN');
+    expect(lines[2]).toMatchObject({
+      subjectId: 'u-bound',
+      documentType: 'chsi_record',
+      verdict: 'verified',
+    });
+    expect(lines[3]).toMatchObject({ status: 'failed', error: { code: 'MANIFEST_LINE_INVALID' } });
+  });
+
   it('audit verify checks the hash chain and names the first tampered record', async () => {
     const services = await buildServices(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
     for (const subjectId of ['u-1', 'u-2', 'u-3']) {

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'verification.image_deleted',
   /** An admin erased a subject's personal data (PIPL): counts only, no personal data. */
   'subject.erased',
+  /** A client registered (or first gave on an upload) the identity a subject's documents bind to; no personal data. */
+  'subject.identity_registered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ export const apiKeysTable = toPgTable(sqlite.apiKeysTable);
 export const jobsTable = toPgTable(sqlite.jobsTable);
 export const reviewSessionsTable = toPgTable(sqlite.reviewSessionsTable);
 export const reviewsTable = toPgTable(sqlite.reviewsTable);
+export const subjectsTable = toPgTable(sqlite.subjectsTable);
 export const verificationsTable = toPgTable(sqlite.verificationsTable);
 export const webhookDeliveriesTable = toPgTable(sqlite.webhookDeliveriesTable);
 export const webhookEndpointsTable = toPgTable(sqlite.webhookEndpointsTable);

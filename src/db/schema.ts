@@ -4,6 +4,7 @@ export { apiKeysTable } from '../auth/api-keys.table.js';
 export { jobsTable } from '../jobs/jobs.table.js';
 export { reviewSessionsTable } from '../review/review-sessions.table.js';
 export { reviewsTable } from '../review/reviews.table.js';
+export { subjectsTable } from '../subjects/subjects.table.js';
 export { verificationsTable } from '../verifications/verifications.table.js';
 export { webhookDeliveriesTable } from '../webhooks/webhook-deliveries.table.js';
 export { webhookEndpointsTable } from '../webhooks/webhook-endpoints.table.js';

@@ -25,6 +25,7 @@ export const PROBLEM_CODES = {
     status: 410,
     title: "The subject's personal data was erased; the verification is closed",
   },
+  SUBJECT_IDENTITY_CONFLICT: { status: 409, title: "The subject's registered identity is another one" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

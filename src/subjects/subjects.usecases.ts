@@ -6,6 +6,7 @@ import type { LlmClient } from '../llm/client.js';
 import type { Clock } from '../platform/clock.js';
 import type { FixtureStore } from '../review/fixtures.store.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import type { SubjectsRepository } from './subjects.repository.js';
 
 export interface SubjectErasure {
   subjectId: string;
@@ -19,6 +20,7 @@ export interface SubjectErasure {
 
 /**
  * Erases a subject's personal data (PIPL art. 47), everywhere the service keeps it:
+ * - the subject's registered identity;
  * - the verification rows: sealed applicant, fields, evidence and revocation notes, keyed hashes,
  *   the link to the original, reason wording; the rows stay, anonymised (verdict, type, reason
  *   codes), and take no more changes (VERIFICATION_ERASED);
@@ -32,6 +34,7 @@ export interface SubjectErasure {
 export async function eraseSubject(
   deps: {
     verifications: VerificationsRepository;
+    subjects: Pick<SubjectsRepository, 'eraseIdentity'>;
     blobs: BlobStore;
     audit: AuditRepository;
     transaction: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -47,6 +50,7 @@ export async function eraseSubject(
   // before (its audit record is found below) or is refused.
   const { erased, blobKeys, verificationIds, auditPayloads } = await deps.transaction(async () => {
     const result = await deps.verifications.eraseSubject(input.subjectId, now);
+    await deps.subjects.eraseIdentity(input.subjectId, now);
     const payloads = await deps.audit.eraseSealedPayloads(input.subjectId);
     await deps.audit.append({
       entityType: 'subject',

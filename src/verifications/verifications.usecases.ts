@@ -15,6 +15,13 @@ import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
+import {
+  assertMayUpload,
+  claimSubjectForUpload,
+  completeIdentity,
+  identityOrThrow,
+} from '../subjects/subjects.identity.usecases.js';
+import type { SubjectsRepository } from '../subjects/subjects.repository.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { WebhookPublisher } from '../webhooks/webhooks.usecases.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
@@ -31,6 +38,7 @@ export const PROCESS_VERIFICATION_JOB = 'verification.process';
 
 export interface SubmitDeps {
   verifications: VerificationsRepository;
+  subjects: SubjectsRepository;
   blobs: BlobStore;
   queue: JobQueue;
   clock: Clock;
@@ -58,6 +66,10 @@ export interface SubmitInput {
   clientKeyId: string;
   subjectId: string;
   file: Buffer;
+  /**
+   * The applicant the upload gives, if any: a complete one (name and ID number) is the subject's
+   * identity, registered when it has none; the batch CLI may give a name alone.
+   */
   applicant: Applicant | null;
   documentTypeHint: SupportedDocumentType | null;
   idempotencyKey: string | null;
@@ -68,7 +80,10 @@ export interface SubmitInput {
 /**
  * Accepts an upload: checks it, stores the original, records the verification and its job in
  * one transaction. A retried request with the same Idempotency-Key returns the first
- * verification instead of making a second one.
+ * verification instead of making a second one. The subject is the uploading key's (another key's
+ * subject answers 404) and the document is read with the subject's identity (see
+ * claimSubjectForUpload); the subject's checks and the insert are one step per subject, so
+ * parallel uploads never pass the per-subject limits together.
  */
 export async function submitVerification(
   deps: SubmitDeps,
@@ -83,27 +98,38 @@ export async function submitVerification(
   }
 
   const now = deps.clock.now();
-  await admit(deps, input.subjectId, now);
+  const actor = input.actor ?? SYSTEM_ACTOR;
+  const given = completeIdentity(input.applicant);
+  if (given) identityOrThrow(given, now, { name: 'applicantName', idNumber: 'applicantIdNumber' });
+  // A first look, so that a refused upload stores no blob; the transaction below decides.
+  await precheck(deps, input, now);
   const blobKey = await deps.blobs.put(inspected.sha256, input.file);
   const id = deps.ids('ver');
-  const record = {
-    id,
-    subjectId: input.subjectId,
-    clientKeyId: input.clientKeyId,
-    idempotencyKey: input.idempotencyKey,
-    status: 'queued' as const,
-    documentTypeHint: input.documentTypeHint,
-    applicant: input.applicant,
-    fileSha256: inspected.sha256,
-    fileMime: inspected.mime,
-    fileBytes: inspected.bytes,
-    blobKey,
-    createdAt: now,
-    updatedAt: now,
-  };
   try {
     await deps.transaction(async () => {
-      await deps.verifications.insert(record);
+      const { applicant } = await claimSubjectForUpload(deps, {
+        subjectId: input.subjectId,
+        clientKeyId: input.clientKeyId,
+        applicant: input.applicant,
+        actor,
+        now,
+      });
+      await admitForSubject(deps, input.subjectId, now);
+      await deps.verifications.insert({
+        id,
+        subjectId: input.subjectId,
+        clientKeyId: input.clientKeyId,
+        idempotencyKey: input.idempotencyKey,
+        status: 'queued' as const,
+        documentTypeHint: input.documentTypeHint,
+        applicant,
+        fileSha256: inspected.sha256,
+        fileMime: inspected.mime,
+        fileBytes: inspected.bytes,
+        blobKey,
+        createdAt: now,
+        updatedAt: now,
+      });
       await deps.queue.enqueue({
         kind: PROCESS_VERIFICATION_JOB,
         subjectRef: id,
@@ -114,7 +140,7 @@ export async function submitVerification(
         entityId: id,
         subjectId: input.subjectId,
         action: 'verification.created',
-        actor: input.actor ?? SYSTEM_ACTOR,
+        actor,
         before: null,
         after: {
           status: 'queued',
@@ -123,6 +149,7 @@ export async function submitVerification(
           fileBytes: inspected.bytes,
           documentTypeHint: input.documentTypeHint,
           applicantGiven: input.applicant !== null,
+          identityKnown: completeIdentity(applicant) !== null,
         },
       });
     });
@@ -155,11 +182,24 @@ export async function assertQueueHasRoom(deps: Pick<SubmitDeps, 'queue' | 'admis
 }
 
 /**
- * Sheds load before anything is stored: a queue deeper than the workers can drain in reasonable
- * time answers 503, and one subject cannot flood the service (per minute and per day).
+ * The upload's checks, read once before the blob is stored: a full queue (503), another key's
+ * subject (404), a conflicting identity (409) or a spent subject limit (429) is answered without
+ * writing anything. The answer may change before the transaction; the transaction's checks of the
+ * subject are the ones that count.
  */
-async function admit(deps: SubmitDeps, subjectId: string, now: Date) {
+async function precheck(deps: SubmitDeps, input: SubmitInput, now: Date) {
   await assertQueueHasRoom(deps);
+  const subject = await deps.subjects.findById(input.subjectId);
+  if (!subject) return;
+  assertMayUpload(subject, input);
+  await admitForSubject(deps, input.subjectId, now);
+}
+
+/**
+ * One subject cannot flood the service (per minute and per day). Run in the upload's transaction
+ * after the subject is claimed, so the counts cannot change before the insert.
+ */
+async function admitForSubject(deps: SubmitDeps, subjectId: string, now: Date) {
   const lastMinute = await deps.verifications.countBySubjectSince(
     subjectId,
     new Date(now.getTime() - 60_000),
