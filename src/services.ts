@@ -20,8 +20,8 @@ import { createMetrics } from './observability/metrics.js';
 import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
 import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
-import { loadOrCreateKeyFile } from './privacy/key-file.js';
-import { createSealer, parseKey } from './privacy/sealer.js';
+import { loadKeys } from './privacy/key-file.js';
+import { createSealer } from './privacy/sealer.js';
 import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
@@ -57,8 +57,15 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 
   const database = await openDatabase(config.databaseUrl);
 
-  const keyMaterial = config.encryption.key ?? loadOrCreateKeyFile(config.dataDir).material;
-  const sealer = createSealer([parseKey(keyMaterial), ...config.encryption.oldKeys.map(parseKey)]);
+  const keys = loadKeys(config);
+  if (config.production && keys.filesInsideDataDir.length > 0) {
+    // A backup or a stolen copy of DATA_DIR would carry the keys that open it (README, "Keys").
+    logger.warn(
+      { keyFiles: keys.filesInsideDataDir },
+      'encryption keys are kept inside DATA_DIR: set DATA_ENCRYPTION_KEY and BLIND_INDEX_KEY, or key files outside it',
+    );
+  }
+  const sealer = createSealer(keys.dataKeys, { blindIndexKey: keys.blindIndexKey });
 
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };

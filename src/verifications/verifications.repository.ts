@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import type { Sealer } from '../privacy/sealer.js';
@@ -375,8 +375,10 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       documentKey: string | null;
     }): Promise<{ id: string; subjectId: string; sameFile: boolean }[]> {
       const sameFile = eq(verificationsTable.fileSha256, input.fileSha256);
+      // Every hash the identifier may be stored under: rows indexed before the blind index had its
+      // own key are found until `docverify keys rotate-data-key` has indexed them again.
       const sameKey = input.documentKey
-        ? eq(verificationsTable.documentKeyHash, sealer.blindIndex(input.documentKey))
+        ? inArray(verificationsTable.documentKeyHash, sealer.blindIndexCandidates(input.documentKey))
         : undefined;
       const rows = await db
         .select({
