@@ -4,6 +4,7 @@ import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
+import { createSealedBlobStore } from './blobs/sealed-blob-store.js';
 import type { Config } from './config.js';
 import { openDatabase, parsePostgresUrl } from './db/database.js';
 import { loadPolicyFile } from './eligibility/eligibility.policy.js';
@@ -71,7 +72,11 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);
   const jobs = createJobsRepository(database);
-  const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
+  // Originals are sealed before they reach the store, whichever it is (README, "Keys").
+  const blobs = createSealedBlobStore(
+    overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir }),
+    sealer,
+  );
   // Filled below: the handlers need the queue (to publish webhooks), the queue runs the handlers.
   const handlers: Record<string, JobHandler> = {};
   const queue = createQueue(config, {
