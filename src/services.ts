@@ -14,6 +14,7 @@ import type { JobHandler, JobOutcome, JobQueue } from './jobs/job-queue.js';
 import { createTableJobQueue } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
 import { createPgBossQueue } from './jobs/pg-boss-queue.js';
+import { createKeyRotationsRepository } from './keys/key-rotations.repository.js';
 import { createLlmClient, llmClientOptions } from './llm/client.js';
 import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
@@ -104,6 +105,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
+  const keyRotations = createKeyRotationsRepository(database);
 
   const base = {
     config,
@@ -127,6 +129,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     reviewSessions,
     reviews,
     fixtures,
+    keyRotations,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
   'verification.image_deleted',
   /** An admin erased a subject's personal data (PIPL): counts only, no personal data. */
   'subject.erased',
+  /** One invocation of `docverify keys rotate-data-key`: key ids and counts only. */
+  'data_key.rotation_run',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -28,7 +30,7 @@ export type AuditSnapshot = Record<string, unknown> | null;
 
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
-  entityType: 'verification' | 'subject';
+  entityType: 'verification' | 'subject' | 'data_key';
   entityId: string;
   subjectId: string;
   action: AuditAction;
