@@ -79,6 +79,14 @@ const configSchema = z
     DATA_ENCRYPTION_KEY: z.string().optional(),
     /** Earlier keys, comma-separated, still accepted for reading after a rotation. */
     DATA_ENCRYPTION_OLD_KEYS: z.string().optional(),
+    /** A file holding the data key (kept apart from DATA_DIR); default $DATA_DIR/secrets/data-encryption.key. */
+    DATA_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+    /** 32-byte key of the blind indexes (duplicate search); never changes when the data key rotates. */
+    BLIND_INDEX_KEY: z.string().optional(),
+    /** A file holding the blind index key; default $DATA_DIR/secrets/blind-index.key. */
+    BLIND_INDEX_KEY_FILE: z.string().min(1).optional(),
+    /** `production` warns at start about key files kept inside DATA_DIR. */
+    NODE_ENV: z.string().optional(),
 
     /** The labelled fixture set reviewers export cases into and correct (manifest.jsonl + <case>/). */
     FIXTURES_DIR: z.string().min(1).default('./fixtures'),
@@ -182,7 +190,21 @@ const configSchema = z
           .split(',')
           .map((k) => k.trim())
           .filter(Boolean),
+        keyFile: path.resolve(
+          env.DATA_ENCRYPTION_KEY_FILE ?? path.join(dataDir, 'secrets', 'data-encryption.key'),
+        ),
+        blindIndexKey: env.BLIND_INDEX_KEY ?? null,
+        blindIndexKeyFile: path.resolve(
+          env.BLIND_INDEX_KEY_FILE ?? path.join(dataDir, 'secrets', 'blind-index.key'),
+        ),
+        // Key files are generated only where the quickstart keeps them. Once an operator names a
+        // key, a missing one is an error: a fresh blind index key would stop duplicate detection
+        // silently, and each node of a cluster would make its own.
+        createKeyFile: !env.DATA_ENCRYPTION_KEY_FILE,
+        createBlindIndexKeyFile:
+          !env.BLIND_INDEX_KEY_FILE && !env.DATA_ENCRYPTION_KEY && !env.DATA_ENCRYPTION_KEY_FILE,
       },
+      production: env.NODE_ENV === 'production',
       review: {
         fixturesDir: path.resolve(env.FIXTURES_DIR),
         qcSampleOneIn: env.REVIEW_QC_SAMPLE_ONE_IN,

@@ -4,6 +4,7 @@ import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
+import { createSealedBlobStore } from './blobs/sealed-blob-store.js';
 import type { Config } from './config.js';
 import { openDatabase, parsePostgresUrl } from './db/database.js';
 import { loadPolicyFile } from './eligibility/eligibility.policy.js';
@@ -13,6 +14,7 @@ import type { JobHandler, JobOutcome, JobQueue } from './jobs/job-queue.js';
 import { createTableJobQueue } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
 import { createPgBossQueue } from './jobs/pg-boss-queue.js';
+import { createKeyRotationsRepository } from './keys/key-rotations.repository.js';
 import { createLlmClient, llmClientOptions } from './llm/client.js';
 import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
@@ -20,8 +22,8 @@ import { createMetrics } from './observability/metrics.js';
 import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
 import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
-import { loadOrCreateKeyFile } from './privacy/key-file.js';
-import { createSealer, parseKey } from './privacy/sealer.js';
+import { loadKeys } from './privacy/key-file.js';
+import { createSealer } from './privacy/sealer.js';
 import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
@@ -61,15 +63,26 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 
   const database = await openDatabase(config.databaseUrl);
 
-  const keyMaterial = config.encryption.key ?? loadOrCreateKeyFile(config.dataDir).material;
-  const sealer = createSealer([parseKey(keyMaterial), ...config.encryption.oldKeys.map(parseKey)]);
+  const keys = loadKeys(config);
+  if (config.production && keys.filesInsideDataDir.length > 0) {
+    // A backup or a stolen copy of DATA_DIR would carry the keys that open it (README, "Keys").
+    logger.warn(
+      { keyFiles: keys.filesInsideDataDir },
+      'encryption keys are kept inside DATA_DIR: set DATA_ENCRYPTION_KEY and BLIND_INDEX_KEY, or key files outside it',
+    );
+  }
+  const sealer = createSealer(keys.dataKeys, { blindIndexKey: keys.blindIndexKey });
 
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);
   const subjects = createSubjectsRepository(database, sealer);
   const jobs = createJobsRepository(database);
-  const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
+  // Originals are sealed before they reach the store, whichever it is (README, "Keys").
+  const blobs = createSealedBlobStore(
+    overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir }),
+    sealer,
+  );
   // Filled below: the handlers need the queue (to publish webhooks), the queue runs the handlers.
   const handlers: Record<string, JobHandler> = {};
   const queue = createQueue(config, {
@@ -109,6 +122,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
+  const keyRotations = createKeyRotationsRepository(database);
 
   const base = {
     config,
@@ -135,6 +149,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     reviews,
     fixtures,
     llm,
+    keyRotations,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,

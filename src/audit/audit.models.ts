@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'subject.erased',
   /** A client registered (or first gave on an upload) the identity a subject's documents bind to; no personal data. */
   'subject.identity_registered',
+  /** One invocation of `docverify keys rotate-data-key`: key ids and counts only. */
+  'data_key.rotation_run',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -30,7 +32,7 @@ export type AuditSnapshot = Record<string, unknown> | null;
 
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
-  entityType: 'verification' | 'subject';
+  entityType: 'verification' | 'subject' | 'data_key';
   entityId: string;
   subjectId: string;
   action: AuditAction;

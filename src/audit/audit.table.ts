@@ -13,8 +13,8 @@ export const auditTable = sqliteTable(
     /** Chain order. */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
-    /** 'verification' or 'subject' (eligibility decisions). */
-    entityType: text('entity_type', { enum: ['verification', 'subject'] }).notNull(),
+    /** 'verification', 'subject' (eligibility decisions, erasure) or 'data_key' (key rotations). */
+    entityType: text('entity_type', { enum: ['verification', 'subject', 'data_key'] }).notNull(),
     entityId: text('entity_id').notNull(),
     subjectId: text('subject_id').notNull(),
     action: text('action').notNull(),

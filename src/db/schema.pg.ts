@@ -6,6 +6,7 @@ import { toPgTable } from './to-pg-table.js';
 export const auditTable = toPgTable(sqlite.auditTable);
 export const apiKeysTable = toPgTable(sqlite.apiKeysTable);
 export const jobsTable = toPgTable(sqlite.jobsTable);
+export const keyRotationsTable = toPgTable(sqlite.keyRotationsTable);
 export const reviewSessionsTable = toPgTable(sqlite.reviewSessionsTable);
 export const reviewsTable = toPgTable(sqlite.reviewsTable);
 export const subjectsTable = toPgTable(sqlite.subjectsTable);

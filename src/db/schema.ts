@@ -2,6 +2,7 @@
 export { auditTable } from '../audit/audit.table.js';
 export { apiKeysTable } from '../auth/api-keys.table.js';
 export { jobsTable } from '../jobs/jobs.table.js';
+export { keyRotationsTable } from '../keys/key-rotations.table.js';
 export { reviewSessionsTable } from '../review/review-sessions.table.js';
 export { reviewsTable } from '../review/reviews.table.js';
 export { subjectsTable } from '../subjects/subjects.table.js';

@@ -65,7 +65,11 @@ export function buildEdgeServices(env: EdgeEnv, overrides: EdgeOverrides = {}) {
   });
 
   const database = openD1Database(env.DB);
-  const sealer = createSealer([parseKey(config.encryption.key), ...config.encryption.oldKeys.map(parseKey)]);
+  // No blind index key: the edge only reads, and duplicate search runs where documents are read.
+  const sealer = createSealer([
+    parseKey(config.encryption.key),
+    ...config.encryption.oldKeys.map((k) => parseKey(k)),
+  ]);
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
 import type { Subject, SubjectIdentity } from './subjects.models.js';
@@ -70,6 +70,56 @@ export function createSubjectsRepository(database: DatabaseHandle, sealer: Seale
           updatedAt: now,
         })
         .where(eq(subjectsTable.id, id));
+    },
+
+    /**
+     * One batch of `docverify keys rotate-data-key` (src/keys/rotate-data-key.ts): identities
+     * sealed again with the current data key, and their ID number indexed with the blind index
+     * key. A row is rewritten only if it still holds what was read, so a registration or an
+     * erasure made meanwhile wins.
+     */
+    async rekeyPage(input: {
+      afterId: string | null;
+      limit: number;
+      dryRun: boolean;
+    }): Promise<{ lastId: string | null; rows: number; valuesResealed: number; hashesRewritten: number }> {
+      const rows = await db
+        .select({
+          id: subjectsTable.id,
+          identitySealed: subjectsTable.identitySealed,
+          idNumberHash: subjectsTable.idNumberHash,
+        })
+        .from(subjectsTable)
+        .where(input.afterId ? gt(subjectsTable.id, input.afterId) : undefined)
+        .orderBy(asc(subjectsTable.id))
+        .limit(input.limit);
+      let valuesResealed = 0;
+      let hashesRewritten = 0;
+      for (const row of rows) {
+        if (!row.identitySealed) continue;
+        const identity = sealer.openJson<SubjectIdentity>(row.identitySealed);
+        const hash = sealer.blindIndex(identity.idNumber);
+        const reseal = sealer.keyIdOf(row.identitySealed) !== sealer.currentKeyId;
+        const reindex = hash !== row.idNumberHash;
+        if (!reseal && !reindex) continue;
+        if (reseal) valuesResealed++;
+        if (reindex) hashesRewritten++;
+        if (input.dryRun) continue;
+        await db
+          .update(subjectsTable)
+          .set({
+            identitySealed: reseal ? sealer.sealJson(identity) : row.identitySealed,
+            idNumberHash: hash,
+          })
+          .where(
+            and(
+              eq(subjectsTable.id, row.id),
+              isNotNull(subjectsTable.identitySealed),
+              eq(subjectsTable.identitySealed, row.identitySealed),
+            ),
+          );
+      }
+      return { lastId: rows.at(-1)?.id ?? null, rows: rows.length, valuesResealed, hashesRewritten };
     },
 
     /** Erasure (PIPL): the identity goes; the subject and its owner stay, so it stays private. */
