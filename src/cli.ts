@@ -16,6 +16,7 @@ import { createApiKey } from './auth/api-keys.usecases.js';
 import { runBatch } from './batch.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
+import { describeRotation, rotateDataKey } from './keys/rotate-data-key.js';
 import { randomIds, systemClock } from './platform/clock.js';
 import { sweepBlobs } from './retention/retention.usecases.js';
 import { startServer } from './server.js';
@@ -27,6 +28,10 @@ const USAGE = `Usage: docverify <command>
   worker                        run jobs (OCR, webhooks) without serving HTTP; start one or many
   migrate                       apply database migrations
   keys create --role ROLE       create an API key (client, engine, reviewer, admin); prints only the key
+  keys rotate-data-key [--dry-run] [--batch-size N] [--max-batches N]
+                                seal everything again with DATA_ENCRYPTION_KEY (old keys in
+                                DATA_ENCRYPTION_OLD_KEYS) and index it with the blind index key;
+                                resumable, audited
   batch MANIFEST.jsonl          run each manifest line through the pipeline; one result JSON per line on stdout
   audit verify [--checkpoint FILE]... [--public-key FILE]
                                 check the audit trail's keyed hash chain (and that it still holds each
@@ -77,11 +82,37 @@ async function main(argv: string[]): Promise<number> {
     case 'keys': {
       const { values, positionals } = parseArgs({
         args: rest,
-        options: { role: { type: 'string' }, name: { type: 'string' } },
+        options: {
+          role: { type: 'string' },
+          name: { type: 'string' },
+          'dry-run': { type: 'boolean' },
+          'batch-size': { type: 'string' },
+          'max-batches': { type: 'string' },
+        },
         allowPositionals: true,
       });
+      if (positionals[0] === 'rotate-data-key') {
+        const batchSize = positiveInteger(values['batch-size'] ?? '500');
+        const maxBatches =
+          values['max-batches'] === undefined ? undefined : positiveInteger(values['max-batches']);
+        if (batchSize === null || maxBatches === null) {
+          process.stderr.write('keys rotate-data-key [--dry-run] [--batch-size N] [--max-batches N]\n');
+          return 2;
+        }
+        const dryRun = values['dry-run'] ?? false;
+        const services = await buildServices(config);
+        try {
+          const report = await rotateDataKey(services, { batchSize, maxBatches: maxBatches ?? null, dryRun });
+          process.stdout.write(`${describeRotation(report, dryRun)}\n`);
+        } finally {
+          await services.close();
+        }
+        return 0;
+      }
       if (positionals[0] !== 'create' || !values.role || !ROLES.includes(values.role as Role)) {
-        process.stderr.write(`keys create --role ${ROLES.join('|')} [--name NAME]\n`);
+        process.stderr.write(
+          `keys create --role ${ROLES.join('|')} [--name NAME] | keys rotate-data-key [--dry-run] [--batch-size N] [--max-batches N]\n`,
+        );
         return 2;
       }
       const services = await buildServices(config);
@@ -230,6 +261,11 @@ function parseAuditArgs(args: string[]) {
     },
     allowPositionals: true,
   });
+}
+
+/** A whole number above zero, or null for anything else. */
+function positiveInteger(text: string): number | null {
+  return /^[1-9]\d{0,8}$/.test(text) ? Number(text) : null;
 }
 
 main(process.argv.slice(2)).then(

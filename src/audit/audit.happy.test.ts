@@ -43,7 +43,7 @@ describe('audit trail: happy path', () => {
       before: { status: 'completed', verdict: 'verified', revoked: false },
       after: { status: 'completed', verdict: 'verified', revoked: true, revocationReason: 'fraud_suspected' },
     });
-    expect(revoked.after.noteSealed).toMatch(/^v1\./);
+    expect(revoked.after.noteSealed.sealed).toMatch(/^v1\./);
     expect(revoked.hash).toMatch(/^[0-9a-f]{64}$/);
     const dump = JSON.stringify(items);
     expect(dump).not.toContain('张伟');

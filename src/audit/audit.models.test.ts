@@ -6,8 +6,10 @@ import {
   canonicalRecord,
   chainHash,
   checkChain,
+  eraseSealedParts,
   GENESIS_HASH,
   isUnkeyedLink,
+  sealedPart,
   unkeyedChainHash,
   walkChain,
 } from './audit.models.js';
@@ -112,5 +114,47 @@ describe('audit chain', () => {
     expect(
       await checkChain(records, key, [{ ...at3, headSeq: 5, headHash: records[4]?.hash ?? '', count: 7 }]),
     ).toMatchObject({ ok: false, problem: expect.stringContaining('removed') });
+  });
+
+  it('a sealed part is hashed by its digest: erasing it keeps the chain, changing it breaks it', async () => {
+    const records = chain(3);
+    const second = records[1];
+    if (!second) throw new Error('chain too short');
+    const base = { ...second, after: { revoked: true, noteSealed: sealedPart('v1.k.iv.tag.ciphertext') } };
+    const hash = chainHash(key, base.prevHash, canonicalRecord(base));
+    records[1] = { ...base, hash };
+    const third = records[2];
+    if (!third) throw new Error('chain too short');
+    const relinked = { ...third, prevHash: hash };
+    records[2] = { ...relinked, hash: chainHash(key, hash, canonicalRecord(relinked)) };
+    expect(await checkChain(records, key)).toEqual({ ok: true, records: 3 });
+
+    const erased = eraseSealedParts(base.after);
+    expect(erased).toMatchObject({ erased: 1, legacy: 0 });
+    expect(JSON.stringify(erased.snapshot)).not.toContain('ciphertext');
+    records[1] = { ...base, after: erased.snapshot, hash };
+    expect(await checkChain(records, key)).toEqual({ ok: true, records: 3 });
+
+    records[1] = { ...base, after: { revoked: true, noteSealed: { erasedSha256: '0'.repeat(64) } }, hash };
+    expect(await checkChain(records, key)).toMatchObject({ ok: false, badRecord: { seq: 2 } });
+    records[1] = { ...base, after: { revoked: true, noteSealed: sealedPart('v1.k.iv.tag.other') }, hash };
+    expect(await checkChain(records, key)).toMatchObject({ ok: false, badRecord: { seq: 2 } });
+  });
+
+  it('records written before sealed parts existed hash as they always did, and their sealed strings stay', () => {
+    const legacy = { noteSealed: 'v1.k.iv.tag.ciphertext', revoked: true };
+    const record = {
+      id: 'aud_1',
+      entityType: 'verification' as const,
+      entityId: 'ver_1',
+      subjectId: 'u-1',
+      action: 'verification.revoked' as const,
+      actor: { type: 'system' as const },
+      at: new Date(1_700_000_000_000),
+      before: null,
+      after: legacy,
+    };
+    expect(canonicalRecord(record)).toContain('"noteSealed":"v1.k.iv.tag.ciphertext"');
+    expect(eraseSealedParts(legacy)).toEqual({ snapshot: legacy, erased: 0, legacy: 1 });
   });
 });

@@ -32,6 +32,10 @@ export const AUDIT_ACTIONS = [
   'verification.correction_approved',
   /** A second reviewer sent a proposal back; the verification is unchanged. */
   'verification.correction_sent_back',
+  /** A client registered (or first gave on an upload) the identity a subject's documents bind to; no personal data. */
+  'subject.identity_registered',
+  /** One invocation of `docverify keys rotate-data-key`: key ids and counts only. */
+  'data_key.rotation_run',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -39,8 +43,8 @@ export type AuditSnapshot = Record<string, unknown> | null;
 
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
-  /** 'audit' only for the chain's own records (audit.chain_keyed). */
-  entityType: 'verification' | 'subject' | 'audit';
+  /** 'data_key' for key rotations; 'audit' only for the chain's own records (audit.chain_keyed). */
+  entityType: 'verification' | 'subject' | 'data_key' | 'audit';
   entityId: string;
   subjectId: string;
   action: AuditAction;
@@ -88,8 +92,8 @@ export function canonicalRecord(record: Omit<AuditRecord, 'seq' | 'prevHash' | '
     action: record.action,
     actor,
     at: record.at.toISOString(),
-    before: record.before,
-    after: record.after,
+    before: commitSealedParts(record.before),
+    after: commitSealedParts(record.after),
   });
 }
 
@@ -274,4 +278,70 @@ function checkpointProblem(
     return `the chain has ${total} records, the checkpoint counted ${checkpoint.count}: records were cut off`;
   }
   return null;
+}
+
+// ---- sealed parts: erasable without breaking the chain (docs/adr/0006-erasure.md) ----
+
+/**
+ * A sealed payload in a snapshot (a reviewer's note, corrected fields), as written, and after the
+ * subject's erasure: only the sha256 of the ciphertext is left. The chain hashes that digest in
+ * both cases, so erasing the ciphertext leaves the record's hash valid, while any other change to
+ * it (another ciphertext, another digest) still breaks the chain.
+ */
+export type SealedPart = { sealed: string } | { erasedSha256: string };
+
+export const sealedPart = (ciphertext: string): SealedPart => ({ sealed: ciphertext });
+
+const sha256Hex = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+function isSealedPart(value: unknown): value is { sealed: string } {
+  return isOnlyKey(value, 'sealed');
+}
+
+function isErasedPart(value: unknown): value is { erasedSha256: string } {
+  return isOnlyKey(value, 'erasedSha256');
+}
+
+function isOnlyKey(value: unknown, key: string): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === key && typeof (value as Record<string, unknown>)[key] === 'string';
+}
+
+/** The snapshot as the chain hashes it: each sealed part by the digest of its ciphertext. */
+function commitSealedParts(snapshot: AuditSnapshot): AuditSnapshot {
+  if (snapshot === null) return null;
+  return Object.fromEntries(
+    Object.entries(snapshot).map(([key, value]) => {
+      if (isSealedPart(value)) return [key, { sealedSha256: sha256Hex(value.sealed) }];
+      if (isErasedPart(value)) return [key, { sealedSha256: value.erasedSha256 }];
+      return [key, value];
+    }),
+  );
+}
+
+/**
+ * The snapshot with every sealed part replaced by its digest: what erasure leaves. `erased` counts
+ * the parts replaced; `legacy` counts sealed strings from before sealed parts existed, whose
+ * ciphertext the record's hash covers directly, so they cannot be erased without breaking the chain.
+ */
+export function eraseSealedParts(snapshot: AuditSnapshot): {
+  snapshot: AuditSnapshot;
+  erased: number;
+  legacy: number;
+} {
+  if (snapshot === null) return { snapshot, erased: 0, legacy: 0 };
+  let erased = 0;
+  let legacy = 0;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(snapshot)) {
+    if (isSealedPart(value)) {
+      out[key] = { erasedSha256: sha256Hex(value.sealed) };
+      erased++;
+    } else {
+      if (key.endsWith('Sealed') && typeof value === 'string') legacy++;
+      out[key] = value;
+    }
+  }
+  return { snapshot: out, erased, legacy };
 }

@@ -12,6 +12,7 @@ import {
   type ChainKey,
   canonicalRecord,
   chainHash,
+  eraseSealedParts,
   GENESIS_HASH,
   isUnkeyedLink,
   SYSTEM_ACTOR,
@@ -151,6 +152,39 @@ export function createAuditRepository(
           prevHash = marker.hash;
         }
         return toModel(await insertLinked(prevHash, entry));
+      });
+    },
+
+    /**
+     * Erases the sealed parts (reviewer notes, corrected fields) of a subject's records (PIPL): each
+     * is replaced by the digest of its ciphertext, which is what the chain hashes, so the chain
+     * still verifies (docs/adr/0006-erasure.md). The only update the service makes to this table.
+     * `legacy` counts sealed strings written before sealed parts existed: the record's hash covers
+     * them directly, so they stay.
+     */
+    async eraseSealedPayloads(subjectId: string): Promise<{ erased: number; legacy: number }> {
+      return database.transaction(async () => {
+        const rows = await db
+          .select({ seq: auditTable.seq, before: auditTable.before, after: auditTable.after })
+          .from(auditTable)
+          .where(eq(auditTable.subjectId, subjectId));
+        let erased = 0;
+        let legacy = 0;
+        for (const row of rows) {
+          const before = eraseSealedParts(parse(row.before));
+          const after = eraseSealedParts(parse(row.after));
+          legacy += before.legacy + after.legacy;
+          if (before.erased + after.erased === 0) continue;
+          erased += before.erased + after.erased;
+          await db
+            .update(auditTable)
+            .set({
+              before: before.snapshot === null ? null : JSON.stringify(before.snapshot),
+              after: after.snapshot === null ? null : JSON.stringify(after.snapshot),
+            })
+            .where(eq(auditTable.seq, row.seq));
+        }
+        return { erased, legacy };
       });
     },
 

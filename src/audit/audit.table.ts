@@ -5,7 +5,8 @@ import { timestamp } from '../db/columns.js';
  * Append-only audit trail. Each record stores `hash = HMAC-SHA256(AUDIT_HMAC_KEY, prevHash +
  * canonical(record))` (audit.models.ts, chainHash), so changing, removing or reordering a record
  * breaks the chain from that record on, and only the key's holder can link a record. Rows are
- * never updated or deleted by the service.
+ * never deleted by the service, and updated only by erasure, which replaces sealed parts by the
+ * digests the chain already hashes (docs/adr/0006-erasure.md).
  */
 export const auditTable = sqliteTable(
   'audit_records',
@@ -13,8 +14,8 @@ export const auditTable = sqliteTable(
     /** Chain order. */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
-    /** 'verification', 'subject' (eligibility decisions, erasure) or 'audit' (the chain's own records). */
-    entityType: text('entity_type', { enum: ['verification', 'subject', 'audit'] }).notNull(),
+    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations) or 'audit' (the chain's own records). */
+    entityType: text('entity_type', { enum: ['verification', 'subject', 'data_key', 'audit'] }).notNull(),
     entityId: text('entity_id').notNull(),
     subjectId: text('subject_id').notNull(),
     action: text('action').notNull(),

@@ -12,6 +12,7 @@ import type { Authenticator } from '../http/middleware.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from '../platform/clock.js';
 import { createSealer, parseKey } from '../privacy/sealer.js';
 import { createReviewsRepository } from '../review/reviews.repository.js';
+import { createSubjectsRepository } from '../subjects/subjects.repository.js';
 import { createVerificationsRepository } from '../verifications/verifications.repository.js';
 import { openD1Database } from './d1-database.js';
 import { createEdgeLogger, type LogSink } from './edge-logger.js';
@@ -72,17 +73,30 @@ export function buildEdgeServices(env: EdgeEnv, overrides: EdgeOverrides = {}) {
   });
 
   const database = openD1Database(env.DB);
-  const sealer = createSealer([parseKey(config.encryption.key), ...config.encryption.oldKeys.map(parseKey)]);
+  // No blind index key: the edge only reads, and duplicate search runs where documents are read.
+  const sealer = createSealer([
+    parseKey(config.encryption.key),
+    ...config.encryption.oldKeys.map((k) => parseKey(k)),
+  ]);
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);
+  const subjects = createSubjectsRepository(database, sealer);
   const audit = createAuditRepository(database, {
     clock,
     ids,
     chainKey: parseChainKey(config.audit.hmacKey),
   });
   const transaction = database.transaction;
-  const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
+  const eligibility = createEligibilityService({
+    policy,
+    verifications,
+    subjects,
+    audit,
+    transaction,
+    clock,
+    ids,
+  });
   const reviews = createReviewsRepository(database);
   const blobs = createR2BlobStore(env.BLOBS, { prefix: settings.S3_PREFIX ?? '' });
 
@@ -95,6 +109,7 @@ export function buildEdgeServices(env: EdgeEnv, overrides: EdgeOverrides = {}) {
     apiKeys,
     authenticator,
     verifications,
+    subjects,
     audit,
     eligibility,
     reviews,

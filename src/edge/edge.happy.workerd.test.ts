@@ -79,6 +79,9 @@ describe('edge Worker: lookups', () => {
       });
       const response = await call(`/v1/verifications/${id}`, { key: edge.keys[caller].secret });
       expect(response.status).toBe(200);
+      // Personal data: no cache keeps it, no browser sniffs it.
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect((await response.json()).id).toBe(id);
     },
   );

@@ -115,6 +115,7 @@ describe('edge Worker: bad input and writes', () => {
     ['POST', '/v1/verifications/ver_1/corrections'],
     ['POST', '/v1/verifications/ver_1/revoke'],
     ['DELETE', '/v1/subjects/s'],
+    ['PUT', '/v1/subjects/s/identity'],
   ])('sends %s %s to the cluster (405: the edge only reads)', async (method, path) => {
     const body = await expectProblem(
       await call(path, { method, key: edge.keys.admin.secret }),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Actor, AuditRecord } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import { isBoundTo, type Subject } from '../subjects/subjects.models.js';
+import type { SubjectsRepository } from '../subjects/subjects.repository.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
 import { type Evaluation, type Evidence, evaluateEligibility, sameOutcome } from './eligibility.models.js';
@@ -15,7 +17,12 @@ export interface Decision extends Evaluation {
 
 export type EligibilityService = ReturnType<typeof createEligibilityService>;
 
-export const toEvidence = (v: Verification): Evidence => ({
+/**
+ * What the evaluation needs of a verification. It is bound only when the subject's owner uploaded
+ * it and it was read with the subject's registered identity (src/subjects/subjects.models.ts):
+ * older rows read with no identity, and uploads by other keys, never count.
+ */
+export const toEvidence = (v: Verification, subject: Subject | null): Evidence => ({
   verificationId: v.id,
   documentType: v.outcome?.documentType ?? null,
   status: v.status,
@@ -23,6 +30,8 @@ export const toEvidence = (v: Verification): Evidence => ({
   completedAt: v.completedAt,
   revokedAt: v.revocation?.at ?? null,
   fields: v.outcome?.fields ?? {},
+  boundToIdentity:
+    subject !== null && v.clientKeyId === subject.ownerKeyId && isBoundTo(v.applicant, subject.identity),
 });
 
 /** A compact, personal-data-free view of an evaluation, for webhook payloads and audit records. */
@@ -38,17 +47,24 @@ export const evaluationSummary = (e: Evaluation) => ({
 export function createEligibilityService(deps: {
   policy: Policy;
   verifications: VerificationsRepository;
+  subjects: Pick<SubjectsRepository, 'findById'>;
   audit: AuditRepository;
   transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   ids: IdGenerator;
 }) {
-  const evaluate = async (subjectId: string): Promise<Evaluation> =>
-    evaluateEligibility(
+  const evaluate = async (subjectId: string): Promise<Evaluation> => {
+    const subject = await deps.subjects.findById(subjectId);
+    // Only the owner's uploads are evidence at all: another key's never shows up in a decision.
+    const owned = (await deps.verifications.listAllForSubject(subjectId)).filter(
+      (v) => v.clientKeyId === subject?.ownerKeyId,
+    );
+    return evaluateEligibility(
       deps.policy,
-      (await deps.verifications.listAllForSubject(subjectId)).map(toEvidence),
+      owned.map((v) => toEvidence(v, subject)),
       deps.clock.now(),
     );
+  };
 
   return {
     policyVersion: deps.policy.policyVersion,

@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, type Column, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
+import type { Sealer } from '../privacy/sealer.js';
 import type { Verdict } from '../verifications/verifications.models.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'sent_back' | 'superseded';
@@ -25,6 +26,9 @@ export interface ReviewApproval {
 type Row = Tables['reviewApprovalsTable']['$inferSelect'];
 
 const toModel = (row: Row): ReviewApproval => ({ ...row });
+
+/** `column` still holds `value`, null included. */
+const holds = (column: Column, value: string | null) => (value === null ? isNull(column) : eq(column, value));
 
 export type ReviewApprovalsRepository = ReturnType<typeof createReviewApprovalsRepository>;
 
@@ -107,6 +111,56 @@ export function createReviewApprovalsRepository(database: DatabaseHandle) {
         .update(table)
         .set({ fieldsSealed: null, noteSealed: null, decisionNoteSealed: null })
         .where(ofSubject);
+    },
+
+    /**
+     * One batch of `docverify keys rotate-data-key` (src/keys/rotate-data-key.ts): the proposals'
+     * sealed fields and notes sealed again with the current data key. A row is rewritten only if
+     * it still holds what was read, so a decision or an erasure made meanwhile wins.
+     */
+    async resealPage(
+      sealer: Pick<Sealer, 'seal' | 'open' | 'keyIdOf' | 'currentKeyId'>,
+      input: { afterId: string | null; limit: number; dryRun: boolean },
+    ): Promise<{ lastId: string | null; rows: number; valuesResealed: number }> {
+      const rows = await db
+        .select({
+          id: table.id,
+          fieldsSealed: table.fieldsSealed,
+          noteSealed: table.noteSealed,
+          decisionNoteSealed: table.decisionNoteSealed,
+        })
+        .from(table)
+        .where(input.afterId ? gt(table.id, input.afterId) : undefined)
+        .orderBy(asc(table.id))
+        .limit(input.limit);
+      let valuesResealed = 0;
+      for (const row of rows) {
+        const reseal = (value: string | null) =>
+          value === null || sealer.keyIdOf(value) === sealer.currentKeyId
+            ? value
+            : sealer.seal(sealer.open(value));
+        const next = {
+          fieldsSealed: reseal(row.fieldsSealed),
+          noteSealed: reseal(row.noteSealed),
+          decisionNoteSealed: reseal(row.decisionNoteSealed),
+        };
+        const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => next[k] !== row[k]).length;
+        if (changed === 0) continue;
+        valuesResealed += changed;
+        if (input.dryRun) continue;
+        await db
+          .update(table)
+          .set(next)
+          .where(
+            and(
+              eq(table.id, row.id),
+              holds(table.fieldsSealed, row.fieldsSealed),
+              holds(table.noteSealed, row.noteSealed),
+              holds(table.decisionNoteSealed, row.decisionNoteSealed),
+            ),
+          );
+      }
+      return { lastId: rows.at(-1)?.id ?? null, rows: rows.length, valuesResealed };
     },
 
     /** Marks every pending proposal of the case superseded (a correction was applied over them). */

@@ -162,7 +162,7 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
           'A `verified` over a HARD reason: stored as a proposal until a second reviewer approves it (POST …/approvals); the verification is unchanged',
         content: { 'application/json': { schema: ProposalResultSchema } },
       },
-      ...problemResponses(400, 401, 403, 404, 409),
+      ...problemResponses(400, 401, 403, 404, 409, 410),
     },
   });
 

@@ -87,15 +87,16 @@ export function createReviewRoutes(deps: ReviewDeps) {
 
   router.use('/review', reviewSecurityHeaders);
   router.use('/review/*', reviewSecurityHeaders);
-  router.use('/review', sameOriginPosts);
-  router.use('/review/*', sameOriginPosts);
+  const { trustProxy } = deps.settings;
+  router.use('/review', sameOriginPosts(trustProxy));
+  router.use('/review/*', sameOriginPosts(trustProxy));
 
   router.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     const code = error instanceof ProblemError ? error.code : 'INTERNAL';
     if (code === 'INTERNAL') c.get('logger')?.error({ err: error }, 'review page failed');
     const viewer = c.get('reviewer') ? viewerOf(c) : null;
-    const status = PROBLEM_CODES[code].status as 400 | 403 | 404 | 409 | 500;
+    const status = PROBLEM_CODES[code].status as 400 | 403 | 404 | 409 | 410 | 500;
     const message =
       error instanceof ProblemError ? (error.detail ?? PROBLEM_CODES[code].title) : 'Internal error.';
     return c.html(MessagePage({ viewer, title: PROBLEM_CODES[code].title, message }), status);
@@ -115,7 +116,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
     const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
     try {
       const session = await signIn(deps, typeof body.key === 'string' ? body.key : '');
-      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds);
+      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds, trustProxy);
       c.get('logger').info({ keyId: session.key.id, role: session.key.role }, 'reviewer signed in');
       return c.redirect(next, 303);
     } catch (error) {
@@ -134,8 +135,8 @@ export function createReviewRoutes(deps: ReviewDeps) {
   });
 
   router.post('/review/sign-out', auth, requireCsrfToken, async (c) => {
-    await signOut(deps, readSessionCookie(c));
-    clearSessionCookie(c);
+    await signOut(deps, readSessionCookie(c, trustProxy));
+    clearSessionCookie(c, trustProxy);
     return c.redirect('/review/sign-in', 303);
   });
 

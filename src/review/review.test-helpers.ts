@@ -29,6 +29,8 @@ const rules = (text: string, box: [number, number, number, number], confidence =
 export async function seedReviewCase(
   t: TestApp,
   options: {
+    /** Whose case it is (default the sample's subject). */
+    subjectId?: string;
     fields?: Record<string, FieldValue>;
     evidence?: Record<string, FieldEvidence>;
     reasons?: Reason[];
@@ -46,7 +48,7 @@ export async function seedReviewCase(
     ...options.evidence,
   };
   return seedVerification(t.services, {
-    subjectId: SAMPLE.subjectId,
+    subjectId: options.subjectId ?? SAMPLE.subjectId,
     documentType: 'graduation_certificate',
     verdict: options.verdict ?? 'needs_review',
     fields,

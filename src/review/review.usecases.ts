@@ -22,14 +22,18 @@ import { decideVerdict } from '../verdicts/decide.js';
 import { hardReasonCodes } from '../verdicts/hard-reasons.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import type { Verdict, Verification } from '../verifications/verifications.models.js';
-import { type ChangeDeps, correctVerification } from '../verifications/verifications.usecases.js';
-import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
+import {
+  type ChangeDeps,
+  correctVerification,
+  refuseErased,
+} from '../verifications/verifications.usecases.js';
+import { redactCase } from './fixture-redaction.js';
+import { type ExpectedCase, type FixtureScope, type FixtureStore, reviewedCaseId } from './fixtures.store.js';
 import {
   changedFieldValues,
   mergeRevalidatedReasons,
   parseFieldValue,
   randomToken,
-  redactPersonalData,
   sha256Hex,
   VERDICT_LABELS,
 } from './review.models.js';
@@ -51,7 +55,8 @@ export interface ReviewDeps extends ChangeDeps {
   ids: IdGenerator;
   clock: Clock;
   audit: AuditRepository;
-  settings: { qcSampleOneIn: number; sessionHours: number };
+  /** `trustProxy`: believe X-Forwarded-Proto/-Host (TRUST_PROXY). */
+  settings: { qcSampleOneIn: number; sessionHours: number; trustProxy: boolean };
 }
 
 // ---- sessions ---------------------------------------------------------------------------------
@@ -491,16 +496,20 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /**
- * Exports a reviewed case into the fixture set. Names and ID numbers in expected.json are always
- * replaced by synthetic ones. The image still shows the real person, so by default the case is
- * private (`<FIXTURES_DIR>/private/<case>/`, git-ignored); only a reviewer who states that the image
- * itself holds no real person (a synthetic or generated document) exports it as public.
+ * Exports a reviewed case into the fixture set. Every value in expected.json that identifies the
+ * person (name, ID number, birth date, certificate, ticket and report numbers, CHSI code) is
+ * replaced by a synthetic one that passes the same rules (fixture-redaction.ts). The image still
+ * shows the real person, so by default the case is private (`<FIXTURES_DIR>/private/<case>/`,
+ * git-ignored); only a reviewer who states that the image itself holds no real person (a synthetic
+ * or generated document) exports it as public. The case names the verification it came from, so
+ * erasing the subject deletes it.
  */
 export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
   input: { id: string; actor: Actor; imageHasNoRealPerson: boolean },
 ) {
   const v = await loadCase(deps, input.id);
+  refuseErased(v);
   const outcome = v.outcome as NonNullable<Verification['outcome']>;
   if ((await deps.reviews.countFor(v.id)) === 0) {
     throw new ProblemError(
@@ -511,11 +520,12 @@ export async function exportFixture(
   if (!v.blobKey) throw new ProblemError('NOT_FOUND', `The original of ${v.id} was deleted.`);
   const bytes = await deps.blobs.get(v.blobKey);
   const scope: FixtureScope = input.imageHasNoRealPerson ? 'public' : 'private';
-  const caseId = `reviewed-${v.id
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(-16)
-    .toLowerCase()}`;
-  const redacted = redactPersonalData(v.id, { fields: outcome.fields, applicant: v.applicant });
+  const caseId = reviewedCaseId(v.id);
+  const redacted = redactCase({
+    documentType: outcome.documentType,
+    fields: outcome.fields,
+    applicant: v.applicant,
+  });
   const subjectId = `u-reviewed-${sha256Hex(v.subjectId).slice(0, 8)}`;
   const expected: ExpectedCase = {
     caseId,
@@ -533,6 +543,7 @@ export async function exportFixture(
     legible: outcome.verdict !== 'needs_retake',
     private: scope === 'private',
     redactedFields: redacted.redactedFields,
+    sourceVerificationId: v.id,
   };
   const created = deps.fixtures.create({
     scope,

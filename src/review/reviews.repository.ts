@@ -55,8 +55,9 @@ export function createReviewsRepository(database: DatabaseHandle) {
     },
 
     /**
-     * Completed, unrevoked cases a reviewer may be asked to look at: needs_review or verified, and
-     * any case with a correction awaiting a second reviewer (whatever its verdict).
+     * Completed, unrevoked, unerased cases a reviewer may be asked to look at: needs_review or
+     * verified, and any case with a correction awaiting a second reviewer (whatever its verdict);
+     * an erased case has nothing left to review.
      */
     async queueCandidates(filters: {
       documentType?: string | undefined;
@@ -66,6 +67,7 @@ export function createReviewsRepository(database: DatabaseHandle) {
       const where = [
         eq(verificationsTable.status, 'completed'),
         isNull(verificationsTable.revokedAt),
+        isNull(verificationsTable.erasedAt),
         or(
           inArray(verificationsTable.verdict, ['needs_review', 'verified']),
           isNotNull(reviewApprovalsTable.id),

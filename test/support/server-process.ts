@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,7 @@ const cliArgs = (...args: string[]) => [
 export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
+  dataDir: string;
   output: () => string;
   kill9(): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +61,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    dataDir: path.resolve(repoRoot, env.DATA_DIR ?? process.env.DATA_DIR ?? 'data'),
     output: () => output,
     async kill9() {
       child.kill('SIGKILL');
@@ -71,10 +74,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
-/** The admin key a first start on an empty data folder prints (once). */
+/** The admin key a first start on an empty data folder writes to its secrets folder (once). */
 export function bootstrapAdminKey(server: ServerProcess): string {
-  const key = /dv_admin_\S+/.exec(server.output())?.[0];
-  if (!key) throw new Error(`the server printed no admin key:\n${server.output()}`);
+  const file = path.join(server.dataDir, 'secrets', 'bootstrap-admin.key');
+  const key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  if (!key) throw new Error(`the server wrote no admin key:\n${server.output()}`);
   return key;
 }
 
