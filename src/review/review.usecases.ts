@@ -320,6 +320,8 @@ export type ReviewOutcome =
 export function submitReview(deps: ReviewDeps, input: ReviewInput): Promise<ReviewOutcome> {
   return deps.transaction(async () => {
     const before = await loadCase(deps, input.id);
+    // Before the two-person rule: an erased case takes no proposal either.
+    refuseErased(before);
     const prepared = prepareReview(deps, before, input);
     if (prepared.verdict === 'verified') {
       const hard = [

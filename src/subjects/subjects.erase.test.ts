@@ -41,7 +41,8 @@ function seedPersonal(
     fields: { name: NAME, idNumber: ID_NUMBER },
     evidence: { name: { text: NAME, box: [1, 2, 3, 4], confidence: 0.9, source: 'rules' } },
     reasons: [
-      { code: 'DATE_IMPLAUSIBLE', severity: 'hard', field: 'birthDate', message: `${ID_NUMBER} says 1990` },
+      // soft, so that a reviewer's `verified` applies at once (a HARD one waits for a second reviewer)
+      { code: 'LOW_CONFIDENCE', severity: 'soft', field: 'birthDate', message: `${ID_NUMBER} says 1990` },
     ],
     blob,
   });
@@ -120,9 +121,7 @@ describe('DELETE /v1/subjects/{subjectId}', () => {
       evidence: null,
       verdict: 'verified',
       documentType: 'graduation_certificate',
-      reasons: [
-        { code: 'DATE_IMPLAUSIBLE', field: 'birthDate', severity: 'hard', message: 'DATE_IMPLAUSIBLE' },
-      ],
+      reasons: [{ code: 'LOW_CONFIDENCE', field: 'birthDate', severity: 'soft', message: 'LOW_CONFIDENCE' }],
       revocation: { reason: 'applicant_request' },
     });
     const erased = await t.services.verifications.findById(second);
@@ -216,7 +215,8 @@ describe('DELETE /v1/subjects/{subjectId}', () => {
       headers: { ...t.auth('reviewer'), 'content-type': 'application/json' },
       body: JSON.stringify({
         expectedVersion: version,
-        verdict: 'verified',
+        // not `verified`: that would wait for a second reviewer (the corrected fields raise HARD reasons)
+        verdict: 'rejected',
         fields: { name: NAME },
         note: `called ${NAME}, ID ${ID_NUMBER}`,
       }),
