@@ -506,6 +506,37 @@ const EXTENSIONS: Record<string, string> = {
  * or generated document) exports it as public. The case names the verification it came from, so
  * erasing the subject deletes it.
  */
+const APPLICANT_CODES = new Set([
+  'APPLICANT_NAME_MISMATCH',
+  'APPLICANT_NAME_UNCERTAIN',
+  'APPLICANT_ID_MISMATCH',
+  'APPLICANT_ID_PARTIAL',
+]);
+
+/**
+ * What the eval may expect of an exported case, whose manifest line binds no applicant (see
+ * exportFixture): no identity is known, so the pipeline gives it at most `needs_review` with
+ * APPLICANT_UNKNOWN (src/verdicts/decide.ts), and no applicant check can reject it. The
+ * reviewer's own verdict is kept beside it.
+ */
+function unboundExpectation(outcome: NonNullable<Verification['outcome']>) {
+  const reasons = outcome.reasons.filter((r) => r.code !== 'REVIEWER_DECISION' && r.severity !== 'info');
+  const otherReasons = reasons.filter((r) => !APPLICANT_CODES.has(r.code));
+  const rejectedOnlyAsSomeoneElse =
+    outcome.verdict === 'rejected' && !otherReasons.some((r) => r.severity === 'hard');
+  const verdict =
+    outcome.verdict === 'verified' || rejectedOnlyAsSomeoneElse ? 'needs_review' : outcome.verdict;
+  return {
+    verdict,
+    acceptableVerdicts: [verdict],
+    reviewerVerdict: outcome.verdict,
+    expectedReasons: [
+      ...otherReasons.map((r) => r.code),
+      ...(verdict === 'needs_review' ? ['APPLICANT_UNKNOWN'] : []),
+    ],
+  };
+}
+
 export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
   input: { id: string; actor: Actor; imageHasNoRealPerson: boolean },
@@ -537,11 +568,7 @@ export async function exportFixture(
     applicant: redacted.applicant,
     documentType: outcome.documentType,
     fields: redacted.fields,
-    verdict: outcome.verdict,
-    acceptableVerdicts: [outcome.verdict],
-    expectedReasons: outcome.reasons
-      .filter((r) => r.code !== 'REVIEWER_DECISION' && r.severity !== 'info')
-      .map((r) => r.code),
+    ...unboundExpectation(outcome),
     legible: outcome.verdict !== 'needs_retake',
     private: scope === 'private',
     redactedFields: redacted.redactedFields,
