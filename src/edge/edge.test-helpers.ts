@@ -4,6 +4,7 @@ import type { Role } from '../auth/api-keys.models.js';
 import { createApiKey } from '../auth/api-keys.usecases.js';
 import { createSealer, parseKey } from '../privacy/sealer.js';
 import type { Services } from '../services.js';
+import { createSubjectsRepository } from '../subjects/subjects.repository.js';
 import { createVerificationsRepository } from '../verifications/verifications.repository.js';
 import { buildEdgeServices, type EdgeServices } from './edge-services.js';
 
@@ -41,17 +42,26 @@ export async function setUpEdge(): Promise<EdgeTestContext> {
     blindIndexKey: parseKey('6c'.repeat(32)),
   });
   const clusterVerifications = createVerificationsRepository(services.database, clusterSealer);
+  const clusterSubjects = createSubjectsRepository(services.database, clusterSealer);
   let n = 0;
   const run = crypto.randomUUID().slice(0, 8);
   return {
     services,
     keys,
     subject: (label) => `${label}-${run}-${++n}`,
-    // The shared seed writes through `verifications.insert` and `.complete`, as the job runner
-    // does; of the services it reads only those and the clock and ids, which the edge has too.
-    // It writes as the cluster does, blind indexes included: the edge itself has no index key.
+    // The shared seed writes through `subjects.claim`/`.registerIdentity` and
+    // `verifications.insert`/`.complete`, as an upload and the job runner do; of the services it
+    // reads only those and the clock and ids, which the edge has too. It writes as the cluster
+    // does, blind indexes included: the edge itself has no index key.
     seed: (input) =>
-      seedVerification({ ...services, verifications: clusterVerifications } as unknown as Services, input),
+      seedVerification(
+        {
+          ...services,
+          verifications: clusterVerifications,
+          subjects: clusterSubjects,
+        } as unknown as Services,
+        input,
+      ),
   };
 }
 
