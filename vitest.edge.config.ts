@@ -21,6 +21,8 @@ const aliases = Object.entries(alias ?? {}).map(([from, to]) => ({
 
 /** A fixed test key (never a real one): the Worker reads DATA_ENCRYPTION_KEY from its env. */
 const EDGE_TEST_ENCRYPTION_KEY = '6b'.repeat(32);
+/** The same for the audit chain's AUDIT_HMAC_KEY. */
+const EDGE_TEST_AUDIT_KEY = '7c'.repeat(32);
 
 export default defineConfig(async () => ({
   test: {
@@ -34,6 +36,7 @@ export default defineConfig(async () => ({
             miniflare: {
               bindings: {
                 DATA_ENCRYPTION_KEY: EDGE_TEST_ENCRYPTION_KEY,
+                AUDIT_HMAC_KEY: EDGE_TEST_AUDIT_KEY,
                 LOG_LEVEL: 'warn',
                 TEST_MIGRATIONS: await readD1Migrations(path.resolve('drizzle/sqlite')),
               },

@@ -1,13 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { swaggerUI } from '@hono/swagger-ui';
 import { createAuditRoutes } from './audit/audit.routes.js';
 import { createApiKeyRoutes } from './auth/api-keys.routes.js';
 import { createEligibilityRoutes } from './eligibility/eligibility.routes.js';
 import type { AppEnv } from './http/app-env.js';
+import { createDocsRoutes } from './http/docs.routes.js';
 import { problemResponse } from './http/errors.js';
-import { requestContext } from './http/middleware.js';
+import { apiResponseHeaders, requestContext } from './http/middleware.js';
 import { createRouter } from './http/openapi-app.js';
 import { ProblemError } from './http/problems.js';
 import { createSystemRoutes } from './http/system.routes.js';
@@ -20,13 +17,12 @@ import { createWebhookRoutes } from './webhooks/webhooks.routes.js';
 
 export const API_VERSION = '1.0.0';
 
-const swaggerAssets = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-
 /** The HTTP app over already-built services: routes stay thin, services do the work. */
 export function createApp(services: Services) {
   const { config } = services;
   const app = createRouter();
   app.use('*', requestContext(services));
+  app.use('/v1/*', apiResponseHeaders);
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) =>
     problemResponse(c, new ProblemError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)),
@@ -45,13 +41,17 @@ export function createApp(services: Services) {
     }),
   );
   app.route('/', createApiKeyRoutes(services));
-  app.route('/', createEligibilityRoutes(services));
+  app.route('/', createEligibilityRoutes({ ...services, perKeyPerMinute: config.admission.perKeyPerMinute }));
   app.route('/', createAuditRoutes(services));
   app.route('/', createWebhookRoutes(services));
   app.route('/', createSubjectRoutes(services));
   const reviewDeps = {
     ...services,
-    settings: { qcSampleOneIn: config.review.qcSampleOneIn, sessionHours: config.review.sessionHours },
+    settings: {
+      qcSampleOneIn: config.review.qcSampleOneIn,
+      sessionHours: config.review.sessionHours,
+      trustProxy: config.trustProxy,
+    },
   };
   app.route('/', createReviewApiRoutes(reviewDeps));
   app.route('/', createReviewRoutes(reviewDeps));
@@ -66,17 +66,7 @@ export function createApp(services: Services) {
     },
     security: [{ bearer: [] }],
   });
-  // The docs page loads its assets from this server, never from a CDN.
-  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/docs/assets', title: 'docverify API' }));
-  app.get('/docs/assets/swagger-ui-dist/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}', async (c) => {
-    const file = c.req.param('file');
-    c.header(
-      'content-type',
-      file.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
-    );
-    c.header('cache-control', 'public, max-age=86400');
-    return c.body(await readFile(path.join(swaggerAssets, file)));
-  });
+  app.route('/', createDocsRoutes());
   return app;
 }
 

@@ -4,13 +4,14 @@ import readline from 'node:readline';
 import { z } from 'zod';
 import { ProblemError } from './http/problems.js';
 import type { Services } from './services.js';
+import { SUBJECT_ID_PATTERN } from './subjects/subjects.models.js';
 import { toResult } from './verifications/verifications.models.js';
 import { submitVerification, waitForVerification } from './verifications/verifications.usecases.js';
 
 /** The contract's batch manifest line (document-types.md, "Batch manifest"). */
 const ManifestLine = z.looseObject({
   file: z.string().min(1),
-  subjectId: z.string().min(1),
+  subjectId: z.string().regex(SUBJECT_ID_PATTERN),
   applicant: z.object({ name: z.string().nullish(), idNumber: z.string().nullish() }).nullish(),
   documentTypeHint: z
     .enum(['cet_score_report', 'graduation_certificate', 'degree_certificate', 'chsi_record'])
@@ -21,7 +22,10 @@ const BATCH_CLIENT = 'cli-batch';
 
 /**
  * Runs every manifest line through the same intake, job and pipeline as the API, one at a time
- * and in order, so a document seen earlier for another subject is caught as a duplicate.
+ * and in order, so a document seen earlier for another subject is caught as a duplicate. The
+ * batch is one client: its subjects are its own, a line's complete `applicant` registers the
+ * subject's identity as an upload's does, and a line with none (or a name alone) for a subject
+ * without one is never verified (document-types.md, "Batch manifest").
  * Returns how many lines could not be processed (each still gets an output line).
  */
 export async function runBatch(

@@ -33,4 +33,23 @@ describe('config', () => {
       expect(String(error)).toMatch(/LLM_MODE/);
     }
   });
+
+  it('reads the audit chain key (32 bytes) and the checkpoint key file; a short key is refused', () => {
+    expect(loadConfig({}).audit).toEqual({
+      hmacKey: null,
+      checkpointKeyFile: path.resolve('data', 'secrets', 'audit-checkpoint.pem'),
+    });
+    expect(loadConfig({ AUDIT_HMAC_KEY: 'ab'.repeat(32) }).audit.hmacKey).toBe('ab'.repeat(32));
+    expect(() => loadConfig({ AUDIT_HMAC_KEY: 'abcd' })).toThrow(/AUDIT_HMAC_KEY/);
+  });
+
+  it('believes no proxy headers unless TRUST_PROXY is set', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('lets webhooks reach private addresses only when WEBHOOK_ALLOW_PRIVATE_TARGETS is set', () => {
+    expect(loadConfig({}).webhooks.allowPrivateTargets).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhooks.allowPrivateTargets).toBe(true);
+  });
 });

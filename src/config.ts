@@ -9,6 +9,11 @@ const booleanFromString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const isKey32 = (text: string) => {
+  const trimmed = text.trim();
+  return /^[0-9a-f]{64}$/i.test(trimmed) || Buffer.from(trimmed, 'base64').length === 32;
+};
+
 /**
  * Every setting the service reads, parsed once at start-up. No other module reads
  * process.env. Each key is documented in the README's configuration table.
@@ -17,6 +22,11 @@ const configSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
     HOST: z.string().default('0.0.0.0'),
+    /**
+     * A reverse proxy that sets X-Forwarded-Proto and X-Forwarded-Host stands in front: only then
+     * are those headers believed (any client can send them).
+     */
+    TRUST_PROXY: booleanFromString.default(false),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: z.string().optional(),
     BLOB_DIR: z.string().optional(),
@@ -75,11 +85,29 @@ const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** Scales the whole webhook retry schedule; the default 30 s gives about 26.5 h of retries. */
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(30_000),
+    /** Development only: let webhooks reach loopback, private and link-local addresses (SSRF otherwise). */
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanFromString.default(false),
 
     /** 32-byte key (base64 or 64 hex chars) encrypting names and ID numbers at rest. */
     DATA_ENCRYPTION_KEY: z.string().optional(),
     /** Earlier keys, comma-separated, still accepted for reading after a rotation. */
     DATA_ENCRYPTION_OLD_KEYS: z.string().optional(),
+    /** A file holding the data key (kept apart from DATA_DIR); default $DATA_DIR/secrets/data-encryption.key. */
+    DATA_ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+    /** 32-byte key of the blind indexes (duplicate search); never changes when the data key rotates. */
+    BLIND_INDEX_KEY: z.string().optional(),
+    /** A file holding the blind index key; default $DATA_DIR/secrets/blind-index.key. */
+    BLIND_INDEX_KEY_FILE: z.string().min(1).optional(),
+    /** `production` warns at start about key files kept inside DATA_DIR. */
+    NODE_ENV: z.string().optional(),
+
+    /** 32-byte key (base64 or 64 hex chars) linking the audit chain (HMAC-SHA256); never in the database. */
+    AUDIT_HMAC_KEY: z
+      .string()
+      .refine((v) => isKey32(v), 'must be 32 bytes (64 hex characters or base64)')
+      .optional(),
+    /** Ed25519 private key (PKCS#8 PEM) signing audit checkpoints; made there on first use when missing. */
+    AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
 
     /** The labelled fixture set reviewers export cases into and correct (manifest.jsonl + <case>/). */
     FIXTURES_DIR: z.string().min(1).default('./fixtures'),
@@ -110,6 +138,11 @@ const configSchema = z
     LLM_CACHE_SIZE: z.coerce.number().int().min(0).default(1_000),
     /** json_object for servers without structured outputs (the schema then goes into the prompt). */
     LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object']).default('json_schema'),
+    /** Largest model reply body read; a larger one fails the call (LLM_UNAVAILABLE). */
+    LLM_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    /** Consecutive failed model calls that switch the model off for the cool-down; 0 = never. */
+    LLM_BREAKER_FAILURES: z.coerce.number().int().min(0).max(1000).default(5),
+    LLM_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(60_000),
   })
   .refine((env) => env.BLOB_STORE !== 's3' || Boolean(env.S3_BUCKET), {
     path: ['S3_BUCKET'],
@@ -169,7 +202,11 @@ const configSchema = z
         inApi: env.API_RUNS_JOBS ?? !/^postgres(ql)?:/.test(env.DATABASE_URL ?? ''),
       },
       eligibility: { policyFile: path.resolve(env.ELIGIBILITY_POLICY_FILE ?? defaultPolicyFile) },
-      webhooks: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, retryBaseMs: env.WEBHOOK_RETRY_BASE_MS },
+      webhooks: {
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+        allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+      },
       retention: {
         imageDays: env.IMAGE_RETENTION_DAYS,
         sweepIntervalMs: env.BLOB_SWEEP_INTERVAL_MINUTES * 60_000,
@@ -180,12 +217,33 @@ const configSchema = z
           .split(',')
           .map((k) => k.trim())
           .filter(Boolean),
+        keyFile: path.resolve(
+          env.DATA_ENCRYPTION_KEY_FILE ?? path.join(dataDir, 'secrets', 'data-encryption.key'),
+        ),
+        blindIndexKey: env.BLIND_INDEX_KEY ?? null,
+        blindIndexKeyFile: path.resolve(
+          env.BLIND_INDEX_KEY_FILE ?? path.join(dataDir, 'secrets', 'blind-index.key'),
+        ),
+        // Key files are generated only where the quickstart keeps them. Once an operator names a
+        // key, a missing one is an error: a fresh blind index key would stop duplicate detection
+        // silently, and each node of a cluster would make its own.
+        createKeyFile: !env.DATA_ENCRYPTION_KEY_FILE,
+        createBlindIndexKeyFile:
+          !env.BLIND_INDEX_KEY_FILE && !env.DATA_ENCRYPTION_KEY && !env.DATA_ENCRYPTION_KEY_FILE,
       },
+      audit: {
+        hmacKey: env.AUDIT_HMAC_KEY ?? null,
+        checkpointKeyFile: path.resolve(
+          env.AUDIT_CHECKPOINT_KEY_FILE ?? path.join(dataDir, 'secrets', 'audit-checkpoint.pem'),
+        ),
+      },
+      production: env.NODE_ENV === 'production',
       review: {
         fixturesDir: path.resolve(env.FIXTURES_DIR),
         qcSampleOneIn: env.REVIEW_QC_SAMPLE_ONE_IN,
         sessionHours: env.REVIEW_SESSION_HOURS,
       },
+      trustProxy: env.TRUST_PROXY,
       llm: {
         apiKey: env.OPENAI_API_KEY ?? null,
         baseUrl: env.OPENAI_BASE_URL ?? null,
@@ -199,6 +257,9 @@ const configSchema = z
         dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
         cacheSize: env.LLM_CACHE_SIZE,
         responseFormat: env.LLM_RESPONSE_FORMAT,
+        maxResponseBytes: env.LLM_MAX_RESPONSE_BYTES,
+        breakerFailures: env.LLM_BREAKER_FAILURES,
+        breakerCooldownMs: env.LLM_BREAKER_COOLDOWN_MS,
       },
     };
   });

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ensureBootstrapAdminKey } from './auth/api-keys.usecases.js';
@@ -13,10 +15,13 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   const services = await buildServices(config, overrides);
   const bootstrapKey = await ensureBootstrapAdminKey(services);
   if (bootstrapKey) {
-    // Printed once, on the very first start, so the operator can create the other keys.
-    process.stdout.write(
-      `\nFirst start: created an admin API key. It is shown only this once:\n\n  ${bootstrapKey}\n\n` +
-        'Create client and engine keys with `npx docverify keys create --role client`.\n\n',
+    // Created once, on the very first start, so the operator can create the other keys. It goes
+    // to a file only this user can read: stdout is the log stream, and stderr is collected too.
+    const file = writeBootstrapKeyFile(config.dataDir, bootstrapKey);
+    process.stderr.write(
+      `\nFirst start: created an admin API key and wrote it to ${file} (mode 0600).\n` +
+        'Read it, keep it in your secret store and delete the file. Create client and engine keys\n' +
+        'with `npx docverify keys create --role client`.\n\n',
     );
   }
   const app = createApp(services);
@@ -37,4 +42,14 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     return closing;
   };
   return { app, services, server, port, close };
+}
+
+/** `DATA_DIR/secrets/bootstrap-admin.key`, readable by this user only (the folder too). */
+function writeBootstrapKeyFile(dataDir: string, key: string): string {
+  const file = path.join(dataDir, 'secrets', 'bootstrap-admin.key');
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  // `mode` applies only when the file is created: a file left from an earlier database keeps its own.
+  fs.chmodSync(file, 0o600);
+  return file;
 }

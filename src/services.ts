@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import { loadOrCreateChainKey } from './audit/audit.keys.js';
+import { parseChainKey } from './audit/audit.models.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createApiKeysRepository } from './auth/api-keys.repository.js';
 import { authenticate } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
+import { createSealedBlobStore } from './blobs/sealed-blob-store.js';
 import type { Config } from './config.js';
 import { openDatabase, parsePostgresUrl } from './db/database.js';
 import { loadPolicyFile } from './eligibility/eligibility.policy.js';
@@ -13,6 +16,7 @@ import type { JobHandler, JobOutcome, JobQueue } from './jobs/job-queue.js';
 import { createTableJobQueue } from './jobs/job-runner.js';
 import { createJobsRepository } from './jobs/jobs.repository.js';
 import { createPgBossQueue } from './jobs/pg-boss-queue.js';
+import { createKeyRotationsRepository } from './keys/key-rotations.repository.js';
 import { createLlmClient, llmClientOptions } from './llm/client.js';
 import { loadPrompts } from './llm/prompts.js';
 import { createLogger } from './observability/logger.js';
@@ -21,18 +25,21 @@ import { createPdfReader } from './pipeline/pdf-reader.js';
 import type { Pipeline, PipelineDeps } from './pipeline/pipeline.types.js';
 import { createDocumentPipeline } from './pipeline/run.js';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock.js';
-import { loadOrCreateKeyFile } from './privacy/key-file.js';
-import { createSealer, parseKey } from './privacy/sealer.js';
+import { loadKeys } from './privacy/key-file.js';
+import { createSealer } from './privacy/sealer.js';
 import { createSweeper } from './retention/retention.usecases.js';
 import { createFixtureStore } from './review/fixtures.store.js';
+import { createReviewApprovalsRepository } from './review/review-approvals.repository.js';
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
+import { createSubjectsRepository } from './subjects/subjects.repository.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
 import {
   createProcessVerificationHandler,
   PROCESS_VERIFICATION_JOB,
 } from './verifications/verifications.usecases.js';
 import { DELIVER_WEBHOOK_JOB } from './webhooks/webhooks.models.js';
+import { createWebhookTargets, type HostResolver, systemResolver } from './webhooks/webhooks.outbound.js';
 import { createWebhooksRepository } from './webhooks/webhooks.repository.js';
 import { createWebhookDeliveryHandler, createWebhookPublisher } from './webhooks/webhooks.usecases.js';
 
@@ -43,6 +50,8 @@ export interface ServiceOverrides {
   logger?: Logger;
   blobs?: BlobStore;
   pipeline?: (deps: PipelineDeps) => Pipeline;
+  /** Name resolution for webhook targets (default: the system's); tests script a name server. */
+  resolveHost?: HostResolver;
 }
 
 /**
@@ -58,14 +67,26 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
 
   const database = await openDatabase(config.databaseUrl);
 
-  const keyMaterial = config.encryption.key ?? loadOrCreateKeyFile(config.dataDir).material;
-  const sealer = createSealer([parseKey(keyMaterial), ...config.encryption.oldKeys.map(parseKey)]);
+  const keys = loadKeys(config);
+  if (config.production && keys.filesInsideDataDir.length > 0) {
+    // A backup or a stolen copy of DATA_DIR would carry the keys that open it (README, "Keys").
+    logger.warn(
+      { keyFiles: keys.filesInsideDataDir },
+      'encryption keys are kept inside DATA_DIR: set DATA_ENCRYPTION_KEY and BLIND_INDEX_KEY, or key files outside it',
+    );
+  }
+  const sealer = createSealer(keys.dataKeys, { blindIndexKey: keys.blindIndexKey });
 
   const apiKeys = createApiKeysRepository(database);
   const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
   const verifications = createVerificationsRepository(database, sealer);
+  const subjects = createSubjectsRepository(database, sealer);
   const jobs = createJobsRepository(database);
-  const blobs = overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir });
+  // Originals are sealed before they reach the store, whichever it is (README, "Keys").
+  const blobs = createSealedBlobStore(
+    overrides.blobs ?? blobStores[config.blobs.store]({ ...config.blobs, root: config.blobDir }),
+    sealer,
+  );
   // Filled below: the handlers need the queue (to publish webhooks), the queue runs the handlers.
   const handlers: Record<string, JobHandler> = {};
   const queue = createQueue(config, {
@@ -85,13 +106,29 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
       ? null
       : { client: createLlmClient(llmClientOptions(config, { clock, metrics })), prompts: loadPrompts() };
   const transaction = database.transaction;
-  const audit = createAuditRepository(database, { clock, ids });
+  const chainKey = config.audit.hmacKey
+    ? parseChainKey(config.audit.hmacKey)
+    : loadOrCreateChainKey(config.dataDir);
+  const audit = createAuditRepository(database, { clock, ids, chainKey });
   const webhooks = createWebhooksRepository(database, sealer);
   const webhookSettings = config.webhooks;
   const publisher = createWebhookPublisher({ webhooks, queue, clock, ids, webhookSettings });
-  const eligibility = createEligibilityService({ policy, verifications, audit, transaction, clock, ids });
+  const webhookTargets = createWebhookTargets({
+    resolve: overrides.resolveHost ?? systemResolver,
+    allowPrivateTargets: config.webhooks.allowPrivateTargets,
+  });
+  const eligibility = createEligibilityService({
+    policy,
+    verifications,
+    subjects,
+    audit,
+    transaction,
+    clock,
+    ids,
+  });
   const reviewSessions = createReviewSessionsRepository(database);
   const reviews = createReviewsRepository(database);
+  const approvals = createReviewApprovalsRepository(database);
   const fixtures = createFixtureStore(config.review.fixturesDir);
   // One per process: intake counts pages with it, the pipeline reads pages with it.
   const pdf = createPdfReader({
@@ -99,6 +136,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     maxPixels: config.upload.maxPixels,
     ...config.pdf,
   });
+  const keyRotations = createKeyRotationsRepository(database);
 
   const base = {
     config,
@@ -110,6 +148,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     apiKeys,
     authenticator,
     verifications,
+    subjects,
     jobs,
     queue,
     blobs,
@@ -117,12 +156,16 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     transaction,
     audit,
     webhooks,
+    webhookTargets,
     publisher,
     eligibility,
     reviewSessions,
     reviews,
+    approvals,
     fixtures,
     pdf,
+    llm,
+    keyRotations,
   };
   const pipeline = (overrides.pipeline ?? createDocumentPipeline)({
     config,
@@ -159,6 +202,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   });
   handlers[DELIVER_WEBHOOK_JOB] = createWebhookDeliveryHandler({
     webhooks,
+    webhookTargets,
     clock,
     logger: logger.child({ component: 'webhooks' }),
     webhookSettings,

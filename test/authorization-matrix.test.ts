@@ -60,9 +60,13 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/verifications': api('client'),
   // IDOR: the second client cannot tell another client's verification from a missing one.
   'GET /v1/verifications/:id': { ...api('client', 'engine', 'reviewer'), client2: 404 },
-  'GET /v1/subjects/:subjectId/verifications': api('client', 'engine', 'reviewer'),
+  // A subject is its creator's: the second client cannot tell it from a missing one.
+  'GET /v1/subjects/:subjectId/verifications': { ...api('client', 'engine', 'reviewer'), client2: 404 },
+  'PUT /v1/subjects/:subjectId/identity': { ...api('client'), client2: 404 },
   'POST /v1/verifications/:id/revoke': api('reviewer'),
   'POST /v1/verifications/:id/corrections': api('reviewer'),
+  'GET /v1/verifications/:id/approvals': api('reviewer'),
+  'POST /v1/verifications/:id/approvals': api('reviewer'),
   'GET /v1/verifications/:id/audit': api('engine', 'reviewer'),
   'GET /v1/subjects/:subjectId/eligibility': api('engine'),
   'DELETE /v1/subjects/:subjectId': api(),
@@ -84,6 +88,7 @@ const MATRIX: Record<string, Row> = {
   'GET /review/cases/:id/image': reviewPage,
   'POST /review/cases/:id': reviewPage,
   'POST /review/cases/:id/fixture': reviewPage,
+  'POST /review/cases/:id/approvals': reviewPage,
   'GET /review/metrics': reviewPage,
   'GET /review/fixtures': reviewPage,
   'GET /review/fixtures/:scope/:caseId': reviewPage,
@@ -162,6 +167,12 @@ async function call(route: string, caller: Caller): Promise<Response> {
     headers['content-type'] = 'application/json';
     return t.app.request(url, { method, headers, body: '{}' });
   }
+  if (method === 'PUT') {
+    // A valid body (the seeded subject's own identity), so only the caller decides the answer.
+    headers['content-type'] = 'application/json';
+    const body = JSON.stringify({ name: '张伟', idNumber: '11010519491231002X' });
+    return t.app.request(url, { method, headers, body });
+  }
   return t.app.request(url, { method, headers });
 }
 
@@ -225,7 +236,10 @@ describe('a second client (IDOR)', () => {
       return (await res.json()) as { items: { id: string }[] };
     };
     expect((await list('client')).items.map((v) => v.id)).toEqual([id]);
-    expect((await list('client2')).items).toEqual([]);
+    const theirs = await t.app.request(`/v1/subjects/${subjectId}/verifications`, {
+      headers: t.auth('client2'),
+    });
+    expect(theirs.status).toBe(404);
 
     const read = await t.app.request(`/v1/verifications/${id}`, { headers: t.auth('client2') });
     expect(read.status).toBe(404);

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { buildServices } from '../src/services.js';
+import { bootstrapAdminKey, startServerProcess } from './support/server-process.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const bin = path.join(repoRoot, 'bin/docverify.mjs');
@@ -26,6 +27,25 @@ describe('docverify CLI', () => {
     expect(out).toMatch(/^dv_engine_[A-Za-z0-9_-]{43}\n$/);
     const bad = spawnSync(process.execPath, [bin, 'keys', 'create', '--role', 'root'], { env: env() });
     expect(bad.status).toBe(2);
+  });
+
+  it('serve: the first start puts the admin key in a file only its user can read, never in the output', async () => {
+    const server = await startServerProcess({ DATA_DIR: dataDir, OCR_POOL_SIZE: '1' });
+    try {
+      // stdout is the JSON log stream and stderr is collected by most runtimes too.
+      expect(server.output()).not.toMatch(/dv_admin_/);
+      const file = path.join(dataDir, 'secrets', 'bootstrap-admin.key');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const key = bootstrapAdminKey(server);
+      expect(key).toMatch(/^dv_admin_[A-Za-z0-9_-]{43}$/);
+      const res = await fetch(`${server.baseUrl}/v1/admin/webhooks`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(200);
+      expect(server.output()).not.toMatch(/dv_admin_/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('migrate creates the database; bad configuration fails fast with a clear message', () => {
@@ -75,6 +95,48 @@ describe('docverify CLI', () => {
       const check = spawnSync(process.execPath, [checkContract, results]);
       expect(check.stdout.toString()).toContain('0 contract violations');
     }
+  });
+
+  it('batch: a line without a known identity is at most needs_review (APPLICANT_UNKNOWN); with one it is bound', () => {
+    const manifest = path.join(dataDir, 'manifest.jsonl');
+    const copy = (sample: string, file: string) => {
+      const dir = path.join(repoRoot, 'fixtures', sample);
+      fs.copyFileSync(path.join(dir, file), path.join(dataDir, `${sample}-${file}`));
+      const { applicant } = JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8'));
+      return { file: `${sample}-${file}`, applicant };
+    };
+    const cet = copy('sample-05-cet-pdf-text', 'input.pdf');
+    const cetPhoto = copy('sample-01-cet-photo', 'input.jpg');
+    const chsi = copy('sample-07-chsi-pdf-text', 'input.pdf');
+    fs.writeFileSync(
+      manifest,
+      [
+        { file: cet.file, subjectId: 'u-anonymous' },
+        { file: cetPhoto.file, subjectId: 'u-name-only', applicant: { name: cetPhoto.applicant.name } },
+        { file: chsi.file, subjectId: 'u-bound', applicant: chsi.applicant },
+        { file: cet.file, subjectId: '..' },
+      ]
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    );
+    const run = spawnSync(process.execPath, [bin, 'batch', manifest], { env: env(), maxBuffer: 1 << 24 });
+    const lines = run.stdout
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const codes = (line: { reasons?: { code: string }[] }) => (line.reasons ?? []).map((r) => r.code);
+    expect(lines[0]).toMatchObject({ documentType: 'cet_score_report', verdict: 'needs_review' });
+    expect(codes(lines[0])).toContain('APPLICANT_UNKNOWN');
+    // A name alone is checked against the document, but it is no identity.
+    expect(lines[1]).toMatchObject({ documentType: 'cet_score_report', verdict: 'needs_review' });
+    expect(codes(lines[1])).toContain('APPLICANT_UNKNOWN');
+    expect(lines[2]).toMatchObject({
+      subjectId: 'u-bound',
+      documentType: 'chsi_record',
+      verdict: 'verified',
+    });
+    expect(lines[3]).toMatchObject({ status: 'failed', error: { code: 'MANIFEST_LINE_INVALID' } });
   });
 
   it('audit verify checks the hash chain and names the first tampered record', async () => {

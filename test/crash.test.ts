@@ -5,6 +5,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../scripts/fixtures/rng.js';
+import { openBlob } from '../src/blobs/sealed-blob-format.js';
+import { createSealer, parseKey } from '../src/privacy/sealer.js';
 import { STRAY_GRACE_MS } from '../src/retention/retention.usecases.js';
 import {
   bearer,
@@ -51,7 +53,7 @@ function blobFiles(blobDir: string) {
   };
 }
 
-const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 function readDb<T>(dataDir: string, sql: string): T[] {
   const db = new Database(path.join(dataDir, 'docverify.sqlite'), { readonly: true });
@@ -179,14 +181,18 @@ describe('crash: kill -9 at a random moment loses nothing accepted and leaves no
     );
     expect(rows).toHaveLength(acknowledged.length + storedUnanswered.length);
     const before = blobFiles(path.join(dataDir, 'blobs'));
+    const sealer = createSealer([
+      parseKey(fs.readFileSync(path.join(dataDir, 'secrets/data-encryption.key'), 'utf8')),
+    ]);
     for (const row of rows) {
       // One job, run to success once, one verdict: a job killed mid-run was taken over, not doubled.
       expect(row).toMatchObject({ status: 'completed', jobs: 1, succeeded: 1, completions: 1 });
       expect(row.verdict).not.toBeNull();
-      // The blob is whole: its bytes hash to the name the row points at.
+      // The blob is whole: it opens (every chunk authenticates) to bytes that hash to its name.
       const file = before.blobs.get(String(row.blobKey));
       expect(file, `blob of ${row.id}`).toBeDefined();
-      expect(sha256(String(file))).toBe(row.fileSha256);
+      const original = await openBlob(fs.readFileSync(String(file)), String(row.blobKey), sealer);
+      expect(sha256(original)).toBe(row.fileSha256);
     }
 
     // The sweeper, once the grace period has passed, removes exactly the blobs no row references
@@ -219,6 +225,8 @@ describe('crash: kill -9 at a random moment loses nothing accepted and leaves no
       JOB_CONCURRENCY: '4',
       WEBHOOK_TIMEOUT_MS: '10000',
       WEBHOOK_RETRY_BASE_MS: '200',
+      // The receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     });
     const receiverDelayMs = 3000;
     receiver = await startWebhookReceiver(() => 200, { delayMs: receiverDelayMs });

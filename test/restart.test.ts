@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { bootstrapAdminKey, type ServerProcess, startServerProcess } from './support/server-process.js';
 
 const samples = [
   'sample-02-grad-photo',
@@ -26,8 +26,7 @@ describe('restart: a killed server loses nothing and duplicates nothing', () => 
     const env = { DATA_DIR: dataDir, OCR_POOL_SIZE: '1', JOB_LEASE_MS: '3000' };
     const first = await startServerProcess(env);
     servers.push(first);
-    const adminKey = /dv_admin_\S+/.exec(first.output())?.[0];
-    expect(adminKey).toBeTruthy();
+    const adminKey = bootstrapAdminKey(first);
     const created = await fetch(`${first.baseUrl}/v1/admin/keys`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },

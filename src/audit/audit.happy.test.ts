@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
+import { canonicalRecord, GENESIS_HASH, unkeyedChainHash } from './audit.models.js';
 import { verifyAuditChain } from './audit.usecases.js';
 
 describe('audit trail: happy path', () => {
@@ -42,7 +43,7 @@ describe('audit trail: happy path', () => {
       before: { status: 'completed', verdict: 'verified', revoked: false },
       after: { status: 'completed', verdict: 'verified', revoked: true, revocationReason: 'fraud_suspected' },
     });
-    expect(revoked.after.noteSealed).toMatch(/^v1\./);
+    expect(revoked.after.noteSealed.sealed).toMatch(/^v1\./);
     expect(revoked.hash).toMatch(/^[0-9a-f]{64}$/);
     const dump = JSON.stringify(items);
     expect(dump).not.toContain('张伟');
@@ -86,5 +87,54 @@ describe('audit trail: happy path', () => {
       ok: false,
       badRecord: { id: first.id, seq: first.seq },
     });
+  });
+
+  it('a chain begun before the key existed is marked keyed once, at the first append, and verifies', async () => {
+    const { db, tables } = t.services.database;
+    // two records as the service wrote them before AUDIT_HMAC_KEY: sha256 links
+    let prevHash = GENESIS_HASH;
+    for (const n of [1, 2]) {
+      const base = {
+        id: `aud_legacy_${n}`,
+        entityType: 'subject' as const,
+        entityId: `u-${n}`,
+        subjectId: `u-${n}`,
+        action: 'eligibility.decided' as const,
+        actor: { type: 'system' as const },
+        at: new Date(1_700_000_000_000 + n),
+        before: null,
+        after: { eligible: false },
+      };
+      const hash = unkeyedChainHash(prevHash, canonicalRecord(base));
+      await t.services.database.exclusive(() =>
+        db.insert(tables.auditTable).values({
+          ...base,
+          actorType: 'system',
+          after: JSON.stringify(base.after),
+          prevHash,
+          hash,
+        }),
+      );
+      prevHash = hash;
+    }
+    expect(await verifyAuditChain(t.services)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('not keyed'),
+    });
+
+    const id = await seedVerification(t.services, { subjectId: 'u-3', documentType: 'degree_certificate' });
+    await revoke(id);
+    await revoke(id); // 409, nothing appended
+    await t.services.eligibility.decide('u-3', { type: 'system' });
+    const actions: string[] = [];
+    for await (const record of t.services.audit.iterateAll()) actions.push(record.action);
+    expect(actions).toEqual([
+      'eligibility.decided',
+      'eligibility.decided',
+      'audit.chain_keyed',
+      'verification.revoked',
+      'eligibility.decided',
+    ]);
+    expect(await verifyAuditChain(t.services)).toMatchObject({ ok: true, records: 5, unkeyedRecords: 2 });
   });
 });

@@ -2,9 +2,11 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { timestamp } from '../db/columns.js';
 
 /**
- * Append-only audit trail. Each record stores `hash = sha256(prevHash + canonical(record))`, so
- * changing, removing or reordering a record breaks the chain from that record on. Rows are never
- * updated or deleted by the service.
+ * Append-only audit trail. Each record stores `hash = HMAC-SHA256(AUDIT_HMAC_KEY, prevHash +
+ * canonical(record))` (audit.models.ts, chainHash), so changing, removing or reordering a record
+ * breaks the chain from that record on, and only the key's holder can link a record. Rows are
+ * never deleted by the service, and updated only by erasure, which replaces sealed parts by the
+ * digests the chain already hashes (docs/adr/0006-erasure.md).
  */
 export const auditTable = sqliteTable(
   'audit_records',
@@ -12,8 +14,8 @@ export const auditTable = sqliteTable(
     /** Chain order. */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
-    /** 'verification' or 'subject' (eligibility decisions). */
-    entityType: text('entity_type', { enum: ['verification', 'subject'] }).notNull(),
+    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations) or 'audit' (the chain's own records). */
+    entityType: text('entity_type', { enum: ['verification', 'subject', 'data_key', 'audit'] }).notNull(),
     entityId: text('entity_id').notNull(),
     subjectId: text('subject_id').notNull(),
     action: text('action').notNull(),

@@ -4,8 +4,11 @@
  */
 export interface BlobStore {
   readonly name: string;
-  /** Stores bytes under their sha256; returns the key. Idempotent. */
-  put(sha256: string, bytes: Buffer): Promise<string>;
+  /**
+   * Stores bytes under `key`, the sha256 of the original they hold (they may be its sealed
+   * envelope, see sealed-blob-store.ts), replacing what was there; returns the key. Idempotent.
+   */
+  put(key: string, bytes: Buffer): Promise<string>;
   /** Throws BlobNotFoundError when absent. */
   get(key: string): Promise<Buffer>;
   has(key: string): Promise<boolean>;

@@ -9,20 +9,16 @@ export function createDiskBlobStore(root: string): BlobStore {
   const pathOf = (key: string) => path.join(root, blobPath(key));
   return {
     name: 'disk',
-    async put(sha256, bytes) {
-      const target = pathOf(sha256);
-      try {
-        await fs.access(target);
-        // Fresh again: the stray sweeper must not take it before the new row points at it.
-        const now = new Date();
-        await fs.utimes(target, now, now);
-        return sha256;
-      } catch {}
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      // Write then rename, so a crash never leaves a half-written blob under its final name. The
-      // random part keeps two uploads of the same file in the same millisecond apart.
+    async put(key, bytes) {
+      const target = pathOf(key);
+      // Only the service's user may read originals or list them: folders 0700, files 0600.
+      await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      // Write then rename, so a crash never leaves a half-written blob under its final name, and a
+      // blob already there is replaced whole (a key rotation rewrites it; a new upload of the same
+      // file makes it fresh again, so the stray sweeper cannot take it before the new row points
+      // at it). The random part keeps two uploads of the same file in the same millisecond apart.
       const temp = `${target}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
-      const handle = await fs.open(temp, 'w');
+      const handle = await fs.open(temp, 'wx', 0o600);
       try {
         await handle.writeFile(bytes);
         await handle.sync();
@@ -30,7 +26,7 @@ export function createDiskBlobStore(root: string): BlobStore {
         await handle.close();
       }
       await fs.rename(temp, target);
-      return sha256;
+      return key;
     },
     async get(key) {
       try {

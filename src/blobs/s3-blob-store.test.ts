@@ -98,12 +98,16 @@ describe('s3 blob store', () => {
     ]);
   });
 
-  it('refuses bytes that are not what the key says, and stores nothing', async () => {
+  it('stores bytes that do not hash to their key (a sealed original) with the SHA-256 of what it sent', async () => {
+    // The key names the original; sealed-blob-store.ts checks that and hands over ciphertext.
     const store = storeOn(endpoint);
-    const bytes = Buffer.from('the real bytes');
-    const wrongKey = sha(Buffer.from('other bytes'));
-    await expect(store.put(wrongKey, bytes)).rejects.toMatchObject({ name: 'BadDigest' });
-    expect(endpoint.bucket(BUCKET).size).toBe(0);
+    const bytes = Buffer.from('an envelope of the original');
+    const key = sha(Buffer.from('the original'));
+    await store.put(key, bytes);
+    expect(objectOf(endpoint, key).checksums.sha256).toBe(
+      crypto.createHash('sha256').update(bytes).digest('base64'),
+    );
+    expect((await store.get(key)).equals(bytes)).toBe(true);
   });
 
   it('refuses to return bytes that were corrupted in the store', async () => {

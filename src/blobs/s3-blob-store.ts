@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -38,20 +39,21 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   const objectKey = (key: string) => prefix + blobPath(key);
   return {
     name: 's3',
-    async put(sha256, bytes) {
+    async put(key, bytes) {
       // Uploaded even when the object exists: the overwrite refreshes LastModified (the disk store
-      // touches the file), so the stray sweeper cannot take it before the new row points at it.
-      // The checksum is the key itself: the store refuses bytes that are not what the key says.
+      // rewrites the file), so the stray sweeper cannot take it before the new row points at it.
+      // The checksum is of the bytes sent (a sealed original is not what its key hashes): the
+      // store refuses what arrives damaged; sealed-blob-store.ts checks the key against the original.
       await client.send(
         new PutObjectCommand({
           Bucket,
-          Key: objectKey(sha256),
+          Key: objectKey(key),
           Body: bytes,
           ContentType: 'application/octet-stream',
-          ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64'),
+          ChecksumSHA256: crypto.createHash('sha256').update(bytes).digest('base64'),
         }),
       );
-      return sha256;
+      return key;
     },
     async get(key) {
       try {

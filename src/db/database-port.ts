@@ -40,6 +40,12 @@ export interface DatabaseHandle {
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** The raw client of the current PostgreSQL transaction, or null outside one / on SQLite. */
   sqlClient(): SqlClient | null;
+  /**
+   * Moves committed writes from the write-ahead log into the database file and empties the log
+   * (SQLite), so values an erasure overwrote do not linger in it. A no-op where the server owns the
+   * storage (PostgreSQL, D1); see docs/adr/0006-erasure.md.
+   */
+  checkpoint(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -52,7 +52,12 @@ function createLock() {
 
 function openSqlite(url: string): DatabaseHandle {
   const file = sqlitePathFromUrl(url);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Only the service's user reads the database: its folder 0700, the file 0600 (SQLite gives the
+    // WAL and shared-memory files the mode of the database file).
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
   const sqlite = new Database(file);
   // WAL lets readers run while the job worker writes; NORMAL sync is durable across a process crash.
   sqlite.pragma('journal_mode = WAL');
@@ -104,6 +109,11 @@ function openSqlite(url: string): DatabaseHandle {
         }
       }),
     sqlClient: () => null,
+    // Holds the connection: inside an open transaction the log could not be emptied.
+    checkpoint: () =>
+      exclusive(async () => {
+        sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      }),
     close: async () => {
       sqlite.close();
     },
@@ -215,6 +225,8 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
       const tx = current.getStore();
       return tx?.open ? tx.client : null;
     },
+    // Dead row versions stay until (auto)vacuum reclaims them: docs/adr/0006-erasure.md.
+    checkpoint: async () => undefined,
     // Safe to call twice (a readiness probe's test closes it before the services do).
     close: () => {
       ended ??= pool.end();

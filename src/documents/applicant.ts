@@ -1,4 +1,10 @@
-import { idNumberFacts, matchIdNumbers, normalizeIdNumber, validateIdNumber } from '../text/id-number.js';
+import {
+  idNumberFacts,
+  isMaskedIdNumber,
+  matchIdNumbers,
+  normalizeIdNumber,
+  validateIdNumber,
+} from '../text/id-number.js';
 import { matchNames } from '../text/names.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import type { Applicant, Extraction } from './document-types.js';
@@ -16,6 +22,7 @@ import { printedIdNumberReasons, stringField } from './field-checks.js';
  *   APPLICANT_ID_MISMATCH (hard);
  * - the printed ID number's own structure (check digit I2 and the rest of §5.3), with or without
  *   an applicant.
+ * Whether the applicant is a whole identity at all is `identityReasons`.
  */
 export function applicantBindingReasons(
   extraction: Extraction,
@@ -48,6 +55,28 @@ export function applicantBindingReasons(
     ...birthDateAndGenderReasons(extraction, applicantId),
   );
   return reasons;
+}
+
+/**
+ * A document is verified only when it is bound to the subject's known identity (document-types.md,
+ * "Verdicts"): with no applicant, or one without a name or a complete ID number (what a subject's
+ * identity is, src/subjects/subjects.models.ts), it binds to nobody → APPLICANT_UNKNOWN (soft, and
+ * never verified whatever its severity, src/verdicts/decide.ts). Whatever part was given is still
+ * checked by `applicantBindingReasons`.
+ */
+export function identityReasons(applicant: Applicant | null): Reason[] {
+  if (applicant?.name?.trim() && applicant.idNumber) {
+    const idNumber = normalizeIdNumber(applicant.idNumber);
+    if (idNumber !== null && !isMaskedIdNumber(idNumber)) return [];
+  }
+  return [
+    reason(
+      'APPLICANT_UNKNOWN',
+      'soft',
+      'no identity (name and ID number) is known for the subject: the document cannot be bound to the applicant',
+      { messageZh: '未提供申请人身份信息（姓名和身份证号），无法确认证件属于申请人' },
+    ),
+  ];
 }
 
 function nameBindingReasons(extraction: Extraction, applicant: Applicant): Reason[] {

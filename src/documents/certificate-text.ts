@@ -4,6 +4,7 @@ import { STUDY_TYPE_OF_CERTIFICATE_DIGIT } from '../text/education.js';
 import { normalizeText, removeWhitespace } from '../text/unicode.js';
 import { evidenceOf, type FieldReading, readGroup, searchPage, surely } from './field-reading.js';
 import type { OcrPage } from './ocr-page.js';
+import { slotRegions, type ValueRegion } from './value-regions.js';
 
 /** Patterns shared by the diploma and degree templates (formats-research §2.2, §3.3, §6.4). */
 const D = DATE_NUMERAL_CLASS;
@@ -24,6 +25,23 @@ export const STUDY_END_PATTERN = new RegExp(
 );
 /** 性别男 / 性别：女; 别 is often misread (性例男) or lost (性女) on photos: 性 + 男/女 decides. */
 export const GENDER_PATTERN = /性(?:别|例|剐|刖|列)?[:：]?(?<gender>[男女])/;
+
+/**
+ * Slots of the body sentence shared by the diploma and degree templates, for placing a value the
+ * rules could not parse (src/documents/value-regions.ts): what stands before 生, between 于 and 至,
+ * after 至, and after 性别.
+ */
+export const BIRTH_DATE_SLOT = /(?<value>[^，,。.\n]{4,24}?)生/;
+export const STUDY_START_SLOT = /[于自千干](?<value>[^，,。至]{4,16}?)份?(?:起)?至/;
+export const STUDY_END_SLOT = /至(?<value>[^，,。至在]{4,16})/;
+export const GENDER_SLOT = /性(?:别|例|剐|刖|列)?[:：]?(?<value>[男女])/;
+/** A full date's shape, whatever its numerals read as, not followed by 生 (a birth date). */
+const ISSUE_DATE_SLOT = /(?<value>[^，,。.\n]{2,6}年[^，,。.\n]{1,4}月[^，,。.\n]{1,5}?[日号])(?!生)/;
+
+/** Where the issue date is printed: the last full date of the page (as readIssueDate reads it). */
+export function issueDateRegions(page: OcrPage): ValueRegion[] {
+  return slotRegions(page.joined, ISSUE_DATE_SLOT).slice(-1);
+}
 
 /**
  * The birth date of the body ("…一九九七年二月三十日生"): a real date, or, read surely, a date that

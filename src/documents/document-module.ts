@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Extraction, SupportedDocumentType, ValidationContext } from './document-types.js';
+import type { ValueRegions } from './value-regions.js';
 
 /**
  * One document type: everything that knows its layout and rules lives in its folder
@@ -22,4 +23,10 @@ export interface DocumentModule {
   extract(ocr: OcrResult): Extraction;
   /** Format, check-digit, range and cross-field rules, plus the applicant binding. */
   validate(extraction: Extraction, context: ValidationContext): Reason[];
+  /**
+   * Per field, the places on the page where its value is printed (beside or under its label, a slot
+   * of the body sentence, the title), whatever they read as: a value read by the model is kept only
+   * when it is printed in one of them.
+   */
+  valueRegions(ocr: OcrResult): ValueRegions;
 }

@@ -13,6 +13,9 @@ const extraction = (values: Record<string, FieldValue>): Extraction => ({
   ),
 });
 
+/** The applicant the documents below are bound to (no ID number is printed on them). */
+const IDENTITY = { name: '张伟', idNumber: '11010519491231002X' };
+
 describe('unreadableDocumentReasons', () => {
   it('asks for a retake when at least two thirds of the scored fields could not be read', () => {
     const mostlyUnread = extraction({ level: 'CET4', examSession: '2022-06' });
@@ -24,13 +27,13 @@ describe('unreadableDocumentReasons', () => {
   it('leaves a document with a few missing fields to the review of those fields', () => {
     const someUnread = extraction({ level: 'CET4', examSession: '2022-06', name: '张伟' });
     expect(unreadableDocumentReasons(someUnread, fields)).toEqual([]);
-    const reasons = validateDocument(someUnread, { now: new Date(), applicant: null }, fields, () => []);
+    const reasons = validateDocument(someUnread, { now: new Date(), applicant: IDENTITY }, fields, () => []);
     expect(reasons.map((r) => r.code)).toEqual(['FIELD_MISSING', 'FIELD_MISSING', 'FIELD_MISSING']);
   });
 });
 
 describe('truncated school names', () => {
-  const context = { now: new Date(), applicant: null };
+  const context = { now: new Date(), applicant: IDENTITY };
   const full = {
     name: '张伟',
     totalScore: 520,
@@ -52,5 +55,26 @@ describe('truncated school names', () => {
     for (const school of ['复旦大学', '南京大学', '中国科学院大学', '北京协和医学院']) {
       expect(validateDocument(extraction({ ...full, school }), context, fields, () => [])).toEqual([]);
     }
+  });
+});
+
+describe('identity', () => {
+  it('a document read with no identity, or half of one, is never bound: APPLICANT_UNKNOWN', () => {
+    const read = extraction({
+      name: '张伟',
+      school: '复旦大学',
+      totalScore: 520,
+      reportNumber: '221234567890123',
+      examSession: '2022-06',
+      level: 'CET4',
+    });
+    const codes = (applicant: { name?: string | null; idNumber?: string | null } | null) =>
+      validateDocument(read, { now: new Date(), applicant }, fields, () => []).map(
+        (r) => `${r.code}:${r.severity}`,
+      );
+    for (const applicant of [null, { name: '张伟' }, { name: '张伟', idNumber: '110105********002X' }]) {
+      expect(codes(applicant)).toEqual(['APPLICANT_UNKNOWN:soft']);
+    }
+    expect(codes(IDENTITY)).toEqual([]);
   });
 });

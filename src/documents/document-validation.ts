@@ -1,11 +1,11 @@
 import { type Reason, reason } from '../verdicts/reasons.js';
-import { applicantBindingReasons } from './applicant.js';
+import { applicantBindingReasons, identityReasons } from './applicant.js';
 import type { Extraction, ValidationContext } from './document-types.js';
 import { lowConfidenceReasons, missingFieldReasons, truncatedSchoolReasons } from './field-checks.js';
 
 /**
  * What every type's `validate` does: its own rules, then the scored fields' presence and
- * confidence, then the applicant binding; a page of which most fields could not be read is a photo
+ * confidence, then the applicant binding (and whether there was an identity to bind to); a page of which most fields could not be read is a photo
  * to retake.
  */
 export function validateDocument(
@@ -20,6 +20,7 @@ export function validateDocument(
     ...lowConfidenceReasons(extraction, scoredFields),
     ...truncatedSchoolReasons(extraction),
     ...applicantBindingReasons(extraction, context.applicant, context.now),
+    ...identityReasons(context.applicant),
     ...unreadableDocumentReasons(extraction, scoredFields),
   ];
 }

@@ -7,6 +7,7 @@ import {
   type PageRow,
   type TextWithPositions,
 } from './ocr-page.js';
+import type { ValueRegion } from './value-regions.js';
 
 /** A value read from the page with the characters it came from. */
 export interface FieldReading<T extends FieldValue> {
@@ -88,6 +89,55 @@ export function readLabelledField<T extends FieldValue>(
     }
   }
   return null;
+}
+
+/**
+ * Where a labelled field's value is printed, whatever it reads as: the places readLabelledField
+ * looks. For each occurrence of the label, the rest of its row up to the next label (past the
+ * English gloss and the colons); and, when nothing but a gloss stands there or it stands in a box
+ * of its own, the segment under the label in the nearest row below. A value read by anything other
+ * than the rules (the model) is accepted only in such a place (src/llm/grounding.ts).
+ */
+export function labelledValueRegions(
+  page: OcrPage,
+  field: Omit<LabelledField<FieldValue>, 'parse'>,
+): ValueRegion[] {
+  const regions: ValueRegion[] = [];
+  for (const [rowIndex, row] of page.rows.entries()) {
+    const compact = compactRow(row);
+    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
+      const labelEnd = match.index + match[0].length;
+      const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
+      const right = restOfRow(compact, labelEnd, field.stopLabels);
+      const gloss = right.length > 0 && LATIN_ONLY.test(right.map((c) => c.ch).join(''));
+      if (right.length > 0 && !gloss) regions.push({ chars: withSpaces(right, row) });
+      if (right.length === 0 || gloss || inSeparateBox(labelChars, right, page)) {
+        const below = segmentBelow(page, rowIndex, labelChars, field);
+        if (below) regions.push({ chars: below.chars });
+      }
+    }
+  }
+  return regions;
+}
+
+/** The row's characters from the first to the last of `chars`, the spaces between them included. */
+function withSpaces(chars: PageChar[], row: PageRow): PageChar[] {
+  const first = row.chars.indexOf(chars[0] as PageChar);
+  const last = row.chars.indexOf(chars[chars.length - 1] as PageChar);
+  return first >= 0 && last >= first ? row.chars.slice(first, last + 1) : chars;
+}
+
+/** The characters after a label (its gloss and colons skipped) up to the next label of the row. */
+function restOfRow(compact: TextWithPositions, from: number, stopLabels: RegExp): PageChar[] {
+  const chars: PageChar[] = [];
+  const stop = new RegExp(stopLabels.source, 'y');
+  for (let index = skipLabelTail(compact.text, from); index < compact.text.length; index++) {
+    stop.lastIndex = index;
+    if (stop.test(compact.text)) break;
+    const ch = compact.charAt[index];
+    if (ch && chars[chars.length - 1] !== ch) chars.push(ch);
+  }
+  return chars;
 }
 
 /** The value was read in another OCR box than the end of the label, after a real gap. */
@@ -181,6 +231,17 @@ function valueBelow<T extends FieldValue>(
   labelChars: PageChar[],
   field: LabelledField<T>,
 ): FieldReading<T> | null {
+  const below = segmentBelow(page, rowIndex, labelChars, field);
+  return below ? parseChars(below.chars, below.row, field.parse) : null;
+}
+
+/** The segment standing under a label in the nearest row that has one (see valueBelow). */
+function segmentBelow<T extends FieldValue>(
+  page: OcrPage,
+  rowIndex: number,
+  labelChars: PageChar[],
+  field: Omit<LabelledField<T>, 'parse'> & { parse?: LabelledField<T>['parse'] },
+): { chars: PageChar[]; row: PageRow } | null {
   if (labelChars.length === 0) return null;
   const labelX0 = Math.min(...labelChars.map((c) => c.x0));
   const labelX1 = Math.max(...labelChars.map((c) => c.x1));
@@ -198,7 +259,7 @@ function valueBelow<T extends FieldValue>(
       const isUnderLabel = overlap > 0 || centreDistance <= Math.max(labelX1 - labelX0, labelHeight);
       if (!isUnderLabel) continue;
       const text = segment.map((c) => c.ch).join('');
-      if (LATIN_ONLY.test(text) && field.parse(text) === null) {
+      if (LATIN_ONLY.test(text) && (field.parse?.(text) ?? null) === null) {
         passedOver = true;
         continue;
       }
@@ -208,7 +269,7 @@ function valueBelow<T extends FieldValue>(
       }
       if (best === null || overlap > best.overlap) best = { chars: segment, overlap };
     }
-    if (best) return parseChars(best.chars, row, field.parse);
+    if (best) return { chars: best.chars, row };
     if (passedOver) reachBottom = Math.max(reachBottom, row.bottom);
   }
   return null;

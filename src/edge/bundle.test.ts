@@ -127,7 +127,11 @@ describe('the built Worker in workerd, on a D1 migrated by wrangler', () => {
       d1Databases: { DB: '00000000-0000-0000-0000-000000000000' },
       d1Persist: path.join(state, 'v3', 'd1'),
       r2Buckets: ['BLOBS'],
-      bindings: { DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' },
+      bindings: {
+        DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
+        AUDIT_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+        LOG_LEVEL: 'warn',
+      },
     });
     const db = await mf.getD1Database('DB');
     await db

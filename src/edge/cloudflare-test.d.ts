@@ -11,7 +11,11 @@ declare module 'cloudflare:test' {
   }
 
   /** The Worker's bindings, plus the migrations vitest.edge.config.ts read from drizzle/sqlite. */
-  export const env: EdgeEnv & { DATA_ENCRYPTION_KEY: string; TEST_MIGRATIONS: D1Migration[] };
+  export const env: EdgeEnv & {
+    DATA_ENCRYPTION_KEY: string;
+    AUDIT_HMAC_KEY: string;
+    TEST_MIGRATIONS: D1Migration[];
+  };
   /** The Worker of wrangler.toml (`main`), called over HTTP. */
   export const SELF: { fetch(input: string, init?: RequestInit): Promise<Response> };
   export function applyD1Migrations(db: D1Database, migrations: D1Migration[]): Promise<void>;

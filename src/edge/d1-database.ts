@@ -68,6 +68,8 @@ export function openD1Database(d1: D1Database): DatabaseHandle {
       }
     },
     sqlClient: () => null,
+    // D1 owns its storage, and erasure runs on the cluster, not here.
+    checkpoint: async () => undefined,
     // The binding belongs to the request's environment; there is no pool to close.
     close: async () => undefined,
   };

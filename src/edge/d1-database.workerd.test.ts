@@ -1,17 +1,19 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseChainKey } from '../audit/audit.models.js';
 import { createAuditRepository } from '../audit/audit.repository.js';
 import { verifyAuditChain } from '../audit/audit.usecases.js';
 import { randomIds, systemClock } from '../platform/clock.js';
 import { isChainFork, openD1Database } from './d1-database.js';
 
 const database = openD1Database(env.DB);
+const chainKey = parseChainKey(env.AUDIT_HMAC_KEY);
 beforeAll(() => applyD1Migrations(env.DB, env.TEST_MIGRATIONS));
 
 /** A second record after the chain's current end: what a concurrent appender would insert. */
 async function forkTheChain() {
   const { auditTable } = database.tables;
-  const audit = createAuditRepository(database, { clock: systemClock, ids: randomIds });
+  const audit = createAuditRepository(database, { clock: systemClock, ids: randomIds, chainKey });
   const first = await audit.append({
     entityType: 'subject',
     entityId: 'fork',
@@ -82,7 +84,7 @@ describe('D1 database handle', () => {
   });
 
   it('keeps the chain verifiable after refused forks (nothing half-written)', async () => {
-    const audit = createAuditRepository(database, { clock: systemClock, ids: randomIds });
+    const audit = createAuditRepository(database, { clock: systemClock, ids: randomIds, chainKey });
     expect(await verifyAuditChain({ audit })).toMatchObject({ ok: true });
   });
 });

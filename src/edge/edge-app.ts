@@ -1,6 +1,6 @@
 import { createEligibilityRoutes } from '../eligibility/eligibility.routes.js';
 import { problemResponse } from '../http/errors.js';
-import { requestContext } from '../http/middleware.js';
+import { apiResponseHeaders, requestContext } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
 import { createReviewQueueRoutes } from '../review/review.queue.routes.js';
@@ -17,6 +17,7 @@ import type { EdgeServices } from './edge-services.js';
 export function createEdgeApp(services: EdgeServices) {
   const app = createRouter();
   app.use('*', requestContext({ logger: services.logger, metrics: edgeMetrics }));
+  app.use('/v1/*', apiResponseHeaders);
   app.onError((error, c) => problemResponse(c, error));
   app.notFound((c) =>
     problemResponse(c, new ProblemError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`)),
@@ -35,7 +36,10 @@ export function createEdgeApp(services: EdgeServices) {
   });
 
   app.route('/', createVerificationReadRoutes(services));
-  app.route('/', createEligibilityRoutes(services));
+  app.route(
+    '/',
+    createEligibilityRoutes({ ...services, perKeyPerMinute: services.settings.perKeyPerMinute }),
+  );
   app.route('/', createReviewQueueRoutes(services));
   return app;
 }

@@ -79,6 +79,9 @@ describe('edge Worker: lookups', () => {
       });
       const response = await call(`/v1/verifications/${id}`, { key: edge.keys[caller].secret });
       expect(response.status).toBe(200);
+      // Personal data: no cache keeps it, no browser sniffs it.
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect((await response.json()).id).toBe(id);
     },
   );
@@ -148,12 +151,15 @@ describe('edge Worker: eligibility', () => {
   });
 
   it('keeps the chain whole when decisions race (a refused fork is appended again)', async () => {
-    const subjectId = edge.subject('race');
-    await edge.seed({ subjectId, documentType: 'degree_certificate', fields: { degree: '工学学士' } });
+    // One subject each: a subject's unchanged decision is recorded once, so these all append.
+    const subjectIds = Array.from({ length: 12 }, () => edge.subject('race'));
+    for (const subjectId of subjectIds) {
+      await edge.seed({ subjectId, documentType: 'degree_certificate', fields: { degree: '工学学士' } });
+    }
     const before = await verifyAuditChain(edge.services);
 
     const responses = await Promise.all(
-      Array.from({ length: 12 }, () =>
+      subjectIds.map((subjectId) =>
         call(`/v1/subjects/${subjectId}/eligibility`, { key: edge.keys.engine.secret }),
       ),
     );

@@ -115,6 +115,7 @@ describe('edge Worker: bad input and writes', () => {
     ['POST', '/v1/verifications/ver_1/corrections'],
     ['POST', '/v1/verifications/ver_1/revoke'],
     ['DELETE', '/v1/subjects/s'],
+    ['PUT', '/v1/subjects/s/identity'],
   ])('sends %s %s to the cluster (405: the edge only reads)', async (method, path) => {
     const body = await expectProblem(
       await call(path, { method, key: edge.keys.admin.secret }),
@@ -134,6 +135,11 @@ describe('edge Worker: configuration', () => {
     const { DATA_ENCRYPTION_KEY: _omitted, ...rest } = env;
     expect(() => buildEdgeServices({ ...rest })).toThrow(ConfigError);
     expect(() => buildEdgeServices({ ...rest })).toThrow(/wrangler secret put DATA_ENCRYPTION_KEY/);
+  });
+
+  it('refuses to start without the audit chain key (its decisions join the cluster’s keyed chain)', () => {
+    const { AUDIT_HMAC_KEY: _omitted, ...rest } = env;
+    expect(() => buildEdgeServices({ ...rest })).toThrow(/wrangler secret put AUDIT_HMAC_KEY/);
   });
 
   it('refuses a policy file setting, since the policy is bundled', () => {

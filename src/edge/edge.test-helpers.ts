@@ -2,7 +2,10 @@ import { applyD1Migrations, env, SELF } from 'cloudflare:test';
 import { seedVerification } from '../../test/support/seed.js';
 import type { Role } from '../auth/api-keys.models.js';
 import { createApiKey } from '../auth/api-keys.usecases.js';
+import { createSealer, parseKey } from '../privacy/sealer.js';
 import type { Services } from '../services.js';
+import { createSubjectsRepository } from '../subjects/subjects.repository.js';
+import { createVerificationsRepository } from '../verifications/verifications.repository.js';
 import { buildEdgeServices, type EdgeServices } from './edge-services.js';
 
 export type Caller = 'client' | 'client2' | 'engine' | 'reviewer' | 'admin';
@@ -35,15 +38,30 @@ export async function setUpEdge(): Promise<EdgeTestContext> {
     const { key, secret } = await createApiKey(services, { role: ROLE_OF[caller], name: caller });
     keys[caller] = { id: key.id, secret };
   }
+  const clusterSealer = createSealer([parseKey(env.DATA_ENCRYPTION_KEY)], {
+    blindIndexKey: parseKey('6c'.repeat(32)),
+  });
+  const clusterVerifications = createVerificationsRepository(services.database, clusterSealer);
+  const clusterSubjects = createSubjectsRepository(services.database, clusterSealer);
   let n = 0;
   const run = crypto.randomUUID().slice(0, 8);
   return {
     services,
     keys,
     subject: (label) => `${label}-${run}-${++n}`,
-    // The shared seed writes through `verifications.insert` and `.complete`, as the job runner
-    // does; of the services it reads only those and the clock and ids, which the edge has too.
-    seed: (input) => seedVerification(services as unknown as Services, input),
+    // The shared seed writes through `subjects.claim`/`.registerIdentity` and
+    // `verifications.insert`/`.complete`, as an upload and the job runner do; of the services it
+    // reads only those and the clock and ids, which the edge has too. It writes as the cluster
+    // does, blind indexes included: the edge itself has no index key.
+    seed: (input) =>
+      seedVerification(
+        {
+          ...services,
+          verifications: clusterVerifications,
+          subjects: clusterSubjects,
+        } as unknown as Services,
+        input,
+      ),
   };
 }
 

@@ -17,6 +17,7 @@ const doc = (documentType: string, fields: Evidence['fields'], over: Partial<Evi
   completedAt: new Date(NOW.getTime() - 3 * DAY),
   revokedAt: null,
   fields,
+  boundToIdentity: true,
   ...over,
 });
 const grad = (educationLevel: string, graduationDate: string, over: Partial<Evidence> = {}) =>
@@ -110,6 +111,13 @@ describe('evaluateEligibility: table', () => {
       tier: 't4',
       amount: 8000,
       kinds: ['new_graduate', 'cet', 'degree'],
+    },
+    {
+      name: 'a verified document bound to no identity never counts',
+      evidence: [grad('博士研究生', '2024-06', { boundToIdentity: false })],
+      tier: null,
+      amount: 0,
+      kinds: [],
     },
     {
       name: 'rejected never counts',
@@ -257,13 +265,22 @@ describe('evaluateEligibility: properties', () => {
         ),
         revokedAt: fc.option(fc.constant(new Date(NOW.getTime() - DAY)), { nil: null, freq: 4 }),
         fields: fieldsFor(documentType),
+        boundToIdentity: fc.constantFrom(true, true, true, false),
       }),
     );
-  /** Evidence that must never count: expired, revoked or not verified. */
+  /** Evidence that must never count: expired, revoked, not verified or bound to no identity. */
   const neverCounts: fc.Arbitrary<Evidence> = fc
     .tuple(
       anyEvidence,
-      fc.constantFrom('expired', 'revoked', 'rejected', 'needs_review', 'needs_retake', 'unfinished'),
+      fc.constantFrom(
+        'expired',
+        'revoked',
+        'rejected',
+        'needs_review',
+        'needs_retake',
+        'unfinished',
+        'unbound',
+      ),
     )
     .map(([e, why]): Evidence => {
       switch (why) {
@@ -279,6 +296,8 @@ describe('evaluateEligibility: properties', () => {
           return { ...e, revokedAt: new Date(NOW.getTime() - DAY) };
         case 'unfinished':
           return { ...e, status: 'processing', verdict: null };
+        case 'unbound':
+          return { ...e, boundToIdentity: false };
         default:
           return { ...e, verdict: why as Verdict };
       }

@@ -13,6 +13,11 @@ export interface Evidence {
   completedAt: Date | null;
   revokedAt: Date | null;
   fields: Record<string, FieldValue>;
+  /**
+   * Read with the subject's registered identity and uploaded by the subject's owner: a document
+   * bound to nobody (or to somebody else) says nothing about this applicant.
+   */
+  boundToIdentity: boolean;
 }
 
 export interface Signal {
@@ -36,6 +41,7 @@ const DAY_MS = 86_400_000;
 /** Why a verification does not count, or null when it does. */
 export function exclusionOf(policy: Policy, e: Evidence, now: Date): string | null {
   if (e.revokedAt) return 'revoked';
+  if (!e.boundToIdentity) return 'not_bound';
   if (e.status !== 'completed' || e.verdict !== 'verified') return 'not_verified';
   if (!e.completedAt || e.completedAt.getTime() > now.getTime()) return 'not_verified';
   if (now.getTime() - e.completedAt.getTime() > policy.evidenceMaxAgeDays * DAY_MS) return 'expired';
@@ -103,7 +109,8 @@ function signalOf(policy: Policy, e: Evidence, now: Date, rankOf: Map<string, nu
 
 /**
  * The limit-raise decision over a subject's verifications: pure, deterministic in (policy,
- * evidence, now). Only verified, unrevoked, unexpired verifications count; the tier is the best
+ * evidence, now). Only verified, unrevoked, unexpired verifications bound to the subject's
+ * identity count; the tier is the best
  * signal's, so adding evidence never lowers it.
  */
 export function evaluateEligibility(policy: Policy, evidence: readonly Evidence[], now: Date): Evaluation {
@@ -147,3 +154,21 @@ export function evaluateEligibility(policy: Policy, evidence: readonly Evidence[
 
 export const tierRank = (policy: Policy, tier: string | null) =>
   tier === null ? 0 : (policy.tiers.find((t) => t.id === tier)?.rank ?? 0);
+
+/**
+ * Whether two evaluations decide the same thing: eligibility, tier, amount, the signals and the
+ * verifications behind them, and the policy. `expiresAt` is left out: it moves with the time of
+ * the evaluation, not with the outcome.
+ */
+export function sameOutcome(a: Omit<Evaluation, 'expiresAt'>, b: Omit<Evaluation, 'expiresAt'>): boolean {
+  const key = (e: Omit<Evaluation, 'expiresAt'>) =>
+    JSON.stringify([
+      e.eligible,
+      e.tier,
+      e.suggestedIncrease.amount,
+      e.suggestedIncrease.currency,
+      e.policyVersion,
+      e.signals.map((s) => [s.kind, s.tier, [...s.verificationIds].sort()]),
+    ]);
+  return key(a) === key(b);
+}

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { perKeyRateLimit } from '../http/rate-limit.js';
 import { problemResponses, SubjectParamSchema } from '../verifications/verifications.schemas.js';
 import { EligibilitySchema } from './eligibility.schemas.js';
 import { decisionToJson, type EligibilityService } from './eligibility.usecases.js';
@@ -9,6 +10,7 @@ import { decisionToJson, type EligibilityService } from './eligibility.usecases.
 export function createEligibilityRoutes(deps: {
   authenticator: Authenticator;
   eligibility: EligibilityService;
+  perKeyPerMinute: number;
 }) {
   const router = createRouter();
   const read = createRoute({
@@ -16,11 +18,12 @@ export function createEligibilityRoutes(deps: {
     path: '/v1/subjects/{subjectId}/eligibility',
     tags: ['eligibility'],
     summary: "The limit-raise decision over the subject's verified documents (recorded in the audit trail)",
-    middleware: [requireRole(deps.authenticator, 'engine')] as const,
+    // Each read evaluates the policy and may append to the audit chain: a poller gets 429 too.
+    middleware: [requireRole(deps.authenticator, 'engine'), perKeyRateLimit(deps.perKeyPerMinute)] as const,
     request: { params: SubjectParamSchema },
     responses: {
       200: { description: 'The decision', content: { 'application/json': { schema: EligibilitySchema } } },
-      ...problemResponses(401, 403),
+      ...problemResponses(401, 403, 429),
     },
   });
   router.openapi(read, async (c) => {

@@ -1,9 +1,12 @@
-import type { Actor } from '../audit/audit.models.js';
+import { z } from 'zod';
+import type { Actor, AuditRecord } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import { isBoundTo, type Subject } from '../subjects/subjects.models.js';
+import type { SubjectsRepository } from '../subjects/subjects.repository.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
-import { type Evaluation, type Evidence, evaluateEligibility } from './eligibility.models.js';
+import { type Evaluation, type Evidence, evaluateEligibility, sameOutcome } from './eligibility.models.js';
 import type { Policy } from './eligibility.policy.js';
 
 export interface Decision extends Evaluation {
@@ -14,7 +17,12 @@ export interface Decision extends Evaluation {
 
 export type EligibilityService = ReturnType<typeof createEligibilityService>;
 
-export const toEvidence = (v: Verification): Evidence => ({
+/**
+ * What the evaluation needs of a verification. It is bound only when the subject's owner uploaded
+ * it and it was read with the subject's registered identity (src/subjects/subjects.models.ts):
+ * older rows read with no identity, and uploads by other keys, never count.
+ */
+export const toEvidence = (v: Verification, subject: Subject | null): Evidence => ({
   verificationId: v.id,
   documentType: v.outcome?.documentType ?? null,
   status: v.status,
@@ -22,6 +30,8 @@ export const toEvidence = (v: Verification): Evidence => ({
   completedAt: v.completedAt,
   revokedAt: v.revocation?.at ?? null,
   fields: v.outcome?.fields ?? {},
+  boundToIdentity:
+    subject !== null && v.clientKeyId === subject.ownerKeyId && isBoundTo(v.applicant, subject.identity),
 });
 
 /** A compact, personal-data-free view of an evaluation, for webhook payloads and audit records. */
@@ -37,26 +47,46 @@ export const evaluationSummary = (e: Evaluation) => ({
 export function createEligibilityService(deps: {
   policy: Policy;
   verifications: VerificationsRepository;
+  subjects: Pick<SubjectsRepository, 'findById'>;
   audit: AuditRepository;
   transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   ids: IdGenerator;
 }) {
-  const evaluate = async (subjectId: string): Promise<Evaluation> =>
-    evaluateEligibility(
+  const evaluate = async (subjectId: string): Promise<Evaluation> => {
+    const subject = await deps.subjects.findById(subjectId);
+    // Only the owner's uploads are evidence at all: another key's never shows up in a decision.
+    const owned = (await deps.verifications.listAllForSubject(subjectId)).filter(
+      (v) => v.clientKeyId === subject?.ownerKeyId,
+    );
+    return evaluateEligibility(
       deps.policy,
-      (await deps.verifications.listAllForSubject(subjectId)).map(toEvidence),
+      owned.map((v) => toEvidence(v, subject)),
       deps.clock.now(),
     );
+  };
 
   return {
     policyVersion: deps.policy.policyVersion,
     /** The current outcome, without recording a decision (for event payloads). */
     evaluate,
-    /** Evaluates and records the decision in the audit trail, under a new decision id. */
+    /**
+     * Evaluates and records the decision in the audit trail, under a new decision id, unless the
+     * subject's last recorded decision says the same and has not expired: then that one is the
+     * answer, so polling does not grow the audit trail (one record per change or per TTL).
+     */
     decide(subjectId: string, actor: Actor): Promise<Decision> {
       return deps.transaction(async () => {
         const evaluation = await evaluate(subjectId);
+        const last = await deps.audit.lastForSubject(subjectId, 'eligibility.decided');
+        const recorded = last ? recordedDecision(last) : null;
+        if (
+          recorded &&
+          recorded.expiresAt.getTime() > deps.clock.now().getTime() &&
+          sameOutcome(recorded, evaluation)
+        ) {
+          return recorded;
+        }
         const decision: Decision = {
           ...evaluation,
           decisionId: deps.ids('dec'),
@@ -79,6 +109,36 @@ export function createEligibilityService(deps: {
         return decision;
       });
     },
+  };
+}
+
+const RecordedDecisionSchema = z.object({
+  decisionId: z.string(),
+  eligible: z.boolean(),
+  tier: z.string().nullable(),
+  suggestedIncrease: z.object({ amount: z.number(), currency: z.string() }),
+  signals: z.array(
+    z.object({
+      kind: z.enum(['new_graduate', 'cet', 'degree']),
+      tier: z.string(),
+      verificationIds: z.array(z.string()),
+    }),
+  ),
+  expiresAt: z.iso.datetime(),
+  policyVersion: z.string(),
+});
+
+/** The decision an `eligibility.decided` record holds; null when it is not one (then a new one is made). */
+function recordedDecision(record: AuditRecord): Decision | null {
+  const parsed = RecordedDecisionSchema.safeParse(record.after);
+  if (!parsed.success) return null;
+  const { decisionId, expiresAt, ...outcome } = parsed.data;
+  return {
+    ...outcome,
+    expiresAt: new Date(expiresAt),
+    decisionId,
+    subjectId: record.subjectId,
+    decidedAt: record.at,
   };
 }
 

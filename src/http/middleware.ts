@@ -41,6 +41,17 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics }): Midd
   };
 }
 
+/**
+ * Every /v1 answer may carry personal data (names, ID numbers, verdicts): no cache may keep it,
+ * and no browser may sniff it into something it would render or run. Set after the handler, so
+ * problem answers get them too.
+ */
+export const apiResponseHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+  c.header('X-Content-Type-Options', 'nosniff');
+};
+
 export interface Authenticator {
   authenticate(secret: string): Promise<ApiKey | null>;
 }

@@ -21,6 +21,13 @@ export const PROBLEM_CODES = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   OVERLOADED: { status: 503, title: 'The service is busy; retry shortly' },
   INTERNAL: { status: 500, title: 'Internal error' },
+  SELF_APPROVAL_FORBIDDEN: { status: 403, title: 'A second reviewer must approve this, not its proposer' },
+  APPROVAL_NOT_PENDING: { status: 409, title: 'The proposal was already decided or replaced' },
+  VERIFICATION_ERASED: {
+    status: 410,
+    title: "The subject's personal data was erased; the verification is closed",
+  },
+  SUBJECT_IDENTITY_CONFLICT: { status: 409, title: "The subject's registered identity is another one" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -61,6 +61,9 @@ async function assistWith(
     dailyTokenBudget: 0,
     cacheSize: 0,
     responseFormat: 'json_schema',
+    maxResponseBytes: 1_048_576,
+    breakerFailures: 0,
+    breakerCooldownMs: 60_000,
     clock: { now: () => context.now },
   });
   return { client, prompts };
@@ -108,6 +111,18 @@ function reportWithoutSchoolLabel(extra: string[] = []): OcrResult {
   );
   return ocrResult([...lines, ...extra.map((text, i) => ppLine(text, 150, 1200 + i * 70))], 'ppocr');
 }
+/**
+ * The report with the total printed beside its label, in one box with a stray number ("总分：570 12",
+ * a tilted photo): two numbers could be the score, so the rules leave it unread.
+ */
+function reportWithStrayNumberBesideTotal(): OcrResult {
+  const lines = cetReportPpOcr().lines.flatMap((line) => {
+    if (line.text === '总分') return [ppLine('总分：570 12', 150, 620, 0.95)];
+    if (line.text === '570') return [];
+    return [ppLine(line.text, line.box[0], line.box[1], line.confidence)];
+  });
+  return ocrResult(lines, 'ppocr');
+}
 const codes = (reasons: Reason[]) => reasons.map((r) => r.code);
 
 describe('the assist stages', () => {
@@ -127,17 +142,20 @@ describe('the assist stages', () => {
     expect(result.session.versions()).toEqual({ prompt: 'none', model: 'none' });
   });
 
-  it('fill a field the rules missed with a grounded model value (source llm, OCR box), then validate', async () => {
+  it('fill a field the rules missed with a value grounded at its place (source llm, its box), then validate', async () => {
     const assist = await assistWith((req) => extractionReply(req, TRUE_FIELDS));
-    const ocr = reportWithoutSchoolLabel();
+    const ocr = reportWithStrayNumberBesideTotal();
+    expect(cetScoreReportModule.extract(ocr).fields.totalScore).toBeNull();
     const result = await verify(assist, ocr);
-    expect(result.extraction?.fields.school).toBe('苏州科技大学');
-    expect(result.extraction?.evidence.school).toEqual({
-      text: '苏州科技大学',
-      box: ocr.lines[2]?.box,
-      confidence: 0.96,
-      source: 'llm',
-    });
+    expect(result.extraction?.fields.totalScore).toBe(570);
+    const evidence = result.extraction?.evidence.totalScore;
+    expect(evidence).toMatchObject({ text: '570', confidence: 0.95, source: 'llm' });
+    // The box of the three digits, inside the line's box.
+    const line = ocr.lines.find((l) => l.text.startsWith('总分'))?.box ?? [0, 0, 0, 0];
+    const [x, y, width] = evidence?.box ?? [];
+    expect(y).toBe(line[1]);
+    expect(x).toBeGreaterThan(line[0]);
+    expect((x ?? 0) + (width ?? 0)).toBeLessThan(line[0] + line[2]);
     expect(result.extraction?.evidence.name?.source).toBe('rules');
     expect(codes(result.reasons)).not.toContain('FIELD_MISSING');
     expect(result.verdict).toBe('verified');
@@ -147,6 +165,16 @@ describe('the assist stages', () => {
     });
     expect(result.session.usage()).toMatchObject({ promptTokens: 100, completionTokens: 20 });
     expect(server?.requests[0]?.document).toBe(ocr.text);
+  });
+
+  it('discard a value printed where the school is not (its label unreadable) as ungrounded', async () => {
+    const assist = await assistWith((req) => extractionReply(req, TRUE_FIELDS));
+    const result = await verify(assist, reportWithoutSchoolLabel());
+    expect(result.extraction?.fields.school).toBeNull();
+    expect(result.reasons).toContainEqual(
+      expect.objectContaining({ code: 'LLM_UNGROUNDED_VALUE', severity: 'info', field: 'school' }),
+    );
+    expect(result.verdict).toBe('needs_review');
   });
 
   it('discard a hallucinated value and record it as ungrounded', async () => {
@@ -170,13 +198,15 @@ describe('the assist stages', () => {
   });
 
   it('discard a grounded model value that would reject the document (rules reading stands, review)', async () => {
-    const base = cetReportPpOcr({ extraLines: [ppLine('经办人：李四', 150, 1200)] });
+    // Another name beside the label with a stray word ("姓名：李四 ABC"): two readings could be the
+    // name, so the rules leave it unread; the model's 李四 is printed at the name's place.
     const ocr = ocrResult(
-      base.lines.map((l) =>
-        ppLine(l.text === '姓名：张伟' ? '姓名：' : l.text, l.box[0], l.box[1], l.confidence),
+      cetReportPpOcr().lines.map((l) =>
+        ppLine(l.text === '姓名：张伟' ? '姓名：李四 ABC' : l.text, l.box[0], l.box[1], l.confidence),
       ),
       'ppocr',
     );
+    expect(cetScoreReportModule.extract(ocr).fields.name).toBeNull();
     const assist = await assistWith((req) => extractionReply(req, { ...TRUE_FIELDS, name: '李四' }));
     const result = await verify(assist, ocr);
     expect(result.extraction?.fields.name).toBeNull();
@@ -320,11 +350,26 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123' },
       new Set(['reportNumber']),
       kinds,
-      ocr,
+      cetScoreReportModule.valueRegions(ocr),
     );
     expect(merged.extraction.fields.reportNumber).toBe('252134080100123');
     expect(merged.extraction.evidence.reportNumber).toMatchObject({ source: 'llm', confidence: 0.9 });
     expect(merged.filled).toEqual(['reportNumber']);
+  });
+
+  it('does not replace a flagged value with the same number printed at another field', () => {
+    const elsewhere = ocrResult([ppLine('准考证号：252134080100123', 100, 100, 0.9)]);
+    const merged = mergeModelFields(
+      rules,
+      { reportNumber: '252134080100123' },
+      new Set(['reportNumber']),
+      kinds,
+      cetScoreReportModule.valueRegions(elsewhere),
+    );
+    expect(merged.extraction.fields.reportNumber).toBe('252134080100128');
+    expect(merged.reasons).toEqual([
+      expect.objectContaining({ code: 'LLM_UNGROUNDED_VALUE', field: 'reportNumber' }),
+    ]);
   });
 
   it('keeps an unflagged rule value and ignores fields the model may not fill', () => {
@@ -333,7 +378,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123', listeningExempt: true },
       new Set(),
       kinds,
-      ocr,
+      cetScoreReportModule.valueRegions(ocr),
     );
     expect(merged.extraction).toEqual(rules);
     expect(merged.reasons).toEqual([]);

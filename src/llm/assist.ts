@@ -8,6 +8,7 @@ import type {
   ValidationContext,
 } from '../documents/document-types.js';
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
+import type { ValueRegions } from '../documents/value-regions.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
 import { type Reason, type ReasonCode, reason } from '../verdicts/reasons.js';
@@ -200,7 +201,7 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
         result.value.fields as Record<string, unknown>,
         flagged,
         fieldKindsOf(module.schema),
-        page.ocr,
+        module.valueRegions(page.ocr),
       );
       assistReasons.push(...merged.reasons);
       const kept = keepValidatedFills(module, input.extraction, merged, ruleReasons, context);
@@ -222,15 +223,16 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
 export type AssistSession = ReturnType<typeof createAssistSession>;
 
 /**
- * Model values fill nulls and replace flagged rule values, and only when grounded in the OCR text;
- * a rule value that validated is never touched. Ungrounded values are dropped and recorded.
+ * Model values fill nulls and replace flagged rule values, and only when grounded where the document
+ * prints that field (`regions`, from the type's module); a rule value that validated is never
+ * touched. Ungrounded values are dropped and recorded.
  */
 export function mergeModelFields(
   extraction: Extraction,
   modelFields: Record<string, unknown>,
   flagged: ReadonlySet<string>,
   kinds: Record<string, string>,
-  ocr: OcrResult,
+  regions: ValueRegions,
 ): { extraction: Extraction; reasons: Reason[]; filled: string[] } {
   const fields = { ...extraction.fields };
   const evidence: Record<string, FieldEvidence> = { ...extraction.evidence };
@@ -243,13 +245,13 @@ export function mergeModelFields(
     const ruleValue = extraction.fields[field] ?? null;
     if (ruleValue === value) continue;
     if (ruleValue !== null && !flagged.has(field)) continue;
-    const grounding = groundValue(value, kind as Parameters<typeof groundValue>[1], ocr);
+    const grounding = groundValue(value, kind as Parameters<typeof groundValue>[1], regions[field] ?? []);
     if (!grounding) {
       reasons.push(
         reason(
           'LLM_UNGROUNDED_VALUE',
           'info',
-          `The model's value for ${field} is not in the document text; it was discarded.`,
+          `The model's value for ${field} is not printed where the document prints it; it was discarded.`,
           { field },
         ),
       );

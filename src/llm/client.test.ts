@@ -44,6 +44,9 @@ function clientFor(baseUrl: string, overrides: Partial<LlmClientOptions> = {}) {
     dailyTokenBudget: 0,
     cacheSize: 10,
     responseFormat: 'json_schema',
+    maxResponseBytes: 1_048_576,
+    breakerFailures: 0,
+    breakerCooldownMs: 60_000,
     clock: { now: () => now.value },
     metrics,
     ...overrides,
@@ -134,6 +137,51 @@ describe('createLlmClient against an OpenAI-compatible server', () => {
     const { client } = clientFor(s.baseUrl, { timeoutMs: 150, maxRetries: 0 });
     const result = await client.structured(request());
     expect(result).toMatchObject({ ok: false, failure: 'unavailable', detail: 'timeout' });
+  });
+
+  it('counts the whole call, its retries included, against one deadline', async () => {
+    // Each attempt answers within the client's own per-attempt timeout; together they do not.
+    const s = await start(() => ({ status: 503, delayMs: 150, headers: { 'retry-after-ms': '150' } }));
+    const { client } = clientFor(s.baseUrl, { timeoutMs: 500, maxRetries: 10 });
+    const result = await client.structured(request());
+    expect(result).toMatchObject({ ok: false, failure: 'unavailable', detail: 'timeout' });
+    expect(s.requests.length).toBeLessThan(11);
+  });
+
+  it('refuses a reply larger than maxResponseBytes as unavailable, without retrying it', async () => {
+    const s = await start(() => ({ ...goodReply, padBytes: 256 * 1024 }));
+    const { client, metrics } = clientFor(s.baseUrl, { maxResponseBytes: 16 * 1024 });
+    const result = await client.structured(request());
+    expect(result).toMatchObject({ ok: false, failure: 'unavailable', detail: 'the reply is too large' });
+    expect(s.requests).toHaveLength(1);
+    const calls = await metrics.registry.getSingleMetricAsString('docverify_llm_requests_total');
+    expect(calls).toContain('docverify_llm_requests_total{task="extract",outcome="unavailable"} 1');
+  });
+
+  it('stops calling after breakerFailures failed calls until the cool-down, and shows the state', async () => {
+    const s = await start((_req, index) => (index < 2 ? { status: 500 } : goodReply));
+    const { client, metrics, now } = clientFor(s.baseUrl, { maxRetries: 0, breakerFailures: 2 });
+    const state = async () =>
+      /docverify_llm_breaker_state\{state="(\w+)"\} 1/.exec(
+        await metrics.registry.getSingleMetricAsString('docverify_llm_breaker_state'),
+      )?.[1];
+    expect(await state()).toBe('closed');
+    await client.structured(request('page 1'));
+    await client.structured(request('page 2'));
+    expect(await state()).toBe('open');
+    const refused = await client.structured(request('page 3'));
+    expect(refused).toMatchObject({
+      ok: false,
+      failure: 'unavailable',
+      detail: expect.stringMatching(/repeated failures/),
+    });
+    expect(s.requests).toHaveLength(2);
+    now.value = new Date(now.value.getTime() + 60_000);
+    expect((await client.structured(request('page 3'))).ok).toBe(true);
+    expect(s.requests).toHaveLength(3);
+    expect(await state()).toBe('closed');
+    const calls = await metrics.registry.getSingleMetricAsString('docverify_llm_requests_total');
+    expect(calls).toContain('docverify_llm_requests_total{task="extract",outcome="breaker_open"} 1');
   });
 
   it('retries a 429 (honouring retry-after-ms) and then succeeds', async () => {
@@ -257,6 +305,9 @@ describe('llmClientOptions', () => {
       dailyTokenBudget: 2_000_000,
       cacheSize: 1_000,
       responseFormat: 'json_schema',
+      maxResponseBytes: 1_048_576,
+      breakerFailures: 5,
+      breakerCooldownMs: 60_000,
     });
     const custom = loadConfig({
       LLM_MODE: 'always',

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock } from '../platform/clock.js';
+import { boundedFetch, LlmCallCutShort } from './bounded-fetch.js';
+import { createCircuitBreaker } from './breaker.js';
 import type { JsonSchema } from './schema.js';
 
 export interface LlmUsage {
@@ -45,6 +47,8 @@ export interface LlmClient {
   readonly mode: 'assist' | 'always';
   readonly vision: boolean;
   structured<T>(request: StructuredRequest<T>): Promise<StructuredResult<T>>;
+  /** Forgets every cached reply (a subject's erasure: replies hold the fields the model read). */
+  clearCache(): void;
 }
 
 export interface LlmClientOptions {
@@ -53,6 +57,7 @@ export interface LlmClientOptions {
   model: string;
   mode: 'assist' | 'always';
   vision: boolean;
+  /** Deadline of one structured call as a whole: connect, headers, body, retries, repair turn, parse. */
   timeoutMs: number;
   maxRetries: number;
   concurrency: number;
@@ -60,8 +65,13 @@ export interface LlmClientOptions {
   dailyTokenBudget: number;
   cacheSize: number;
   responseFormat: 'json_schema' | 'json_object';
+  /** Largest reply body read; a larger one fails the call as unavailable. */
+  maxResponseBytes: number;
+  /** Consecutive unavailable calls that switch the model off for breakerCooldownMs; 0 = never. */
+  breakerFailures: number;
+  breakerCooldownMs: number;
   clock: Clock;
-  metrics?: Pick<Metrics, 'llmTokens' | 'llmRequests'>;
+  metrics?: Pick<Metrics, 'llmTokens' | 'llmRequests' | 'llmBreakerState'>;
 }
 
 export function llmClientOptions(
@@ -77,8 +87,9 @@ export function llmClientOptions(
  * The `openai` client against any OpenAI-compatible endpoint (OpenAI, Azure OpenAI v1, DashScope
  * compatible mode, vLLM, Ollama, llama.cpp server). Retries with backoff on 408/409/429/5xx and
  * connection errors are the client's own (maxRetries, honouring Retry-After); on top of it: a
- * concurrency limit, a daily token budget, an in-memory LRU cache, and one repair turn for a reply
- * that does not parse or validate.
+ * concurrency limit, a daily token budget, an in-memory LRU cache, one repair turn for a reply
+ * that does not parse or validate, one deadline and a reply-size cap per call, and a circuit
+ * breaker that stops calling a failing model for a while.
  */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const baseURL = options.baseUrl ?? undefined;
@@ -96,6 +107,17 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const cache = createLruCache<unknown>(options.cacheSize);
   const budget = createDailyBudget(options.dailyTokenBudget, options.clock);
   const metrics = options.metrics;
+  const showBreakerState = (state: string) => {
+    for (const each of ['closed', 'open', 'half_open'])
+      metrics?.llmBreakerState.set({ state: each }, each === state ? 1 : 0);
+  };
+  const breaker = createCircuitBreaker({
+    failures: options.breakerFailures,
+    cooldownMs: options.breakerCooldownMs,
+    clock: options.clock,
+    onChange: showBreakerState,
+  });
+  showBreakerState(breaker.state);
 
   /** Metrics only: tokens go into the budget as each completion returns. */
   function record(task: string, outcome: string, usage?: LlmUsage) {
@@ -128,7 +150,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       return { ok: false, failure: 'unavailable', detail: 'the daily token budget is spent', usage };
     }
 
-    return limit(async () => {
+    const exchange = async (client: OpenAI, signal: AbortSignal): Promise<StructuredResult<T>> => {
       const messages: ChatCompletionMessageParam[] = [
         { role: 'system', content: systemMessage(request, options.responseFormat) },
         { role: 'user', content: userContent(request, options.vision) },
@@ -136,25 +158,31 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       for (let attempt = 0; attempt < 2; attempt++) {
         let content: string;
         try {
-          const completion = await openai.chat.completions.create({
-            model: options.model,
-            messages,
-            temperature: 0,
-            response_format:
-              options.responseFormat === 'json_schema'
-                ? {
-                    type: 'json_schema',
-                    json_schema: { name: request.schemaName, strict: true, schema: request.jsonSchema },
-                  }
-                : { type: 'json_object' },
-          });
+          const create = client.chat.completions.create(
+            {
+              model: options.model,
+              messages,
+              temperature: 0,
+              response_format:
+                options.responseFormat === 'json_schema'
+                  ? {
+                      type: 'json_schema',
+                      json_schema: { name: request.schemaName, strict: true, schema: request.jsonSchema },
+                    }
+                  : { type: 'json_object' },
+            },
+            { signal },
+          );
+          const completion = await untilAborted(create, signal);
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
           budget.spend((completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0));
           content = completion.choices[0]?.message.content ?? '';
         } catch (error) {
           record(request.task, 'unavailable', usage);
-          return { ok: false, failure: 'unavailable', detail: describeError(error), usage };
+          const detail =
+            signal.reason instanceof LlmCallCutShort ? signal.reason.detail : describeError(error);
+          return { ok: false, failure: 'unavailable', detail, usage };
         }
         const checked = checkReply(content, request.schema);
         if (checked.ok) {
@@ -176,10 +204,45 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       }
       // Unreachable: the loop returns on its second turn.
       return { ok: false, failure: 'invalid_output', detail: 'no reply', usage };
-    });
+    };
+    return limit(() => guarded(request.task, usage, exchange));
   }
 
-  return { model: options.model, mode: options.mode, vision: options.vision, structured };
+  /**
+   * One call to the model, under the circuit breaker, with one deadline for all of it (the openai
+   * client's own timeout ends once the headers arrive, and restarts with each retry) and a cap on
+   * the reply's size.
+   */
+  async function guarded<T>(
+    task: string,
+    usage: LlmUsage,
+    exchange: (client: OpenAI, signal: AbortSignal) => Promise<StructuredResult<T>>,
+  ): Promise<StructuredResult<T>> {
+    if (!breaker.allowCall()) {
+      record(task, 'breaker_open');
+      const detail = 'the model is switched off for a while after repeated failures';
+      return { ok: false, failure: 'unavailable', detail, usage };
+    }
+    const call = new AbortController();
+    const deadline = setTimeout(() => call.abort(new LlmCallCutShort('timeout')), options.timeoutMs);
+    try {
+      const client = openai.withOptions({ fetch: boundedFetch(options.maxResponseBytes, call) });
+      const result = await exchange(client, call.signal);
+      if (result.ok || result.failure === 'invalid_output') breaker.succeeded();
+      else breaker.failed();
+      return result;
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  return {
+    model: options.model,
+    mode: options.mode,
+    vision: options.vision,
+    structured,
+    clearCache: () => cache.clear(),
+  };
 }
 
 function systemMessage(request: StructuredRequest<unknown>, format: 'json_schema' | 'json_object'): string {
@@ -227,6 +290,28 @@ function checkReply<T>(
   return { ok: false, error: `the reply does not match the schema (${issues})` };
 }
 
+/**
+ * The call's result, or its signal's reason as soon as it aborts: the openai client notices an
+ * abort only between steps, and may be sleeping out a Retry-After meanwhile.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 function describeError(error: unknown): string {
   if (error instanceof OpenAI.APIConnectionTimeoutError) return 'timeout';
   if (error instanceof OpenAI.APIError) return `${error.status ?? 'connection'} ${error.name}`;
@@ -269,6 +354,9 @@ export function createLruCache<V>(capacity: number) {
         if (oldest === undefined) break;
         map.delete(oldest);
       }
+    },
+    clear() {
+      map.clear();
     },
     get size() {
       return map.size;

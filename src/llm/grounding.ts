@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { FieldValue } from '../documents/document-types.js';
 import { isoDate, isoMonth } from '../documents/field-formats.js';
-import type { Box, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import { boxAround, type PageChar } from '../documents/ocr-page.js';
+import type { ValueRegion } from '../documents/value-regions.js';
+import type { Box } from '../pipeline/ocr/ocr.types.js';
 import { DATE_NUMERAL_CLASS, toIsoDate, toIsoMonth } from '../text/dates.js';
 import { normalizeDigitField } from '../text/digits.js';
 import { NAME_DOT } from '../text/names.js';
-import { normalizeText } from '../text/unicode.js';
+import { isHan, normalizeText } from '../text/unicode.js';
 
 /**
- * How a model value is looked for in the OCR text:
+ * How a model value is looked for at its field's place:
  * digits (identifiers and scores: digit look-alikes folded), id (ID numbers: look-alikes, mask
  * characters, X), code (letters and digits as printed), text (NFKC, no spaces, name dots),
  * date / month (any printed form, Chinese numerals included, parsed to the contract format),
@@ -46,10 +48,11 @@ export function fieldKindsOf(schema: z.ZodObject): Record<string, FieldKind> {
   return kinds;
 }
 
-/** Where a model value was found: the OCR lines' text and box, and their confidence. */
+/** Where a model value was found: the characters of its field's place that carry it. */
 export interface Grounding {
-  /** The OCR text that carries the value, as read. */
+  /** The characters that carry the value, as read (NFKC). */
   text: string;
+  /** Their own box (not the whole OCR line's). */
   box: Box;
   confidence: number;
   /** True when digit look-alikes had to be folded to match. */
@@ -58,53 +61,127 @@ export interface Grounding {
 
 interface HayChar {
   ch: string;
-  line: number;
-  /** Index of the source character in its line's text. */
-  at: number;
+  source: PageChar;
   folded: boolean;
 }
 
 /**
- * Finds `value` in the OCR text after the normalisation its kind calls for, first within one
- * line, then across neighbouring lines (a value OCR split into several boxes). Returns null when
- * it is not there: the value is then not grounded and must be discarded.
+ * Finds `value` at its field's place: in one of the regions where the document prints that field
+ * (the document module's `valueRegions`), never elsewhere on the page, after the normalisation its
+ * kind calls for. Text must be a whole part of a region (the region, or a piece of it standing
+ * apart): a name inside a longer text (姓名为周明轩) is not that text's value. Identifiers and scores
+ * must be a whole number of a part (so `57` is not inside `570`). Enums are their printed wording
+ * inside the region (硕士 in a major is not the level), dates a printed date inside the region that
+ * converts to the value. Returns null when the value is not printed there: it is not grounded.
  */
-export function groundValue(value: FieldValue, kind: FieldKind, ocr: OcrResult): Grounding | null {
+export function groundValue(
+  value: FieldValue,
+  kind: FieldKind,
+  regions: readonly ValueRegion[],
+): Grounding | null {
   if (value === null || typeof value === 'boolean' || kind === 'ignored') return null;
   const wanted = String(value);
-  if (kind === 'date' || kind === 'month') return groundDate(wanted, kind, ocr);
-  const hay = haystack(ocr, kind);
-  const patterns: RegExp[] = [];
-  if (kind === 'enum') {
-    patterns.push(...enumWordings(wanted));
-  } else {
-    const needle = [...normalizeText(wanted).replace(/\s+/g, '')].map((ch) => fold(ch, kind).ch).join('');
-    if (!needle) return null;
-    const bounded = kind === 'digits' || kind === 'id' || kind === 'code';
-    const escaped = escapeRegExp(needle);
-    patterns.push(new RegExp(bounded ? `(?<![0-9A-Z])${escaped}(?![0-9A-Z])` : escaped, 'u'));
-  }
-  for (const pattern of patterns) {
-    const found = search(hay, pattern, ocr);
+  for (const region of regions) {
+    const found = groundInRegion(wanted, kind, region.chars);
     if (found) return found;
   }
   return null;
 }
 
-function haystack(ocr: OcrResult, kind: FieldKind): HayChar[] {
-  const chars: HayChar[] = [];
-  ocr.lines.forEach((line, lineIndex) => {
-    if (lineIndex > 0) chars.push({ ch: '\n', line: lineIndex, at: -1, folded: false });
-    [...line.text].forEach((raw, at) => {
-      const normalized = normalizeText(raw);
-      for (const ch of normalized) {
-        if (/\s/u.test(ch)) continue;
-        const folded = fold(ch, kind);
-        chars.push({ ch: folded.ch, line: lineIndex, at, folded: folded.folded });
+function groundInRegion(wanted: string, kind: FieldKind, chars: PageChar[]): Grounding | null {
+  if (chars.length === 0) return null;
+  if (kind === 'date' || kind === 'month') {
+    const convert = kind === 'date' ? toIsoDate : toIsoMonth;
+    const hay = haystack(chars, 'text');
+    for (const pattern of DATE_PATTERNS) {
+      for (const found of matchesIn(hay, pattern)) {
+        if (convert(found.map((c) => c.ch).join('')) === wanted) return groundingOf(found);
       }
-    });
+    }
+    return null;
+  }
+  if (kind === 'enum') {
+    const hay = haystack(chars, 'text');
+    for (const pattern of enumWordings(wanted)) {
+      const [found] = matchesIn(hay, pattern);
+      if (found) return groundingOf(found);
+    }
+    return null;
+  }
+  const needle = [...normalizeText(wanted).replace(/\s+/g, '')].map((ch) => fold(ch, kind).ch).join('');
+  if (!needle) return null;
+  const token = new RegExp(`(?<![0-9A-Z])${escapeRegExp(needle)}(?![0-9A-Z])`, 'gu');
+  for (const part of [chars, ...partsOf(chars)]) {
+    const hay = haystack(part, kind);
+    if (kind === 'text') {
+      const trimmed = trimSeparators(hay);
+      if (trimmed.length > 0 && trimmed.map((c) => c.ch).join('') === needle) return groundingOf(trimmed);
+      continue;
+    }
+    const [found] = matchesIn(hay, token);
+    if (found) return groundingOf(found);
+  }
+  return null;
+}
+
+function haystack(chars: readonly PageChar[], kind: FieldKind): HayChar[] {
+  const hay: HayChar[] = [];
+  for (const source of chars) {
+    for (const ch of normalizeText(source.ch)) {
+      if (/\s/u.test(ch)) continue;
+      const folded = fold(ch, kind);
+      hay.push({ ch: folded.ch, source, folded: folded.folded });
+    }
+  }
+  return hay;
+}
+
+/** Every match of a pattern on the haystack's text, as the haystack characters it covers. */
+function matchesIn(hay: HayChar[], pattern: RegExp): HayChar[][] {
+  const text = hay.map((c) => c.ch).join('');
+  const units = unitsToChars(hay);
+  const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
+  const found: HayChar[][] = [];
+  for (const match of text.matchAll(new RegExp(pattern.source, flags))) {
+    const first = units[match.index];
+    const last = units[match.index + match[0].length - 1];
+    if (first !== undefined && last !== undefined) found.push(hay.slice(first, last + 1));
+  }
+  return found;
+}
+
+/**
+ * The pieces of a region that stand apart, as the rules split a value (field-reading.ts): at a space
+ * that does not stand between two Han characters (another word or box: a stray value pulled into
+ * the row by a tilted photo, a second column), and where the next character starts a new row.
+ */
+function partsOf(chars: readonly PageChar[]): PageChar[][] {
+  const parts: PageChar[][] = [[]];
+  chars.forEach((c, i) => {
+    const current = parts[parts.length - 1] as PageChar[];
+    if (c.ch === ' ') {
+      const betweenHan = isHan(chars[i - 1]?.ch ?? '') && isHan(chars[i + 1]?.ch ?? '');
+      if (!betweenHan) parts.push([]);
+      return;
+    }
+    const previous = current[current.length - 1];
+    if (previous && c.x0 < previous.x1 - 0.5 * (previous.y1 - previous.y0)) parts.push([c]);
+    else current.push(c);
   });
-  return chars;
+  const pieces = parts.filter((part) => part.length > 0);
+  // A region of one piece is already tried whole.
+  return pieces.length > 1 ? pieces : [];
+}
+
+/** Punctuation around a value in its place ("：张伟，"), never part of a name, school or major. */
+const SEPARATOR = /[:：,，。.;；、|/\\_\-—()[\]【】「」"'“”‘’]/u;
+
+function trimSeparators(hay: HayChar[]): HayChar[] {
+  let start = 0;
+  let end = hay.length;
+  while (start < end && SEPARATOR.test(hay[start]?.ch ?? '')) start++;
+  while (end > start && SEPARATOR.test(hay[end - 1]?.ch ?? '')) end--;
+  return hay.slice(start, end);
 }
 
 const MASK_LOOK_ALIKES = /[*＊×✱※]/;
@@ -123,23 +200,6 @@ function fold(ch: string, kind: FieldKind): { ch: string; folded: boolean } {
   return { ch, folded: false };
 }
 
-/** Searches one line at a time (separators kept), then the text with line breaks removed. */
-function search(hay: HayChar[], pattern: RegExp, ocr: OcrResult): Grounding | null {
-  const withBreaks = hay;
-  const withoutBreaks = hay.filter((c) => c.ch !== '\n');
-  for (const chars of [withBreaks, withoutBreaks]) {
-    const text = chars.map((c) => c.ch).join('');
-    const match = pattern.exec(text);
-    if (!match) continue;
-    const units = unitsToChars(chars);
-    const first = units[match.index];
-    const last = units[match.index + match[0].length - 1];
-    if (first === undefined || last === undefined) continue;
-    return groundingOf(chars.slice(first, last + 1), ocr);
-  }
-  return null;
-}
-
 /** Maps UTF-16 offsets of the joined text to indexes in `chars` (astral characters are 2 units). */
 function unitsToChars(chars: HayChar[]): number[] {
   const map: number[] = [];
@@ -149,39 +209,26 @@ function unitsToChars(chars: HayChar[]): number[] {
   return map;
 }
 
-function groundingOf(span: HayChar[], ocr: OcrResult): Grounding | null {
-  const lines = [...new Set(span.filter((c) => c.at >= 0).map((c) => c.line))].sort((a, b) => a - b);
-  const boxes: Box[] = [];
-  const texts: string[] = [];
-  let confidence = 1;
-  for (const index of lines) {
-    const line = ocr.lines[index];
-    if (!line) continue;
-    const ats = span.filter((c) => c.line === index && c.at >= 0).map((c) => c.at);
-    const sourceChars = [...line.text];
-    texts.push(sourceChars.slice(Math.min(...ats), Math.max(...ats) + 1).join(''));
-    boxes.push(line.box);
-    confidence = Math.min(confidence, line.confidence);
-  }
-  const box = unionBox(boxes);
+function groundingOf(span: HayChar[]): Grounding | null {
+  const sources = span.map((c) => c.source).filter((c, i, all) => all.indexOf(c) === i);
+  const box = boxAround(sources);
   if (!box) return null;
-  return { text: texts.join(''), box, confidence, folded: span.some((c) => c.folded) };
+  return {
+    text: sources.map((c) => c.ch).join(''),
+    box,
+    confidence: Math.min(...sources.map((c) => c.confidence)),
+    folded: span.some((c) => c.folded),
+  };
 }
 
-function unionBox(boxes: Box[]): Box | null {
-  if (boxes.length === 0) return null;
-  const x0 = Math.min(...boxes.map((b) => b[0]));
-  const y0 = Math.min(...boxes.map((b) => b[1]));
-  const x1 = Math.max(...boxes.map((b) => b[0] + b[2]));
-  const y1 = Math.max(...boxes.map((b) => b[1] + b[3]));
-  return [x0, y0, x1 - x0, y1 - y0];
-}
-
-/** Printed wordings of enum values (CET level from the title, education levels, gender). */
+/**
+ * Printed wordings of enum values (CET level from the title, education levels, gender). The 六级 of
+ * the generic title 四、六级 names no level.
+ */
 function enumWordings(value: string): RegExp[] {
   const wordings: Record<string, RegExp[]> = {
-    CET4: [/四级|CET-?4/i],
-    CET6: [/六级|CET-?6/i],
+    CET4: [/(?<!六[、,，]?)四级|CET-?4/i],
+    CET6: [/(?<!四[、,，]?)六级|CET-?6/i],
     本科: [/本科|专升本/],
     专科: [/专科|大专|高职/],
     硕士研究生: [/硕士/],
@@ -195,27 +242,6 @@ const DATE_PATTERNS = [
   new RegExp(`${DATE_NUMERAL_CLASS}{4}年${DATE_NUMERAL_CLASS}{1,3}月(?:${DATE_NUMERAL_CLASS}{1,3}日)?`, 'gu'),
   /\d{4}[年./-]\d{1,2}(?:[月./-]\d{1,2}日?|月)?/gu,
 ];
-
-/** A date is grounded when a printed date in the text converts to exactly the model's value. */
-function groundDate(value: string, kind: 'date' | 'month', ocr: OcrResult): Grounding | null {
-  const hay = haystack(ocr, 'text');
-  const convert = kind === 'date' ? toIsoDate : toIsoMonth;
-  for (const chars of [hay, hay.filter((c) => c.ch !== '\n')]) {
-    const text = chars.map((c) => c.ch).join('');
-    const units = unitsToChars(chars);
-    for (const pattern of DATE_PATTERNS) {
-      for (const match of text.matchAll(pattern)) {
-        if (convert(match[0]) !== value) continue;
-        const first = units[match.index];
-        const last = units[match.index + match[0].length - 1];
-        if (first === undefined || last === undefined) continue;
-        const grounding = groundingOf(chars.slice(first, last + 1), ocr);
-        if (grounding) return grounding;
-      }
-    }
-  }
-  return null;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

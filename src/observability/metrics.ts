@@ -44,8 +44,14 @@ export function createMetrics(options: { jobCounts: () => Promise<Record<string,
   });
   const llmRequests = new Counter({
     name: 'docverify_llm_requests_total',
-    help: 'LLM assist calls by task and outcome (ok, cached, invalid_output, unavailable, budget_exhausted)',
+    help: 'LLM assist calls by task and outcome (ok, cached, invalid_output, unavailable, budget_exhausted, breaker_open)',
     labelNames: ['task', 'outcome'] as const,
+    registers: [registry],
+  });
+  const llmBreakerState = new Gauge({
+    name: 'docverify_llm_breaker_state',
+    help: 'The LLM circuit breaker: 1 for its current state (closed, open, half_open), 0 for the others',
+    labelNames: ['state'] as const,
     registers: [registry],
   });
   new Gauge({
@@ -66,6 +72,7 @@ export function createMetrics(options: { jobCounts: () => Promise<Record<string,
     stageDuration,
     llmTokens,
     llmRequests,
+    llmBreakerState,
   };
 }
 

@@ -32,9 +32,26 @@ describe('sealer', () => {
     expect(() => createSealer([keyA]).open(fresh)).toThrow(/no key/);
   });
 
-  it('blind index is stable per key and differs across keys', () => {
-    expect(createSealer([keyA]).blindIndex('x')).toBe(createSealer([keyA]).blindIndex('x'));
-    expect(createSealer([keyA]).blindIndex('x')).not.toBe(createSealer([keyB]).blindIndex('x'));
+  it('blind index is keyed by the blind index key alone: a data key rotation leaves it unchanged', () => {
+    const indexKey = crypto.randomBytes(32);
+    const before = createSealer([keyA], { blindIndexKey: indexKey });
+    const rotated = createSealer([keyB, keyA], { blindIndexKey: indexKey });
+    expect(rotated.blindIndex('x')).toBe(before.blindIndex('x'));
+    expect(before.blindIndex('x')).not.toBe(createSealer([keyA], { blindIndexKey: keyB }).blindIndex('x'));
+    expect(() => createSealer([keyA]).blindIndex('x')).toThrow(/no blind index key/);
+  });
+
+  it('blind index candidates also find rows indexed before the index had its own key', () => {
+    const legacy = crypto
+      .createHmac('sha256', crypto.createHmac('sha256', keyA).update('docverify blind index v1').digest())
+      .update('x')
+      .digest('base64url');
+    const rotated = createSealer([keyB, keyA], { blindIndexKey: crypto.randomBytes(32) });
+    expect(rotated.blindIndexCandidates('x')).toEqual(
+      expect.arrayContaining([rotated.blindIndex('x'), legacy]),
+    );
+    // Once the old data key is gone, so are its candidates: the rotation must have indexed the rows again.
+    expect(createSealer([keyB], { blindIndexKey: keyA }).blindIndexCandidates('x')).not.toContain(legacy);
   });
 
   it('accepts hex or base64 32-byte keys only', () => {

@@ -10,8 +10,23 @@ export interface Sealer {
   open(sealed: string): string;
   sealJson(value: unknown): string;
   openJson<T>(sealed: string): T;
-  /** Keyed hash (HMAC-SHA256) for equality search over sealed values. */
+  /** Id of the key that seals now (`keys[0]`). */
+  readonly currentKeyId: string;
+  /** Id of the key a value was sealed with; throws for anything that is not a sealed value. */
+  keyIdOf(sealed: string): string;
+  /**
+   * Keyed hash (HMAC-SHA256) for equality search over sealed values. Its key is the blind index
+   * key, never the data key, so rotating the data key leaves every stored hash valid.
+   */
   blindIndex(value: string): string;
+  /**
+   * Every hash a stored row may hold for `value`: `blindIndex(value)`, then the values that
+   * installs made before the blind index had its own key (derived from each data key in the
+   * ring), so rows not yet re-indexed by `docverify keys rotate-data-key` are still found.
+   */
+  blindIndexCandidates(value: string): string[];
+  /** Id of the blind index key (null without one): a rotation records which key its hashes used. */
+  readonly blindIndexKeyId: string | null;
 }
 
 export interface SealerKey {
@@ -19,10 +34,10 @@ export interface SealerKey {
   key: Buffer;
 }
 
-export function parseKey(material: string): Buffer {
+export function parseKey(material: string, name = 'DATA_ENCRYPTION_KEY'): Buffer {
   const trimmed = material.trim();
   const key = /^[0-9a-f]{64}$/i.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
-  if (key.length !== 32) throw new Error('DATA_ENCRYPTION_KEY must be 32 bytes (64 hex chars or base64)');
+  if (key.length !== 32) throw new Error(`${name} must be 32 bytes (64 hex chars or base64)`);
   return key;
 }
 
@@ -30,13 +45,25 @@ export function keyId(key: Buffer): string {
   return crypto.createHash('sha256').update(key).digest('base64url').slice(0, 8);
 }
 
-/** `keys[0]` seals; every key opens. */
-export function createSealer(keys: Buffer[]): Sealer {
+/** How blind indexes were keyed before they had a key of their own: derived from the data key. */
+function legacyIndexKey(dataKey: Buffer): Buffer {
+  return crypto.createHmac('sha256', dataKey).update('docverify blind index v1').digest();
+}
+
+const hmac = (key: Buffer, value: string) =>
+  crypto.createHmac('sha256', key).update(value).digest('base64url');
+
+/**
+ * `keys[0]` seals; every key opens. `blindIndexKey` keys the blind index; without one (the edge
+ * Worker, which only reads) `blindIndex` throws.
+ */
+export function createSealer(keys: Buffer[], options: { blindIndexKey?: Buffer | null } = {}): Sealer {
   const [current] = keys;
   if (!current) throw new Error('createSealer needs at least one key');
   const ring = new Map(keys.map((k) => [keyId(k), k]));
   const currentId = keyId(current);
-  const indexKey = crypto.createHmac('sha256', current).update('docverify blind index v1').digest();
+  const indexKey = options.blindIndexKey ?? null;
+  const legacyIndexKeys = keys.map(legacyIndexKey);
 
   const seal = (plaintext: string) => {
     const iv = crypto.randomBytes(12);
@@ -51,9 +78,13 @@ export function createSealer(keys: Buffer[]): Sealer {
       body.toString('base64url'),
     ].join('.');
   };
-  const open = (sealed: string) => {
+  const parts = (sealed: string) => {
     const [version, id, iv, tag, body] = sealed.split('.');
     if (version !== 'v1' || !id || !iv || !tag || body === undefined) throw new Error('not a sealed value');
+    return { id, iv, tag, body };
+  };
+  const open = (sealed: string) => {
+    const { id, iv, tag, body } = parts(sealed);
     const key = ring.get(id);
     if (!key) throw new Error(`no key ${id} in the key ring`);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
@@ -62,11 +93,21 @@ export function createSealer(keys: Buffer[]): Sealer {
       'utf8',
     );
   };
+  const blindIndex = (value: string) => {
+    if (!indexKey) throw new Error('no blind index key: this sealer only opens and seals');
+    return hmac(indexKey, value);
+  };
   return {
     seal,
     open,
     sealJson: (value) => seal(JSON.stringify(value)),
     openJson: <T>(sealed: string) => JSON.parse(open(sealed)) as T,
-    blindIndex: (value) => crypto.createHmac('sha256', indexKey).update(value).digest('base64url'),
+    currentKeyId: currentId,
+    keyIdOf: (sealed) => parts(sealed).id,
+    blindIndex,
+    blindIndexKeyId: indexKey ? keyId(indexKey) : null,
+    blindIndexCandidates: (value) => [
+      ...new Set([blindIndex(value), ...legacyIndexKeys.map((k) => hmac(k, value))]),
+    ],
   };
 }

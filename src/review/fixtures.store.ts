@@ -21,6 +21,8 @@ export interface ExpectedCase {
   legible?: boolean;
   private?: boolean;
   redactedFields?: string[];
+  /** The verification a reviewer exported this case from: erasing its subject deletes the case. */
+  sourceVerificationId?: string;
   [key: string]: unknown;
 }
 
@@ -126,7 +128,60 @@ export function createFixtureStore(root: string) {
       fs.appendFileSync(manifest, `${separator}${JSON.stringify(line)}\n`);
       return { dir, manifest };
     },
+
+    /**
+     * Deletes the cases exported from these verifications (PIPL erasure), public and private: their
+     * folders and their manifest lines. A case names its source in `sourceVerificationId`; cases
+     * exported before that field existed are found by the case id the export derives from the
+     * verification id. Returns the deleted case ids.
+     */
+    deleteExportsOf(verificationIds: readonly string[]): string[] {
+      const ids = new Set(verificationIds);
+      const legacyCaseIds = new Set(verificationIds.map(reviewedCaseId));
+      const deleted: string[] = [];
+      for (const scope of ['public', 'private'] as const) {
+        const gone = new Set<string>();
+        for (const fixture of this.list().filter((f) => f.scope === scope)) {
+          const source = fixture.expected.sourceVerificationId;
+          const fromSubject =
+            source === undefined
+              ? fixture.expected.kind === 'reviewed' && legacyCaseIds.has(fixture.caseId)
+              : ids.has(source);
+          if (!fromSubject) continue;
+          fs.rmSync(caseDir(scope, fixture.caseId), { recursive: true, force: true });
+          gone.add(fixture.caseId);
+        }
+        if (gone.size === 0) continue;
+        removeManifestLines(path.join(dirOf(scope), 'manifest.jsonl'), gone);
+        deleted.push(...gone);
+      }
+      return deleted;
+    },
   };
+}
+
+/** The case id an export gives a verification: stable, so a second export is refused as a duplicate. */
+export function reviewedCaseId(verificationId: string): string {
+  return `reviewed-${verificationId
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-16)
+    .toLowerCase()}`;
+}
+
+/** Rewrites a manifest without the lines of these cases; lines it cannot read stay as they are. */
+function removeManifestLines(manifest: string, caseIds: ReadonlySet<string>) {
+  if (!fs.existsSync(manifest)) return;
+  const lines = fs.readFileSync(manifest, 'utf8').split('\n');
+  const kept = lines.filter((line) => {
+    if (line.trim() === '') return true;
+    try {
+      const caseId = (JSON.parse(line) as { caseId?: unknown }).caseId;
+      return !(typeof caseId === 'string' && caseIds.has(caseId));
+    } catch {
+      return true;
+    }
+  });
+  if (kept.length !== lines.length) writeAtomic(manifest, kept.join('\n'));
 }
 
 function writeAtomic(file: string, text: string) {

@@ -74,22 +74,33 @@ describe('review API: corrections, queue and metrics', () => {
     expect(read.fields.major).toBe('土木工桯');
   });
 
-  it('a correction that breaks a field is flagged by re-validation, but the reviewer verdict stands', async () => {
+  it('a correction that breaks a field is flagged by re-validation; the reviewer verdict stands, and a verified over it waits for a second reviewer', async () => {
     const id = await seedReviewCase(t);
     const version = (await queue()).items[0]?.version ?? '';
     const res = await correct(id, {
       expectedVersion: version,
       fields: { major: '土木工程', name: '李四' },
-      verdict: 'verified',
+      verdict: 'needs_review',
     });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.verification.verdict).toBe('verified');
+    expect(body.verification.verdict).toBe('needs_review');
     // the name no longer matches the applicant's: the rules would reject, the reviewer's verdict stands
     expect(body.revalidation.verdict).toBe('rejected');
     expect(body.verification.reasons.map((r: { code: string }) => r.code)).toContain(
       'APPLICANT_NAME_MISMATCH',
     );
+
+    // verified over that HARD reason is a proposal (review.approvals.test.ts has the rest)
+    const proposed = await correct(id, { expectedVersion: body.version, verdict: 'verified' });
+    expect(proposed.status).toBe(202);
+    const proposal = await proposed.json();
+    expect(proposal).toMatchObject({
+      status: 'awaiting_approval',
+      verification: { verdict: 'needs_review' },
+      revalidation: { verdict: 'rejected' },
+    });
+    expect(proposal.approval.hardReasonCodes).toEqual(['APPLICANT_NAME_MISMATCH']);
   });
 
   it('only reviewer (or admin) keys may correct; bad bodies are 400; unknown ids 404', async () => {

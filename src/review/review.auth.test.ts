@@ -44,19 +44,22 @@ describe('review pages: sign-in, sessions and CSRF', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('behind https the cookie is Secure with the __Host- prefix', async () => {
-    const res = await t.app.request('/review/sign-in', {
-      method: 'POST',
-      headers: {
-        origin: 'https://review.example',
-        host: 'review.example',
-        'x-forwarded-proto': 'https',
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({ key: t.keys.reviewer }).toString(),
-    });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('set-cookie')).toMatch(/^__Host-dv_review=.*Secure/i);
+  it('without TRUST_PROXY the client-sent X-Forwarded-Host and -Proto are ignored: a cross-site sign-in is 403', async () => {
+    const signIn = (headers: Record<string, string>) =>
+      t.app.request('/review/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ key: t.keys.reviewer }).toString(),
+      });
+    // Login CSRF: another site posts the form and claims to be the host it came from.
+    const forged = await signIn({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('set-cookie')).toBeNull();
+    // A claimed https does not decide the cookie either.
+    const plain = await signIn({ origin: 'http://localhost', 'x-forwarded-proto': 'https' });
+    expect(plain.status).toBe(303);
+    expect(plain.headers.get('set-cookie')).toMatch(/^dv_review=/);
+    expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
   });
 
   it('an engine or client key cannot sign in (403), a wrong key is 401, and no cookie is set', async () => {
@@ -114,5 +117,34 @@ describe('review pages: sign-in, sessions and CSRF', () => {
     if (!key) throw new Error('no key');
     await t.services.apiKeys.revoke(key.id, new Date());
     expect((await t.app.request('/review', { headers: { cookie } })).status).toBe(303);
+  });
+});
+
+describe('review pages behind a reverse proxy (TRUST_PROXY=true)', () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it("the proxy's X-Forwarded-Host passes the Origin check and https makes the cookie Secure with the __Host- prefix", async () => {
+    const res = await t.app.request('/review/sign-in', {
+      method: 'POST',
+      headers: {
+        origin: 'https://review.example',
+        host: '10.0.0.7:8787',
+        'x-forwarded-host': 'review.example',
+        'x-forwarded-proto': 'https',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ key: t.keys.reviewer }).toString(),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toMatch(/^__Host-dv_review=.*Secure/i);
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const page = await t.app.request('/review', { headers: { cookie, 'x-forwarded-proto': 'https' } });
+    expect(page.status).toBe(200);
   });
 });

@@ -1,8 +1,12 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
+import type { Applicant, Fields, SupportedDocumentType } from '../documents/document-types.js';
+import { documentModuleFor } from '../documents/registry.js';
 import { SAMPLE, seedReviewCase, signInForTest } from './review.test-helpers.js';
 import { exportFixture } from './review.usecases.js';
 
@@ -52,10 +56,13 @@ describe('fixture cases from reviews', () => {
       kind: 'reviewed',
       variant: 'photo',
       documentType: 'graduation_certificate',
-      verdict: 'verified',
-      acceptableVerdicts: ['verified'],
+      // the manifest line binds no applicant, so the pipeline can give it at most needs_review
+      verdict: 'needs_review',
+      acceptableVerdicts: ['needs_review'],
+      reviewerVerdict: 'verified',
       private: false,
-      redactedFields: ['name'],
+      redactedFields: ['name', 'birthDate', 'certificateNumber'],
+      sourceVerificationId: id,
     });
     expect(expected.fields.major).toBe('土木工程');
     const text = fs.readFileSync(path.join(dir, out.caseId, 'expected.json'), 'utf8');
@@ -128,5 +135,96 @@ describe('fixture cases from reviews', () => {
     for (const bad of ['/review/fixtures/public/..%2F..%2Fetc', '/review/fixtures/secret/case-1']) {
       expect((await t.app.request(bad, { headers: { cookie } })).status).toBe(404);
     }
+  });
+
+  describe('an exported case names nobody: every identifying value is synthetic and passes its own rules', () => {
+    const IDENTIFYING = [
+      'name',
+      'idNumber',
+      'birthDate',
+      'certificateNumber',
+      'verificationCode',
+      'admissionTicketNumber',
+      'reportNumber',
+      'oralTicketNumber',
+    ];
+    const samples = [
+      'sample-01-cet-photo',
+      'sample-02-grad-photo',
+      'sample-03-degree-photo',
+      'sample-04-chsi-photo',
+    ];
+
+    it.each(samples)('%s', async (sample) => {
+      const sampleDir = path.resolve('fixtures', sample);
+      const labels = JSON.parse(fs.readFileSync(path.join(sampleDir, 'expected.json'), 'utf8')) as {
+        documentType: SupportedDocumentType;
+        fields: Fields;
+        applicant: Applicant;
+      };
+      const bytes = fs.readFileSync(path.join(sampleDir, 'input.jpg'));
+      const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+      const id = await seedVerification(t.services, {
+        subjectId: 'u-real-person',
+        documentType: labels.documentType as 'graduation_certificate',
+        verdict: 'needs_review',
+        fields: labels.fields,
+        applicant: labels.applicant,
+        blob: {
+          key: await t.services.blobs.put(sha256, bytes),
+          sha256,
+          mime: 'image/jpeg',
+          bytes: bytes.length,
+        },
+      });
+      const version = String((await t.services.verifications.findById(id))?.updatedAt.getTime());
+      const reviewed = await t.app.request(`/v1/verifications/${id}/corrections`, {
+        method: 'POST',
+        headers: { ...t.auth('reviewer'), 'content-type': 'application/json' },
+        body: JSON.stringify({ expectedVersion: version, verdict: 'verified' }),
+      });
+      expect(reviewed.status).toBe(200);
+      const { cookie, csrf, origin } = await signInForTest(t, t.keys.reviewer);
+      const res = await t.app.request(`/review/cases/${id}/fixture`, {
+        method: 'POST',
+        headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf }).toString(),
+      });
+      expect(res.status).toBe(303);
+      const caseId = (
+        new URL(res.headers.get('location') ?? '', 'http://x').searchParams.get('exported') ?? ''
+      )
+        .split('/')
+        .at(-1);
+      const text = fs.readFileSync(path.join(dir, 'private', caseId ?? '', 'expected.json'), 'utf8');
+      const expected = JSON.parse(text) as { fields: Fields; applicant: Applicant; redactedFields: string[] };
+
+      const originals = IDENTIFYING.filter((f) => typeof labels.fields[f] === 'string');
+      expect([...expected.redactedFields].sort()).toEqual([...originals].sort());
+      const birthDigits = String(labels.applicant.idNumber).slice(6, 14);
+      const birthIso = `${birthDigits.slice(0, 4)}-${birthDigits.slice(4, 6)}-${birthDigits.slice(6)}`;
+      for (const secret of [
+        ...originals.map((f) => String(labels.fields[f])),
+        labels.applicant.name,
+        labels.applicant.idNumber,
+        birthDigits,
+        birthIso,
+      ]) {
+        expect(text).not.toContain(secret);
+      }
+      for (const field of originals) expect(typeof expected.fields[field]).toBe('string');
+
+      // The synthetic values pass the type's rules exactly as the real ones did: no new reason.
+      const module = documentModuleFor(labels.documentType);
+      const now = t.services.clock.now();
+      const codes = (fields: Fields, applicant: Applicant) =>
+        module
+          .validate({ fields, evidence: {} }, { now, applicant })
+          .map((r) => `${r.severity}:${r.code}:${r.field ?? ''}`)
+          .sort();
+      const synthetic = codes(expected.fields, expected.applicant);
+      expect(synthetic.filter((c) => c.startsWith('hard:'))).toEqual([]);
+      expect(synthetic).toEqual(codes(labels.fields, labels.applicant));
+    });
   });
 });

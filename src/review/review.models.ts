@@ -105,6 +105,8 @@ export interface QueueRow {
   reasons: Reason[];
   completedAt: Date;
   updatedAt: Date;
+  /** A correction to this case waiting for a second reviewer (review-approvals.table.ts). */
+  awaitingApproval: { approvalId: string; proposedVerdict: Verdict; proposedByKeyId: string } | null;
 }
 
 export interface QueueItem extends QueueRow {
@@ -120,6 +122,8 @@ export function priorityOf(row: Pick<QueueRow, 'verdict' | 'reasons'>): number {
 }
 
 export interface QueueFilters {
+  /** `approval`: only cases with a correction awaiting a second reviewer. */
+  pending?: 'approval' | undefined;
   documentType?: string | undefined;
   reasonCode?: string | undefined;
   from?: Date | undefined;
@@ -137,6 +141,8 @@ export function buildQueue(
   const { filters } = input;
   return rows
     .filter((row) => {
+      if (row.awaitingApproval) return true;
+      if (filters.pending === 'approval') return false;
       if (row.verdict === 'needs_review') return true;
       return (
         row.verdict === 'verified' &&
@@ -150,8 +156,9 @@ export function buildQueue(
     .filter((row) => !filters.to || row.completedAt < filters.to)
     .map((row) => ({
       ...row,
-      priority: priorityOf(row),
-      qualityCheck: row.verdict === 'verified',
+      // every awaiting approval overrides a HARD reason: as urgent as the most urgent case
+      priority: row.awaitingApproval ? 2 : priorityOf(row),
+      qualityCheck: row.verdict === 'verified' && !row.awaitingApproval,
       ageMs: Math.max(0, input.now.getTime() - row.completedAt.getTime()),
     }))
     .sort(
@@ -285,99 +292,4 @@ export function changedFieldValues(current: Fields, next: Fields): Fields {
     if ((current[name] ?? null) !== value) changed[name] = value;
   }
   return changed;
-}
-
-// ---- synthetic people, for exported fixture cases -------------------------------------------
-
-const SURNAMES = [
-  '王',
-  '李',
-  '张',
-  '刘',
-  '陈',
-  '杨',
-  '黄',
-  '赵',
-  '周',
-  '吴',
-  '徐',
-  '孙',
-  '马',
-  '朱',
-  '胡',
-  '郭',
-];
-const GIVEN = [
-  '子涵',
-  '浩然',
-  '欣怡',
-  '宇轩',
-  '梓萱',
-  '俊杰',
-  '雨桐',
-  '思远',
-  '嘉怡',
-  '明轩',
-  '诗琪',
-  '天佑',
-];
-/** Region codes of real prefectures (valid shape), none tied to the person. */
-const REGIONS = ['110101', '310104', '440305', '330106', '320102', '510107', '420102', '610113'];
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
-function seeded(seed: string, salt: string): number {
-  return crypto.createHash('sha256').update(`${salt}\n${seed}`).digest().readUInt32BE(0);
-}
-
-export function syntheticName(seed: string): string {
-  return `${SURNAMES[seeded(seed, 'surname') % SURNAMES.length]}${GIVEN[seeded(seed, 'given') % GIVEN.length]}`;
-}
-
-/**
- * A synthetic resident ID with a valid check digit. The birth date and the gender parity of the
- * original are kept (the document's own birth date and gender must still agree with it); the
- * region and sequence are replaced. Masked characters (`*`) stay masked.
- */
-export function syntheticIdNumber(seed: string, original: string | null): string {
-  const birth = original && /^\d{8}$/.test(original.slice(6, 14)) ? original.slice(6, 14) : '20000101';
-  const genderDigit = original ? Number(original[16]) : Number.NaN;
-  const sequence = String(seeded(seed, 'sequence') % 100).padStart(2, '0');
-  const parity = Number.isFinite(genderDigit) ? genderDigit % 2 : seeded(seed, 'gender') % 2;
-  const last = ((seeded(seed, 'last') % 5) * 2 + parity) % 10;
-  const body = `${REGIONS[seeded(seed, 'region') % REGIONS.length]}${birth}${sequence}${last}`;
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (ID_WEIGHTS[i] ?? 0), 0);
-  const full = `${body}${ID_CHECK[sum % 11]}`;
-  if (!original?.includes('*')) return full;
-  return [...full].map((ch, i) => (original[i] === '*' ? '*' : ch)).join('');
-}
-
-/** Fields that name a person; replaced by synthetic values when a case leaves the service. */
-export const PERSONAL_FIELDS = ['name', 'idNumber'] as const;
-
-export function redactPersonalData(
-  seed: string,
-  input: { fields: Fields; applicant: { name?: string | null; idNumber?: string | null } | null },
-) {
-  const name = syntheticName(seed);
-  const fields: Fields = { ...input.fields };
-  const redacted: string[] = [];
-  if (typeof fields.name === 'string') {
-    fields.name = name;
-    redacted.push('name');
-  }
-  if (typeof fields.idNumber === 'string') {
-    fields.idNumber = syntheticIdNumber(seed, fields.idNumber);
-    redacted.push('idNumber');
-  }
-  return {
-    fields,
-    applicant: input.applicant
-      ? {
-          name,
-          idNumber: input.applicant.idNumber ? syntheticIdNumber(seed, input.applicant.idNumber) : null,
-        }
-      : null,
-    redactedFields: redacted,
-  };
 }

@@ -17,6 +17,16 @@ const QueueItemSchema = z.object({
   completedAt: z.string(),
   ageSeconds: z.number().int(),
   version: z.string(),
+  awaitingApproval: z
+    .object({
+      approvalId: z.string(),
+      proposedVerdict: z.enum(VERDICTS),
+      proposedBy: z.object({ keyId: z.string() }),
+    })
+    .nullable()
+    .openapi({
+      description: 'A correction waiting for a second reviewer (POST /v1/verifications/{id}/approvals)',
+    }),
 });
 
 const MetricsSchema = z
@@ -47,12 +57,16 @@ export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
     path: '/v1/review/queue',
     tags: ['review'],
     summary:
-      'The review queue: needs_review cases and the quality-check sample, most urgent and oldest first',
+      'The review queue: needs_review cases, cases awaiting a second approval and the quality-check sample, most urgent and oldest first',
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
     request: {
       query: z.object({
         type: z.string().max(64).optional(),
         reason: z.string().max(64).optional(),
+        pending: z
+          .enum(['approval'])
+          .optional()
+          .openapi({ description: '`approval`: only cases awaiting a second reviewer' }),
       }),
     },
     responses: {
@@ -70,7 +84,7 @@ export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
 
   router.openapi(queue, async (c) => {
     const q = c.req.valid('query');
-    const items = await reviewQueue(deps, { documentType: q.type, reasonCode: q.reason });
+    const items = await reviewQueue(deps, { documentType: q.type, reasonCode: q.reason, pending: q.pending });
     return c.json(
       {
         size: items.length,
@@ -85,6 +99,13 @@ export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
           completedAt: item.completedAt.toISOString(),
           ageSeconds: Math.round(item.ageMs / 1000),
           version: versionOf(item.updatedAt),
+          awaitingApproval: item.awaitingApproval
+            ? {
+                approvalId: item.awaitingApproval.approvalId,
+                proposedVerdict: item.awaitingApproval.proposedVerdict,
+                proposedBy: { keyId: item.awaitingApproval.proposedByKeyId },
+              }
+            : null,
         })),
       },
       200,

@@ -20,11 +20,13 @@ import {
 import {
   actorOf,
   correctFixture,
+  decideApproval,
   exportFixture,
   fieldNamesFor,
   fieldsFromForm,
   imageSize,
   loadCase,
+  openProposal,
   type ReviewDeps,
   readOriginal,
   reviewMetrics,
@@ -85,15 +87,16 @@ export function createReviewRoutes(deps: ReviewDeps) {
 
   router.use('/review', reviewSecurityHeaders);
   router.use('/review/*', reviewSecurityHeaders);
-  router.use('/review', sameOriginPosts);
-  router.use('/review/*', sameOriginPosts);
+  const { trustProxy } = deps.settings;
+  router.use('/review', sameOriginPosts(trustProxy));
+  router.use('/review/*', sameOriginPosts(trustProxy));
 
   router.onError((error, c) => {
     if (error instanceof HTTPException) return error.getResponse();
     const code = error instanceof ProblemError ? error.code : 'INTERNAL';
     if (code === 'INTERNAL') c.get('logger')?.error({ err: error }, 'review page failed');
     const viewer = c.get('reviewer') ? viewerOf(c) : null;
-    const status = PROBLEM_CODES[code].status as 400 | 404 | 409 | 500;
+    const status = PROBLEM_CODES[code].status as 400 | 403 | 404 | 409 | 410 | 500;
     const message =
       error instanceof ProblemError ? (error.detail ?? PROBLEM_CODES[code].title) : 'Internal error.';
     return c.html(MessagePage({ viewer, title: PROBLEM_CODES[code].title, message }), status);
@@ -113,7 +116,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
     const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
     try {
       const session = await signIn(deps, typeof body.key === 'string' ? body.key : '');
-      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds);
+      writeSessionCookie(c, session.sessionId, session.maxAgeSeconds, trustProxy);
       c.get('logger').info({ keyId: session.key.id, role: session.key.role }, 'reviewer signed in');
       return c.redirect(next, 303);
     } catch (error) {
@@ -132,14 +135,15 @@ export function createReviewRoutes(deps: ReviewDeps) {
   });
 
   router.post('/review/sign-out', auth, requireCsrfToken, async (c) => {
-    await signOut(deps, readSessionCookie(c));
-    clearSessionCookie(c);
+    await signOut(deps, readSessionCookie(c, trustProxy));
+    clearSessionCookie(c, trustProxy);
     return c.redirect('/review/sign-in', 303);
   });
 
   router.get('/review', auth, async (c) => {
     const q = c.req.query();
     const filters: QueueFilters = {
+      pending: q.pending === 'approval' ? 'approval' : undefined,
       documentType: q.type || undefined,
       reasonCode: q.reason || undefined,
       from: parseDay(q.from),
@@ -156,12 +160,14 @@ export function createReviewRoutes(deps: ReviewDeps) {
   ): Promise<CaseView> => {
     const verification = await loadCase(deps, id);
     const next = (await reviewQueue(deps, {})).find((item) => item.id !== id);
+    const pending = await deps.approvals.pendingFor(id);
     return {
       verification,
       fieldNames: fieldNamesFor(verification),
       image: await imageSize(deps, verification),
       nextCaseId: next?.id ?? null,
       reviewed: (await deps.reviews.countFor(id)) > 0,
+      awaitingApproval: pending ? { approval: pending, ...openProposal(deps, pending) } : null,
       ...extra,
     };
   };
@@ -169,12 +175,22 @@ export function createReviewRoutes(deps: ReviewDeps) {
   router.get('/review/cases/:id', auth, async (c) => {
     const saved = c.req.query('saved');
     const exported = c.req.query('exported');
+    const decided = c.req.query('decided');
     const banner =
       saved !== undefined
         ? { kind: 'ok' as const, text: '已保存，已重新校验。Saved; the fields were validated again.' }
-        : exported
-          ? { kind: 'ok' as const, text: `已导出样例 Exported as fixture ${exported}` }
-          : undefined;
+        : c.req.query('proposed') !== undefined
+          ? {
+              kind: 'ok' as const,
+              text: '已提交，等待另一位复核员审批；结论暂不变。Submitted: awaiting second approval by another reviewer; the verdict is unchanged until then.',
+            }
+          : decided === 'approve'
+            ? { kind: 'ok' as const, text: '已批准，更正已生效。Approved: the correction is applied.' }
+            : decided === 'send_back'
+              ? { kind: 'ok' as const, text: '已退回，结论不变。Sent back: the verdict is unchanged.' }
+              : exported
+                ? { kind: 'ok' as const, text: `已导出样例 Exported as fixture ${exported}` }
+                : undefined;
     return c.html(CasePage({ viewer: viewerOf(c), view: await caseView(c.req.param('id'), { banner }) }));
   });
 
@@ -211,8 +227,9 @@ export function createReviewRoutes(deps: ReviewDeps) {
       if (name.startsWith('field.')) fieldForm[name.slice('field.'.length)] = value;
     }
     const fields = fieldsFromForm(before, fieldForm);
+    let outcome: Awaited<ReturnType<typeof submitReview>>;
     try {
-      await submitReview(deps, {
+      outcome = await submitReview(deps, {
         id,
         actor: actorOf(c.get('reviewer')),
         ...(verdict ? { verdict } : {}),
@@ -234,7 +251,26 @@ export function createReviewRoutes(deps: ReviewDeps) {
       });
       return c.html(CasePage({ viewer: viewerOf(c), view }), 409);
     }
-    return c.redirect(`/review/cases/${encodeURIComponent(id)}?saved=1`, 303);
+    // A `verified` over a HARD reason waits for a second reviewer (review.usecases.ts, submitReview).
+    const done = outcome.kind === 'proposed' ? 'proposed=1' : 'saved=1';
+    return c.redirect(`/review/cases/${encodeURIComponent(id)}?${done}`, 303);
+  });
+
+  router.post('/review/cases/:id/approvals', auth, requireCsrfToken, async (c) => {
+    const id = c.req.param('id');
+    const body = stringsOf(await c.req.parseBody());
+    const decision = body.decision === 'approve' || body.decision === 'send_back' ? body.decision : null;
+    if (!decision || !body.approvalId) {
+      throw new ProblemError('VALIDATION_FAILED', 'The form has no proposal or decision; reload the case.');
+    }
+    await decideApproval(deps, {
+      verificationId: id,
+      approvalId: body.approvalId,
+      actor: actorOf(c.get('reviewer')),
+      decision,
+      note: body.note?.trim() ? body.note.trim().slice(0, 2000) : null,
+    });
+    return c.redirect(`/review/cases/${encodeURIComponent(id)}?decided=${decision}`, 303);
   });
 
   router.post('/review/cases/:id/fixture', auth, requireCsrfToken, async (c) => {

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import type { AppEnv } from '../http/app-env.js';
+import { clientFacing } from '../http/client-facing.js';
 import { tokensEqual } from './review.models.js';
 import { findSession, type ReviewDeps } from './review.usecases.js';
 import type { ReviewSession } from './review-sessions.repository.js';
@@ -14,43 +15,53 @@ export interface ReviewEnv {
  * Sessions are rows in `review_sessions` (server-side), not signed cookies: sign-out and revoking
  * the API key end a session at once, the cookie carries only a random id (its sha256 is stored),
  * and there is no signing key to rotate. The cookie is HttpOnly and SameSite=Strict, and Secure
- * (with the `__Host-` prefix) when the request came over https, directly or through a proxy.
+ * (with the `__Host-` prefix) when the request came over https: directly, or through a proxy
+ * when TRUST_PROXY says so.
  */
-export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+export function isHttps(c: Context, trustProxy: boolean): boolean {
+  return clientFacing(c, trustProxy).https;
 }
 
-const cookieName = (c: Context) => (isHttps(c) ? '__Host-dv_review' : 'dv_review');
+const cookieName = (c: Context, trustProxy: boolean) =>
+  isHttps(c, trustProxy) ? '__Host-dv_review' : 'dv_review';
 
-export function readSessionCookie(c: Context): string | undefined {
-  return getCookie(c, cookieName(c));
+export function readSessionCookie(c: Context, trustProxy: boolean): string | undefined {
+  return getCookie(c, cookieName(c, trustProxy));
 }
 
-export function writeSessionCookie(c: Context, sessionId: string, maxAgeSeconds: number) {
-  setCookie(c, cookieName(c), sessionId, {
+export function writeSessionCookie(
+  c: Context,
+  sessionId: string,
+  maxAgeSeconds: number,
+  trustProxy: boolean,
+) {
+  setCookie(c, cookieName(c, trustProxy), sessionId, {
     httpOnly: true,
     sameSite: 'Strict',
-    secure: isHttps(c),
+    secure: isHttps(c, trustProxy),
     path: '/',
     maxAge: maxAgeSeconds,
   });
 }
 
-export function clearSessionCookie(c: Context) {
-  deleteCookie(c, cookieName(c), { path: '/', secure: isHttps(c) });
+export function clearSessionCookie(c: Context, trustProxy: boolean) {
+  deleteCookie(c, cookieName(c, trustProxy), { path: '/', secure: isHttps(c, trustProxy) });
 }
 
 /**
  * Strict headers on every review page: scripts and styles only from this server, no inline
- * script, no framing, no referrer, no caching of pages that show personal data.
+ * script, no framing, no referrer, no caching of pages that show personal data. A route that
+ * sets a stricter policy of its own (the original image: `sandbox`) keeps it.
  */
 export const reviewSecurityHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header(
-    'Content-Security-Policy',
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-      "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
+  if (!c.res.headers.has('content-security-policy')) {
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+  }
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('X-Frame-Options', 'DENY');
   c.header('Referrer-Policy', 'no-referrer');
@@ -60,25 +71,25 @@ export const reviewSecurityHeaders: MiddlewareHandler = async (c, next) => {
 /**
  * First CSRF layer, for every POST under /review (sign-in included): the browser's Origin (or
  * Sec-Fetch-Site: same-origin) must be this site. The host is compared, so it holds behind a
- * TLS-terminating proxy that keeps the Host header.
+ * TLS-terminating proxy that keeps the Host header (or, with TRUST_PROXY, sets X-Forwarded-Host).
  */
-export const sameOriginPosts = csrf({
-  origin: (origin, c) => {
-    try {
-      const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  },
-});
+export const sameOriginPosts = (trustProxy: boolean) =>
+  csrf({
+    origin: (origin, c) => {
+      try {
+        return new URL(origin).host === clientFacing(c, trustProxy).host;
+      } catch {
+        return false;
+      }
+    },
+  });
 
 /** A signed-in reviewer, or a redirect to the sign-in page (303, keeping where they were going). */
 export function requireReviewer(
-  deps: Pick<ReviewDeps, 'reviewSessions' | 'clock'>,
+  deps: Pick<ReviewDeps, 'reviewSessions' | 'clock' | 'settings'>,
 ): MiddlewareHandler<ReviewEnv> {
   return async (c, next) => {
-    const sessionId = readSessionCookie(c);
+    const sessionId = readSessionCookie(c, deps.settings.trustProxy);
     const session = await findSession(deps, sessionId);
     if (!session || !sessionId) {
       const next = c.req.method === 'GET' ? c.req.path : '/review';

@@ -29,9 +29,12 @@ const rules = (text: string, box: [number, number, number, number], confidence =
 export async function seedReviewCase(
   t: TestApp,
   options: {
+    /** Whose case it is (default the sample's subject). */
+    subjectId?: string;
     fields?: Record<string, FieldValue>;
     evidence?: Record<string, FieldEvidence>;
     reasons?: Reason[];
+    verdict?: 'needs_review' | 'rejected';
   } = {},
 ) {
   const bytes = fs.readFileSync(`${SAMPLE_DIR}input.jpg`);
@@ -45,9 +48,9 @@ export async function seedReviewCase(
     ...options.evidence,
   };
   return seedVerification(t.services, {
-    subjectId: SAMPLE.subjectId,
+    subjectId: options.subjectId ?? SAMPLE.subjectId,
     documentType: 'graduation_certificate',
-    verdict: 'needs_review',
+    verdict: options.verdict ?? 'needs_review',
     fields,
     evidence,
     reasons: options.reasons ?? [

@@ -17,20 +17,27 @@ import type { Authenticator } from '../http/middleware.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import type { Sealer } from '../privacy/sealer.js';
 import { decideVerdict } from '../verdicts/decide.js';
+import { hardReasonCodes } from '../verdicts/hard-reasons.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import type { Verdict, Verification } from '../verifications/verifications.models.js';
-import { type ChangeDeps, correctVerification } from '../verifications/verifications.usecases.js';
-import type { ExpectedCase, FixtureScope, FixtureStore } from './fixtures.store.js';
+import {
+  type ChangeDeps,
+  correctVerification,
+  refuseErased,
+} from '../verifications/verifications.usecases.js';
+import { redactCase } from './fixture-redaction.js';
+import { type ExpectedCase, type FixtureScope, type FixtureStore, reviewedCaseId } from './fixtures.store.js';
 import {
   changedFieldValues,
   mergeRevalidatedReasons,
   parseFieldValue,
   randomToken,
-  redactPersonalData,
   sha256Hex,
   VERDICT_LABELS,
 } from './review.models.js';
+import type { ReviewApproval, ReviewApprovalsRepository } from './review-approvals.repository.js';
 import type { ReviewSession, ReviewSessionsRepository } from './review-sessions.repository.js';
 import type { ReviewsRepository } from './reviews.repository.js';
 
@@ -38,6 +45,9 @@ export interface ReviewDeps extends ChangeDeps {
   authenticator: Authenticator;
   reviewSessions: ReviewSessionsRepository;
   reviews: ReviewsRepository;
+  approvals: ReviewApprovalsRepository;
+  /** Seals and opens proposed field values and notes. */
+  sealer: Sealer;
   fixtures: FixtureStore;
   blobs: BlobStore;
   eligibility: EligibilityService;
@@ -45,7 +55,8 @@ export interface ReviewDeps extends ChangeDeps {
   ids: IdGenerator;
   clock: Clock;
   audit: AuditRepository;
-  settings: { qcSampleOneIn: number; sessionHours: number };
+  /** `trustProxy`: believe X-Forwarded-Proto/-Host (TRUST_PROXY). */
+  settings: { qcSampleOneIn: number; sessionHours: number; trustProxy: boolean };
 }
 
 // ---- sessions ---------------------------------------------------------------------------------
@@ -210,59 +221,269 @@ export interface ReviewInput {
   expectedVersion: Date;
 }
 
+/** A review worked out but not yet written: the re-validation and the verdict it would store. */
+interface PreparedReview {
+  before: Verification;
+  outcome: NonNullable<Verification['outcome']>;
+  fields: Fields;
+  revalidation: { reasons: Reason[]; verdict: Verdict };
+  verdict: Verdict;
+  reasons: Reason[];
+}
+
+function prepareReview(
+  deps: Pick<ReviewDeps, 'clock'>,
+  before: Verification,
+  input: { verdict?: Verdict | undefined; fields?: Fields | undefined },
+): PreparedReview {
+  const outcome = before.outcome as NonNullable<Verification['outcome']>;
+  const changes = input.fields ?? {};
+  const fields = { ...outcome.fields, ...changes };
+  const evidence: Record<string, FieldEvidence> = { ...outcome.evidence };
+  for (const [name, value] of Object.entries(changes)) {
+    evidence[name] = {
+      text: value === null ? '' : String(value),
+      box: null,
+      confidence: 1,
+      source: 'reviewer',
+    };
+  }
+  const revalidation = revalidate(deps, before, fields, evidence);
+  const verdict = input.verdict ?? revalidation.verdict;
+  const reasons = [
+    ...revalidation.reasons,
+    reason(
+      'REVIEWER_DECISION',
+      'info',
+      `A reviewer set the verdict to ${verdict}; the re-validated rules say ${revalidation.verdict}.`,
+      { messageZh: `人工复核结论：${VERDICT_LABELS[verdict].split(' ')[0]}` },
+    ),
+  ];
+  return { before, outcome, fields: changes, revalidation, verdict, reasons };
+}
+
 /**
- * A reviewer's decision: re-validates the corrected fields, then records the correction through
- * correctVerification (verdict, fields, reasons, audit record and event in one transaction, refused
- * with 409 when the case changed since it was loaded), the review row for the metrics, and a fresh
- * eligibility decision for the subject.
+ * Writes a prepared review through correctVerification (verdict, fields, reasons, audit record
+ * and event in one transaction, refused with 409 when the case changed since `expectedVersion`),
+ * the review row for the metrics, and a fresh eligibility decision. Any proposal still waiting on
+ * the case is superseded: it was made on the version this replaces.
  */
-export function submitReview(deps: ReviewDeps, input: ReviewInput) {
+async function applyReview(
+  deps: ReviewDeps,
+  prepared: PreparedReview,
+  input: { actor: Actor; note: string | null; expectedVersion: Date; reviewerKeyId: string },
+) {
+  const { before, outcome } = prepared;
+  const corrected = await correctVerification(deps, {
+    id: before.id,
+    actor: input.actor,
+    verdict: prepared.verdict,
+    ...(Object.keys(prepared.fields).length > 0 ? { fields: prepared.fields } : {}),
+    note: input.note,
+    reasons: prepared.reasons,
+    expectedVersion: input.expectedVersion,
+  });
+  await deps.reviews.insert({
+    id: deps.ids('rev'),
+    verificationId: before.id,
+    reviewerKeyId: input.reviewerKeyId,
+    documentType: outcome.documentType,
+    machineVerdict: outcome.verdict,
+    reviewerVerdict: prepared.verdict,
+    changedFields: Object.keys(prepared.fields).sort(),
+    hardReasonCodes: hardReasonCodes(outcome.reasons),
+    createdAt: deps.clock.now(),
+  });
+  await deps.approvals.supersedePending(before.id, input.reviewerKeyId, deps.clock.now());
+  const eligibility = await deps.eligibility.decide(corrected.subjectId, input.actor);
+  return { verification: corrected, revalidation: prepared.revalidation, eligibility };
+}
+
+const keyIdOf = (actor: Actor) => (actor.type === 'key' ? actor.id : 'system');
+
+export type ReviewOutcome =
+  | ({ kind: 'applied' } & Awaited<ReturnType<typeof applyReview>>)
+  | {
+      kind: 'proposed';
+      approval: ReviewApproval;
+      verification: Verification;
+      revalidation: PreparedReview['revalidation'];
+    };
+
+/**
+ * A reviewer's decision: re-validates the corrected fields, then either applies the correction
+ * (applyReview) or, when it would make the case `verified` over a HARD reason, stores it as a
+ * proposal for a second reviewer (the two-person rule). HARD reasons are those the case has now,
+ * those the corrected fields raise, and those it had before any earlier review of it, so fixing
+ * the fields first and saving `verified` second does not get around the rule.
+ */
+export function submitReview(deps: ReviewDeps, input: ReviewInput): Promise<ReviewOutcome> {
   return deps.transaction(async () => {
     const before = await loadCase(deps, input.id);
-    const outcome = before.outcome as NonNullable<Verification['outcome']>;
-    const fields = { ...outcome.fields, ...input.fields };
-    const evidence: Record<string, FieldEvidence> = { ...outcome.evidence };
-    for (const [name, value] of Object.entries(input.fields ?? {})) {
-      evidence[name] = {
-        text: value === null ? '' : String(value),
-        box: null,
-        confidence: 1,
-        source: 'reviewer',
-      };
+    // Before the two-person rule: an erased case takes no proposal either.
+    refuseErased(before);
+    const prepared = prepareReview(deps, before, input);
+    if (prepared.verdict === 'verified') {
+      const hard = [
+        ...new Set([
+          ...hardReasonCodes([...prepared.outcome.reasons, ...prepared.revalidation.reasons]),
+          ...(await deps.reviews.hardReasonCodesBefore(before.id)),
+        ]),
+      ].sort();
+      if (hard.length > 0) {
+        const approval = await proposeReview(deps, prepared, { ...input, hardReasonCodes: hard });
+        return { kind: 'proposed', approval, verification: before, revalidation: prepared.revalidation };
+      }
     }
-    const revalidation = revalidate(deps, before, fields, evidence);
-    const verdict = input.verdict ?? revalidation.verdict;
-    const reasons = [
-      ...revalidation.reasons,
-      reason(
-        'REVIEWER_DECISION',
-        'info',
-        `A reviewer set the verdict to ${verdict}; the re-validated rules say ${revalidation.verdict}.`,
-        { messageZh: `人工复核结论：${VERDICT_LABELS[verdict].split(' ')[0]}` },
-      ),
-    ];
-    const corrected = await correctVerification(deps, {
-      id: input.id,
+    const applied = await applyReview(deps, prepared, {
       actor: input.actor,
-      verdict,
-      ...(input.fields && Object.keys(input.fields).length > 0 ? { fields: input.fields } : {}),
       note: input.note ?? null,
-      reasons,
       expectedVersion: input.expectedVersion,
+      reviewerKeyId: keyIdOf(input.actor),
     });
-    await deps.reviews.insert({
-      id: deps.ids('rev'),
-      verificationId: input.id,
-      reviewerKeyId: input.actor.type === 'key' ? input.actor.id : 'system',
-      documentType: outcome.documentType,
-      machineVerdict: outcome.verdict,
-      reviewerVerdict: verdict,
-      changedFields: Object.keys(input.fields ?? {}).sort(),
-      createdAt: deps.clock.now(),
-    });
-    const eligibility = await deps.eligibility.decide(corrected.subjectId, input.actor);
-    return { verification: corrected, revalidation, eligibility };
+    return { kind: 'applied', ...applied };
   });
+}
+
+/**
+ * Stores a correction for a second reviewer instead of applying it: the verification keeps its
+ * verdict (so it does not count for eligibility) and stays in the queue, marked. A newer proposal
+ * replaces an older one still waiting.
+ */
+async function proposeReview(
+  deps: ReviewDeps,
+  prepared: PreparedReview,
+  input: ReviewInput & { hardReasonCodes: string[] },
+): Promise<ReviewApproval> {
+  const { before } = prepared;
+  if (before.updatedAt.getTime() !== input.expectedVersion.getTime()) {
+    throw new ProblemError(
+      'VERSION_CONFLICT',
+      `Verification ${before.id} was changed at ${before.updatedAt.toISOString()}, after you loaded it; reload it and redo your change.`,
+    );
+  }
+  const now = deps.clock.now();
+  const proposer = keyIdOf(input.actor);
+  await deps.approvals.supersedePending(before.id, proposer, now);
+  const changedFields = Object.keys(prepared.fields).sort();
+  const approval: ReviewApproval = {
+    id: deps.ids('apr'),
+    verificationId: before.id,
+    status: 'pending',
+    proposedVerdict: prepared.verdict,
+    fieldsSealed: changedFields.length > 0 ? deps.sealer.seal(JSON.stringify(prepared.fields)) : null,
+    changedFields,
+    noteSealed: input.note ? deps.sealer.seal(input.note) : null,
+    hardReasonCodes: input.hardReasonCodes,
+    baseVersion: before.updatedAt,
+    proposedByKeyId: proposer,
+    proposedAt: now,
+    decidedByKeyId: null,
+    decidedAt: null,
+    decisionNoteSealed: null,
+  };
+  await deps.approvals.insert(approval);
+  await deps.audit.append({
+    entityType: 'verification',
+    entityId: before.id,
+    subjectId: before.subjectId,
+    action: 'verification.correction_proposed',
+    actor: input.actor,
+    before: null,
+    after: {
+      approvalId: approval.id,
+      proposedVerdict: approval.proposedVerdict,
+      changedFields,
+      hardReasonCodes: approval.hardReasonCodes,
+    },
+  });
+  return approval;
+}
+
+export interface ApprovalDecisionInput {
+  verificationId: string;
+  approvalId: string;
+  actor: Actor;
+  decision: 'approve' | 'send_back';
+  note: string | null;
+}
+
+/**
+ * A second reviewer decides a proposal. Approving applies the proposed correction through the
+ * same path as any review (applyReview: audit, event, eligibility), on the version it was made on;
+ * sending it back closes it and the case keeps its verdict. Both are audited. The proposer may do
+ * neither (403 SELF_APPROVAL_FORBIDDEN): the point is a second person.
+ */
+export function decideApproval(deps: ReviewDeps, input: ApprovalDecisionInput) {
+  return deps.transaction(async () => {
+    const approval = await deps.approvals.findById(input.approvalId);
+    if (!approval || approval.verificationId !== input.verificationId) {
+      throw new ProblemError('NOT_FOUND', `No proposal ${input.approvalId} on ${input.verificationId}.`);
+    }
+    if (approval.status !== 'pending') {
+      throw new ProblemError('APPROVAL_NOT_PENDING', `Proposal ${approval.id} is ${approval.status}.`);
+    }
+    const decider = keyIdOf(input.actor);
+    if (input.actor.type !== 'key' || decider === approval.proposedByKeyId) {
+      throw new ProblemError(
+        'SELF_APPROVAL_FORBIDDEN',
+        'A proposal is approved or sent back by another reviewer than the one who made it.',
+      );
+    }
+    const before = await loadCase(deps, input.verificationId);
+    const noteSealed = input.note ? deps.sealer.seal(input.note) : null;
+    const status = input.decision === 'approve' ? 'approved' : 'sent_back';
+    const now = deps.clock.now();
+    if (!(await deps.approvals.decide(approval.id, { status, byKeyId: decider, at: now, noteSealed }))) {
+      throw new ProblemError('APPROVAL_NOT_PENDING', `Proposal ${approval.id} was decided meanwhile.`);
+    }
+    await deps.audit.append({
+      entityType: 'verification',
+      entityId: before.id,
+      subjectId: before.subjectId,
+      action:
+        status === 'approved' ? 'verification.correction_approved' : 'verification.correction_sent_back',
+      actor: input.actor,
+      before: null,
+      after: {
+        approvalId: approval.id,
+        proposedBy: approval.proposedByKeyId,
+        proposedVerdict: approval.proposedVerdict,
+        changedFields: approval.changedFields,
+        ...(noteSealed ? { noteSealed } : {}),
+      },
+    });
+    const decided: ReviewApproval = {
+      ...approval,
+      status,
+      decidedByKeyId: decider,
+      decidedAt: now,
+      decisionNoteSealed: noteSealed,
+    };
+    if (status === 'sent_back') return { approval: decided, verification: before, eligibility: null };
+
+    const proposal = openProposal(deps, approval);
+    const prepared = prepareReview(deps, before, {
+      verdict: approval.proposedVerdict,
+      fields: proposal.fields,
+    });
+    const applied = await applyReview(deps, prepared, {
+      actor: input.actor,
+      note: proposal.note,
+      expectedVersion: approval.baseVersion,
+      reviewerKeyId: approval.proposedByKeyId,
+    });
+    return { approval: decided, verification: applied.verification, eligibility: applied.eligibility };
+  });
+}
+
+/** A proposal's sealed field values and note, opened for the reviewers who decide it. */
+export function openProposal(deps: Pick<ReviewDeps, 'sealer'>, approval: ReviewApproval) {
+  return {
+    fields: approval.fieldsSealed ? (JSON.parse(deps.sealer.open(approval.fieldsSealed)) as Fields) : {},
+    note: approval.noteSealed ? deps.sealer.open(approval.noteSealed) : null,
+    decisionNote: approval.decisionNoteSealed ? deps.sealer.open(approval.decisionNoteSealed) : null,
+  };
 }
 
 // ---- fixtures ---------------------------------------------------------------------------------
@@ -277,16 +498,51 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 /**
- * Exports a reviewed case into the fixture set. Names and ID numbers in expected.json are always
- * replaced by synthetic ones. The image still shows the real person, so by default the case is
- * private (`<FIXTURES_DIR>/private/<case>/`, git-ignored); only a reviewer who states that the image
- * itself holds no real person (a synthetic or generated document) exports it as public.
+ * Exports a reviewed case into the fixture set. Every value in expected.json that identifies the
+ * person (name, ID number, birth date, certificate, ticket and report numbers, CHSI code) is
+ * replaced by a synthetic one that passes the same rules (fixture-redaction.ts). The image still
+ * shows the real person, so by default the case is private (`<FIXTURES_DIR>/private/<case>/`,
+ * git-ignored); only a reviewer who states that the image itself holds no real person (a synthetic
+ * or generated document) exports it as public. The case names the verification it came from, so
+ * erasing the subject deletes it.
  */
+const APPLICANT_CODES = new Set([
+  'APPLICANT_NAME_MISMATCH',
+  'APPLICANT_NAME_UNCERTAIN',
+  'APPLICANT_ID_MISMATCH',
+  'APPLICANT_ID_PARTIAL',
+]);
+
+/**
+ * What the eval may expect of an exported case, whose manifest line binds no applicant (see
+ * exportFixture): no identity is known, so the pipeline gives it at most `needs_review` with
+ * APPLICANT_UNKNOWN (src/verdicts/decide.ts), and no applicant check can reject it. The
+ * reviewer's own verdict is kept beside it.
+ */
+function unboundExpectation(outcome: NonNullable<Verification['outcome']>) {
+  const reasons = outcome.reasons.filter((r) => r.code !== 'REVIEWER_DECISION' && r.severity !== 'info');
+  const otherReasons = reasons.filter((r) => !APPLICANT_CODES.has(r.code));
+  const rejectedOnlyAsSomeoneElse =
+    outcome.verdict === 'rejected' && !otherReasons.some((r) => r.severity === 'hard');
+  const verdict =
+    outcome.verdict === 'verified' || rejectedOnlyAsSomeoneElse ? 'needs_review' : outcome.verdict;
+  return {
+    verdict,
+    acceptableVerdicts: [verdict],
+    reviewerVerdict: outcome.verdict,
+    expectedReasons: [
+      ...otherReasons.map((r) => r.code),
+      ...(verdict === 'needs_review' ? ['APPLICANT_UNKNOWN'] : []),
+    ],
+  };
+}
+
 export async function exportFixture(
   deps: Pick<ReviewDeps, 'verifications' | 'reviews' | 'blobs' | 'fixtures' | 'audit'>,
   input: { id: string; actor: Actor; imageHasNoRealPerson: boolean },
 ) {
   const v = await loadCase(deps, input.id);
+  refuseErased(v);
   const outcome = v.outcome as NonNullable<Verification['outcome']>;
   if ((await deps.reviews.countFor(v.id)) === 0) {
     throw new ProblemError(
@@ -297,11 +553,12 @@ export async function exportFixture(
   if (!v.blobKey) throw new ProblemError('NOT_FOUND', `The original of ${v.id} was deleted.`);
   const bytes = await deps.blobs.get(v.blobKey);
   const scope: FixtureScope = input.imageHasNoRealPerson ? 'public' : 'private';
-  const caseId = `reviewed-${v.id
-    .replace(/[^A-Za-z0-9]/g, '')
-    .slice(-16)
-    .toLowerCase()}`;
-  const redacted = redactPersonalData(v.id, { fields: outcome.fields, applicant: v.applicant });
+  const caseId = reviewedCaseId(v.id);
+  const redacted = redactCase({
+    documentType: outcome.documentType,
+    fields: outcome.fields,
+    applicant: v.applicant,
+  });
   const subjectId = `u-reviewed-${sha256Hex(v.subjectId).slice(0, 8)}`;
   const expected: ExpectedCase = {
     caseId,
@@ -311,14 +568,11 @@ export async function exportFixture(
     applicant: redacted.applicant,
     documentType: outcome.documentType,
     fields: redacted.fields,
-    verdict: outcome.verdict,
-    acceptableVerdicts: [outcome.verdict],
-    expectedReasons: outcome.reasons
-      .filter((r) => r.code !== 'REVIEWER_DECISION' && r.severity !== 'info')
-      .map((r) => r.code),
+    ...unboundExpectation(outcome),
     legible: outcome.verdict !== 'needs_retake',
     private: scope === 'private',
     redactedFields: redacted.redactedFields,
+    sourceVerificationId: v.id,
   };
   const created = deps.fixtures.create({
     scope,

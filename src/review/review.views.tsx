@@ -4,7 +4,7 @@
  * uses raw() or dangerouslySetInnerHTML.
  */
 import type { Child } from 'hono/jsx';
-import type { FieldEvidence } from '../documents/document-types.js';
+import type { FieldEvidence, Fields } from '../documents/document-types.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { FixtureSummary } from './fixtures.store.js';
@@ -18,6 +18,7 @@ import {
   VERDICTS,
   versionOf,
 } from './review.models.js';
+import type { ReviewApproval } from './review-approvals.repository.js';
 
 export interface Viewer {
   keyId: string;
@@ -167,6 +168,15 @@ export function QueuePage(props: {
           </select>
         </label>
         <label>
+          审批 Approval
+          <select name="pending">
+            <option value="">全部 all</option>
+            <option value="approval" selected={f.pending === 'approval'}>
+              仅待第二人审批 only awaiting a second reviewer
+            </option>
+          </select>
+        </label>
+        <label>
           从 From
           <input type="date" name="from" value={dateInput(f.from)} />
         </label>
@@ -203,7 +213,15 @@ export function QueuePage(props: {
                   <div class="muted">{item.subjectId}</div>
                 </td>
                 <td>{DOCUMENT_TYPE_LABELS[item.documentType] ?? item.documentType}</td>
-                <td>{VERDICT_LABELS[item.verdict]}</td>
+                <td>
+                  {VERDICT_LABELS[item.verdict]}
+                  {item.awaitingApproval ? (
+                    <div class="awaiting-approval">
+                      等待第二人审批 awaiting second approval →{' '}
+                      {VERDICT_LABELS[item.awaitingApproval.proposedVerdict]}
+                    </div>
+                  ) : null}
+                </td>
                 <td>
                   {item.reasons.map((r) => (
                     <code class={`tag sev-${r.severity}`}>{r.code}</code>
@@ -228,6 +246,92 @@ export interface CaseView {
   banner?: { kind: 'ok' | 'error' | 'conflict'; text: string } | undefined;
   /** Values the reviewer typed that were not saved (after a conflict), to copy over. */
   unsaved?: Record<string, string> | undefined;
+  /** A correction waiting for a second reviewer, with its values opened for the page. */
+  awaitingApproval?: { approval: ReviewApproval; fields: Fields; note: string | null } | null | undefined;
+}
+
+/**
+ * The proposal waiting on this case: what would change and why a second reviewer must agree.
+ * Other reviewers get approve / send back (plain buttons, no shortcut keys); its proposer only
+ * sees that it waits.
+ */
+function AwaitingApproval(props: {
+  viewer: Viewer;
+  verificationId: string;
+  pending: NonNullable<CaseView['awaitingApproval']>;
+  currentFields: Fields;
+}) {
+  const { approval, fields, note } = props.pending;
+  const own = approval.proposedByKeyId === props.viewer.keyId;
+  return (
+    <section class="awaiting-approval" id="awaiting-approval" aria-labelledby="awaiting-approval-title">
+      <h2 id="awaiting-approval-title">等待第二人审批 awaiting second approval</h2>
+      <p>
+        提议结论 Proposed verdict: <strong>{VERDICT_LABELS[approval.proposedVerdict]}</strong> · 提议人 by{' '}
+        <code>{approval.proposedByKeyId}</code> · {approval.proposedAt.toISOString()}
+      </p>
+      <p>
+        需第二人审批，因为 A second reviewer must agree because of:{' '}
+        {approval.hardReasonCodes.map((code) => (
+          <code class="tag sev-hard">{code}</code>
+        ))}
+      </p>
+      {approval.changedFields.length > 0 ? (
+        <table class="proposed-fields">
+          <thead>
+            <tr>
+              <th>字段 Field</th>
+              <th>现值 Now</th>
+              <th>提议值 Proposed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {approval.changedFields.map((name) => (
+              <tr>
+                <th>
+                  <code>{name}</code>
+                </th>
+                <td class="text">{String(props.currentFields[name] ?? '')}</td>
+                <td class="text">{String(fields[name] ?? '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {note ? (
+        <p>
+          备注 Comment: <span class="text">{note}</span>
+        </p>
+      ) : null}
+      {own ? (
+        <p class="muted" id="awaiting-own">
+          这是你的提议，需由另一位复核员批准或退回。This is your proposal: another reviewer approves or sends
+          it back.
+        </p>
+      ) : (
+        <form
+          method="post"
+          action={`/review/cases/${encodeURIComponent(props.verificationId)}/approvals`}
+          id="approval-form"
+        >
+          <input type="hidden" name="_csrf" value={props.viewer.csrfToken} />
+          <input type="hidden" name="approvalId" value={approval.id} />
+          <label class="note">
+            审批备注 Comment (optional)
+            <textarea name="note" rows={2} maxlength={2000} />
+          </label>
+          <div class="actions">
+            <button type="submit" name="decision" value="approve" id="approval-approve" class="approve">
+              批准提议 Approve the proposal
+            </button>
+            <button type="submit" name="decision" value="send_back" id="approval-send-back" class="reject">
+              退回 Send back
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
 }
 
 const confidenceText = (e: FieldEvidence | undefined) => (e ? `${Math.round(e.confidence * 100)}%` : '—');
@@ -330,6 +434,14 @@ export function CasePage(props: { viewer: Viewer; view: CaseView }) {
           <div id="reasons">
             <ReasonList reasons={outcome.reasons} />
           </div>
+          {props.view.awaitingApproval ? (
+            <AwaitingApproval
+              viewer={props.viewer}
+              verificationId={v.id}
+              pending={props.view.awaitingApproval}
+              currentFields={outcome.fields}
+            />
+          ) : null}
           <form method="post" action={`/review/cases/${encodeURIComponent(v.id)}`} id="review-form">
             <input type="hidden" name="_csrf" value={props.viewer.csrfToken} />
             <input type="hidden" name="version" value={versionOf(v.updatedAt)} />

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively } from '../db/database-port.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Verdict } from '../verifications/verifications.models.js';
@@ -9,10 +9,21 @@ export type ReviewsRepository = ReturnType<typeof createReviewsRepository>;
 /** Reviewer decisions, and the queue's candidate rows (read without opening any sealed column). */
 export function createReviewsRepository(database: DatabaseHandle) {
   const { db } = database;
-  const { reviewsTable, verificationsTable } = database.tables;
+  const { reviewsTable, verificationsTable, reviewApprovalsTable } = database.tables;
   return exclusively(database, {
-    async insert(row: ReviewRecord & { id: string; reviewerKeyId: string }): Promise<void> {
+    async insert(
+      row: ReviewRecord & { id: string; reviewerKeyId: string; hardReasonCodes: string[] },
+    ): Promise<void> {
       await db.insert(reviewsTable).values(row);
+    },
+
+    /** The HARD reason codes the case had before any of its reviews (see reviews.table.ts). */
+    async hardReasonCodesBefore(verificationId: string): Promise<string[]> {
+      const rows = await db
+        .select({ codes: reviewsTable.hardReasonCodes })
+        .from(reviewsTable)
+        .where(eq(reviewsTable.verificationId, verificationId));
+      return [...new Set(rows.flatMap((r) => r.codes ?? []))].sort();
     },
 
     async list(): Promise<ReviewRecord[]> {
@@ -43,7 +54,11 @@ export function createReviewsRepository(database: DatabaseHandle) {
       return rows.length;
     },
 
-    /** Completed, unrevoked cases a reviewer may be asked to look at (needs_review or verified). */
+    /**
+     * Completed, unrevoked, unerased cases a reviewer may be asked to look at: needs_review or
+     * verified, and any case with a correction awaiting a second reviewer (whatever its verdict);
+     * an erased case has nothing left to review.
+     */
     async queueCandidates(filters: {
       documentType?: string | undefined;
       from?: Date | undefined;
@@ -52,7 +67,11 @@ export function createReviewsRepository(database: DatabaseHandle) {
       const where = [
         eq(verificationsTable.status, 'completed'),
         isNull(verificationsTable.revokedAt),
-        inArray(verificationsTable.verdict, ['needs_review', 'verified']),
+        isNull(verificationsTable.erasedAt),
+        or(
+          inArray(verificationsTable.verdict, ['needs_review', 'verified']),
+          isNotNull(reviewApprovalsTable.id),
+        ),
       ];
       if (filters.documentType) where.push(eq(verificationsTable.documentType, filters.documentType));
       if (filters.from) where.push(gte(verificationsTable.completedAt, filters.from));
@@ -67,10 +86,22 @@ export function createReviewsRepository(database: DatabaseHandle) {
           reasons: verificationsTable.reasons,
           completedAt: verificationsTable.completedAt,
           updatedAt: verificationsTable.updatedAt,
+          approvalId: reviewApprovalsTable.id,
+          proposedVerdict: reviewApprovalsTable.proposedVerdict,
+          proposedByKeyId: reviewApprovalsTable.proposedByKeyId,
         })
         .from(verificationsTable)
+        .leftJoin(
+          reviewApprovalsTable,
+          and(
+            eq(reviewApprovalsTable.verificationId, verificationsTable.id),
+            eq(reviewApprovalsTable.status, 'pending'),
+          ),
+        )
         .where(and(...where));
-      return rows.map(
+      // One row per case, even if two proposals raced each other into `pending`.
+      const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+      return unique.map(
         (r): QueueRow => ({
           id: r.id,
           subjectId: r.subjectId,
@@ -80,6 +111,14 @@ export function createReviewsRepository(database: DatabaseHandle) {
           reasons: (r.reasons ?? []) as Reason[],
           completedAt: r.completedAt ?? r.updatedAt,
           updatedAt: r.updatedAt,
+          awaitingApproval:
+            r.approvalId && r.proposedVerdict && r.proposedByKeyId
+              ? {
+                  approvalId: r.approvalId,
+                  proposedVerdict: r.proposedVerdict,
+                  proposedByKeyId: r.proposedByKeyId,
+                }
+              : null,
         }),
       );
     },

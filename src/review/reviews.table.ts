@@ -16,6 +16,12 @@ export const reviewsTable = sqliteTable(
     machineVerdict: text('machine_verdict').notNull(),
     reviewerVerdict: text('reviewer_verdict').notNull(),
     changedFields: text('changed_fields', { mode: 'json' }).$type<string[]>().notNull(),
+    /**
+     * The HARD reason codes the case had before this review (null on rows written before this
+     * column). A later `verified` of the case needs a second reviewer even after a correction
+     * cleared them: otherwise fixing the fields first and saving `verified` second would bypass it.
+     */
+    hardReasonCodes: text('hard_reason_codes', { mode: 'json' }).$type<string[]>(),
     createdAt: timestamp('created_at').notNull(),
   },
   (t) => [index('reviews_verification_idx').on(t.verificationId, t.createdAt)],

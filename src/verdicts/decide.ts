@@ -30,8 +30,15 @@ const ALWAYS_REJECTED: ReadonlySet<ReasonCode> = new Set([
   'APPLICANT_NAME_MISMATCH',
   'APPLICANT_ID_MISMATCH',
 ]);
-/** Codes that are never verified: at least a person looks (document-types.md, "Verdicts"). */
-const NEVER_VERIFIED: ReadonlySet<ReasonCode> = new Set(['TAMPER_SUSPECTED', 'INSTRUCTION_IN_DOCUMENT']);
+/**
+ * Codes that are never verified: at least a person looks (document-types.md, "Verdicts"). A document
+ * bound to no known identity proves nothing about the applicant, whatever severity it was raised with.
+ */
+const NEVER_VERIFIED: ReadonlySet<ReasonCode> = new Set([
+  'TAMPER_SUSPECTED',
+  'INSTRUCTION_IN_DOCUMENT',
+  'APPLICANT_UNKNOWN',
+]);
 
 /**
  * The verdict, in order: unreadable photo → needs_retake; unknown type → rejected; a hard reason

@@ -38,6 +38,8 @@ export const REASON_CODES = [
   'APPLICANT_NAME_UNCERTAIN',
   'APPLICANT_ID_MISMATCH',
   'APPLICANT_ID_PARTIAL',
+  /** No identity (name and ID number) was known for the subject: the document binds to nobody (never verified). */
+  'APPLICANT_UNKNOWN',
   // fraud
   'DUPLICATE_ACROSS_SUBJECTS',
   'DUPLICATE_SAME_SUBJECT',

@@ -93,6 +93,19 @@ describe('verifications: bad input', () => {
     );
   });
 
+  it('answers a subjectId made only of dots, or with other characters than [A-Za-z0-9._:@-], with 400', async () => {
+    const png = fileBlob(await makeTextPng(), 'image/png');
+    for (const subjectId of ['.', '..', '...', 'a/b', 'a b', 'x'.repeat(129)]) {
+      const body = await expectProblem(
+        await post(uploadForm({ file: png, subjectId })),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(body.errors.map((e: { path: string }) => e.path)).toContain('subjectId');
+    }
+    expect((await post(uploadForm({ file: png, subjectId: 'u.1:a@b-c_d' }))).status).toBe(202);
+  });
+
   it('answers a JSON body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
     await expectProblem(
       await post(JSON.stringify({ subjectId: 'u-1' }), { 'content-type': 'application/json' }),

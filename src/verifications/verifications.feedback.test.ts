@@ -13,15 +13,16 @@ describe('upload: instant eligibility feedback, audit and the completion event',
     await receiver?.close();
   });
 
-  const upload = async (subjectId: string, prefer?: string) =>
+  const upload = async (subjectId: string, prefer?: string, fields: Record<string, string> = {}) =>
     t.app.request('/v1/verifications', {
       method: 'POST',
       headers: { ...t.auth('client'), ...(prefer ? { prefer } : {}) },
-      body: uploadForm({ file: fileBlob(await makeTextPng(), 'image/png'), subjectId }),
+      body: uploadForm({ file: fileBlob(await makeTextPng(), 'image/png'), subjectId, ...fields }),
     });
 
   it('a real upload: the verdict, its audit record and its outbox event commit together; the event is delivered', async () => {
-    t = await createTestApp({ env: { WEBHOOK_RETRY_BASE_MS: '50' } });
+    // The receiver listens on 127.0.0.1, a private target.
+    t = await createTestApp({ env: { WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' } });
     receiver = await startWebhookReceiver();
     await t.app.request('/v1/admin/webhooks', {
       method: 'POST',
@@ -84,7 +85,11 @@ describe('upload: instant eligibility feedback, audit and the completion event',
       async close() {},
     });
     t = await createTestApp({ overrides: { pipeline: scripted } });
-    const res = await upload('u-grad', 'wait=10');
+    // Only a document read with the subject's identity counts: the upload gives it.
+    const res = await upload('u-grad', 'wait=10', {
+      applicantName: '张伟',
+      applicantIdNumber: '11010519491231002X',
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body.eligibility).toMatchObject({

@@ -27,6 +27,26 @@ describe('verifications: rate limits and load shedding', () => {
     expect((await upload(t, 's-2', 'd')).status).toBe(202);
   });
 
+  it('holds the per-subject limit under 20 uploads at once: exactly the limit is accepted', async () => {
+    t = await createTestApp({ env: { SUBJECT_UPLOADS_PER_MINUTE: '10' } });
+    const app = t;
+    const files = await Promise.all(Array.from({ length: 20 }, (_, i) => makeTextPng(`parallel ${i}`)));
+    const statuses = await Promise.all(
+      files.map(async (png) => {
+        const res = await app.app.request('/v1/verifications', {
+          method: 'POST',
+          headers: app.auth('client'),
+          body: uploadForm({ file: fileBlob(png, 'image/png'), subjectId: 's-burst' }),
+        });
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const stored = await t.services.verifications.countBySubjectSince('s-burst', new Date(0));
+    expect(stored).toBe(10);
+  });
+
   it('limits uploads per subject per day', async () => {
     t = await createTestApp({ env: { SUBJECT_UPLOADS_PER_DAY: '1' } });
     expect((await upload(t, 's-1', 'a')).status).toBe(202);

@@ -4,6 +4,8 @@ import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
+import { canSeeSubject } from '../subjects/subjects.models.js';
+import type { SubjectsRepository } from '../subjects/subjects.repository.js';
 import { toResult, type Verification } from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
 import {
@@ -17,6 +19,7 @@ import {
 export interface VerificationReadRoutesDeps {
   authenticator: Authenticator;
   verifications: VerificationsRepository;
+  subjects: Pick<SubjectsRepository, 'findById'>;
 }
 
 const canRead = (key: AppEnv['Variables']['apiKey'], v: Verification) =>
@@ -59,7 +62,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
     method: 'get',
     path: '/v1/subjects/{subjectId}/verifications',
     tags: ['verifications'],
-    summary: "A subject's verifications, newest first",
+    summary: "A subject's verifications, newest first (a client: only its own subjects, else 404)",
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
     request: { params: SubjectParamSchema, query: ListQuerySchema },
     responses: {
@@ -71,7 +74,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
           },
         },
       },
-      ...problemResponses(400, 401, 403),
+      ...problemResponses(400, 401, 403, 404),
     },
   });
 
@@ -79,6 +82,10 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
     const { subjectId } = c.req.valid('param');
     const { limit, cursor } = c.req.valid('query');
     const key = c.get('apiKey');
+    // A client sees only its own subjects: another client's looks like one that does not exist.
+    if (key.role === 'client' && !canSeeSubject(key, await deps.subjects.findById(subjectId))) {
+      throw new ProblemError('NOT_FOUND', `No subject ${subjectId}.`);
+    }
     const page = await deps.verifications.listBySubject({
       subjectId,
       clientKeyId: key.role === 'client' ? key.id : null,

@@ -30,7 +30,10 @@ describe.each(databaseTargets)('verifications repository on $name', ({ open, ski
   beforeEach(async (context) => {
     if (skip) context.skip();
     ({ database, drop } = await open());
-    verifications = createVerificationsRepository(database, createSealer([parseKey('a'.repeat(64))]));
+    verifications = createVerificationsRepository(
+      database,
+      createSealer([parseKey('a'.repeat(64))], { blindIndexKey: parseKey('b'.repeat(64)) }),
+    );
     const now = new Date();
     await verifications.insert({
       id: 'ver_1',

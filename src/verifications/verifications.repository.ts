@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import type { Sealer } from '../privacy/sealer.js';
@@ -22,6 +22,27 @@ const anonymousReason = ({ code, severity, field }: Reason): Reason => ({
 });
 
 export type VerificationsRepository = ReturnType<typeof createVerificationsRepository>;
+
+/** One page of a key rotation over verifications: counts, and the originals its rows point at. */
+export interface RekeyPage {
+  /** Where the next page starts; null when there were no rows. */
+  lastId: string | null;
+  rows: number;
+  valuesResealed: number;
+  hashesRewritten: number;
+  /** Rows whose document hash could not be computed again (no sealed key, no identifier in the fields). */
+  unindexable: number;
+  blobKeys: string[];
+}
+
+const SEALED_COLUMNS = [
+  'applicantSealed',
+  'resultSealed',
+  'revocationNoteSealed',
+  'documentKeySealed',
+] as const;
+const HASH_COLUMNS = ['applicantIdHash', 'documentKeyHash'] as const;
+type RekeyedColumns = Partial<Pick<Row, (typeof SEALED_COLUMNS)[number] | (typeof HASH_COLUMNS)[number]>>;
 
 /** Names and ID numbers are sealed here, at the storage boundary, and nowhere else. */
 export function createVerificationsRepository(database: DatabaseHandle, sealer: Sealer) {
@@ -80,6 +101,53 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       erasedAt: row.erasedAt,
     };
   };
+
+  /** The values a row holds after a rotation step: sealed with the current key, hashed with the index key. */
+  const rekeyRow = (row: Row, documentKeyOf: (documentType: string, fields: Fields) => string | null) => {
+    const values: RekeyedColumns = {};
+    let valuesResealed = 0;
+    let hashesRewritten = 0;
+    let unindexable = 0;
+    for (const column of SEALED_COLUMNS) {
+      const sealed = row[column];
+      if (sealed !== null && sealer.keyIdOf(sealed) !== sealer.currentKeyId) {
+        values[column] = sealer.seal(sealer.open(sealed));
+        valuesResealed++;
+      }
+    }
+    const rehash = (column: (typeof HASH_COLUMNS)[number], source: string | null) => {
+      if (row[column] === null) return;
+      if (source === null) {
+        unindexable++;
+        return;
+      }
+      const hash = sealer.blindIndex(source);
+      if (hash !== row[column]) {
+        values[column] = hash;
+        hashesRewritten++;
+      }
+    };
+    const applicant = row.applicantSealed ? sealer.openJson<Applicant>(row.applicantSealed) : null;
+    rehash('applicantIdHash', applicant?.idNumber ? applicant.idNumber.toUpperCase() : null);
+    let documentKey = row.documentKeySealed ? sealer.open(row.documentKeySealed) : null;
+    if (documentKey === null && row.documentKeyHash !== null && row.resultSealed && row.documentType) {
+      const { fields } = sealer.openJson<{ fields: Fields }>(row.resultSealed);
+      documentKey = documentKeyOf(row.documentType, fields);
+      // Kept from now on, so the next change of the blind index key needs no fields.
+      if (documentKey !== null) {
+        values.documentKeySealed = sealer.seal(documentKey);
+        valuesResealed++;
+      }
+    }
+    rehash('documentKeyHash', documentKey);
+    return { values, valuesResealed, hashesRewritten, unindexable };
+  };
+  /** The row still holds what was read: every column a rotation step reads or writes. */
+  const unchangedSince = (row: Row) =>
+    [...SEALED_COLUMNS, ...HASH_COLUMNS, 'erasedAt' as const].map((column) => {
+      const value = row[column];
+      return value === null ? isNull(verificationsTable[column]) : eq(verificationsTable[column], value);
+    });
 
   return exclusively(database, {
     /** The verification and its processing job, in one transaction: an accepted upload is never lost. */
@@ -164,7 +232,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       return rows.map(toModel);
     },
 
-    /** False when it was already revoked (a verification is revoked at most once). */
+    /** False when it was already revoked (a verification is revoked at most once) or erased. */
     async revoke(id: string, revocation: Revocation): Promise<boolean> {
       const updated = await db
         .update(verificationsTable)
@@ -175,7 +243,13 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
           revocationNoteSealed: revocation.note ? sealer.seal(revocation.note) : null,
           updatedAt: revocation.at,
         })
-        .where(and(eq(verificationsTable.id, id), isNull(verificationsTable.revokedAt)))
+        .where(
+          and(
+            eq(verificationsTable.id, id),
+            isNull(verificationsTable.revokedAt),
+            isNull(verificationsTable.erasedAt),
+          ),
+        )
         .returning({ id: verificationsTable.id });
       return updated.length > 0;
     },
@@ -196,9 +270,14 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       now: Date,
       expectedUpdatedAt?: Date,
     ): Promise<boolean> {
+      // An erased row takes no correction: it would bring the person back.
       const where = expectedUpdatedAt
-        ? and(eq(verificationsTable.id, id), eq(verificationsTable.updatedAt, expectedUpdatedAt))
-        : eq(verificationsTable.id, id);
+        ? and(
+            eq(verificationsTable.id, id),
+            eq(verificationsTable.updatedAt, expectedUpdatedAt),
+            isNull(verificationsTable.erasedAt),
+          )
+        : and(eq(verificationsTable.id, id), isNull(verificationsTable.erasedAt));
       const updated = await db
         .update(verificationsTable)
         .set({
@@ -257,6 +336,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
           reasons: outcome.reasons,
           perceptualHash: outcome.perceptualHash,
           documentKeyHash: outcome.documentKey ? sealer.blindIndex(outcome.documentKey) : null,
+          documentKeySealed: outcome.documentKey ? sealer.seal(outcome.documentKey) : null,
         })
         .where(and(unfinished(id), isNull(verificationsTable.erasedAt)))
         .returning({ id: verificationsTable.id });
@@ -269,6 +349,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
           reasons: outcome.reasons.map(anonymousReason),
           perceptualHash: null,
           documentKeyHash: null,
+          documentKeySealed: null,
         })
         .where(unfinished(id))
         .returning({ id: verificationsTable.id });
@@ -288,9 +369,12 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
     /**
      * Erases a subject's personal data (PIPL): applicant, extracted fields and evidence, the
      * revocation note, keyed hashes and the link to the original. Verdict, type and reason codes
-     * stay, so statistics and the audit chain remain valid. Returns the erased rows' blob keys.
+     * stay, so statistics and the audit chain remain valid. Returns the erased rows' ids and blob keys.
      */
-    async eraseSubject(subjectId: string, now: Date): Promise<{ erased: number; blobKeys: string[] }> {
+    async eraseSubject(
+      subjectId: string,
+      now: Date,
+    ): Promise<{ erased: number; verificationIds: string[]; blobKeys: string[] }> {
       return database.transaction(async () => {
         const rows = await db
           .select({
@@ -310,6 +394,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
               resultSealed: null,
               revocationNoteSealed: null,
               documentKeyHash: null,
+              documentKeySealed: null,
               perceptualHash: null,
               idempotencyKey: null,
               blobKey: null,
@@ -320,7 +405,7 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
             .where(eq(verificationsTable.id, row.id));
         }
         const blobKeys = [...new Set(rows.map((r) => r.blobKey).filter((k): k is string => k !== null))];
-        return { erased: rows.length, blobKeys };
+        return { erased: rows.length, verificationIds: rows.map((r) => r.id), blobKeys };
       });
     },
 
@@ -375,8 +460,10 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
       documentKey: string | null;
     }): Promise<{ id: string; subjectId: string; sameFile: boolean }[]> {
       const sameFile = eq(verificationsTable.fileSha256, input.fileSha256);
+      // Every hash the identifier may be stored under: rows indexed before the blind index had its
+      // own key are found until `docverify keys rotate-data-key` has indexed them again.
       const sameKey = input.documentKey
-        ? eq(verificationsTable.documentKeyHash, sealer.blindIndex(input.documentKey))
+        ? inArray(verificationsTable.documentKeyHash, sealer.blindIndexCandidates(input.documentKey))
         : undefined;
       const rows = await db
         .select({
@@ -389,6 +476,60 @@ export function createVerificationsRepository(database: DatabaseHandle, sealer: 
         .limit(20);
       // A comparison comes back as 0/1 from SQLite and as a boolean from PostgreSQL.
       return rows.map((r) => ({ id: r.id, subjectId: r.subjectId, sameFile: Boolean(r.sameFile) }));
+    },
+
+    /**
+     * Key rotation over one page of rows after `afterId` (id order): every sealed value not sealed
+     * with the current key is sealed again, and both blind indexes are computed again with the
+     * blind index key from the opened values (the applicant's ID number; the sealed document key,
+     * or for rows written before it was kept, `documentKeyOf` the sealed fields). A row is
+     * rewritten only if it is unchanged since it was read, so a correction or an erasure made
+     * meanwhile wins and the row is read again. `dryRun` counts without writing.
+     */
+    async rekeyPage(input: {
+      afterId: string | null;
+      limit: number;
+      dryRun: boolean;
+      documentKeyOf: (documentType: string, fields: Fields) => string | null;
+    }): Promise<RekeyPage> {
+      const rows = await db
+        .select()
+        .from(verificationsTable)
+        .where(input.afterId ? gt(verificationsTable.id, input.afterId) : undefined)
+        .orderBy(asc(verificationsTable.id))
+        .limit(input.limit);
+      const page: RekeyPage = {
+        lastId: rows.at(-1)?.id ?? null,
+        rows: rows.length,
+        valuesResealed: 0,
+        hashesRewritten: 0,
+        unindexable: 0,
+        blobKeys: [],
+      };
+      for (const first of rows) {
+        let row: Row | undefined = first;
+        for (let attempt = 0; row; attempt++) {
+          if (attempt === 5) throw new Error(`verification ${row.id} kept changing during the key rotation`);
+          const next = rekeyRow(row, input.documentKeyOf);
+          if (next.valuesResealed + next.hashesRewritten > 0 && !input.dryRun) {
+            const written = await db
+              .update(verificationsTable)
+              .set(next.values)
+              .where(and(eq(verificationsTable.id, row.id), ...unchangedSince(row)))
+              .returning({ id: verificationsTable.id });
+            if (written.length === 0) {
+              [row] = await db.select().from(verificationsTable).where(eq(verificationsTable.id, row.id));
+              continue;
+            }
+          }
+          page.valuesResealed += next.valuesResealed;
+          page.hashesRewritten += next.hashesRewritten;
+          page.unindexable += next.unindexable;
+          if (row.blobKey && !page.blobKeys.includes(row.blobKey)) page.blobKeys.push(row.blobKey);
+          row = undefined;
+        }
+      }
+      return page;
     },
 
     /** Perceptual hashes of completed documents, for near-duplicate search by Hamming distance. */

@@ -66,6 +66,10 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     path: '/v1/verifications',
     tags: ['verifications'],
     summary: 'Upload a document photo or PDF for verification',
+    description:
+      "The subject is this client's (another client's subject answers 404). The document is verified only when the subject's identity is known: " +
+      'registered with PUT /v1/subjects/{subjectId}/identity, or given here as applicantName + applicantIdNumber. ' +
+      'Without one it is at most needs_review (APPLICANT_UNKNOWN) and never counts for eligibility.',
     middleware: [
       requireRole(deps.authenticator, 'client'),
       perKeyRateLimit(deps.perKeyPerMinute),
@@ -106,7 +110,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
         description: 'Accepted; poll the Location',
         content: { 'application/json': { schema: UploadResultSchema } },
       },
-      ...problemResponses(400, 401, 403, 413, 415, 422, 429, 503),
+      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
     },
   });
 
@@ -186,7 +190,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
         description: 'The revoked verification',
         content: { 'application/json': { schema: VerificationResultSchema } },
       },
-      ...problemResponses(400, 401, 403, 404, 409),
+      ...problemResponses(400, 401, 403, 404, 409, 410),
     },
   });
 

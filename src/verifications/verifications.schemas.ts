@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_TYPE_IDS } from '../documents/document-types.js';
+import { SUBJECT_ID_PATTERN, SUBJECT_ID_RULE } from '../subjects/subjects.models.js';
 
 export const ProblemSchema = z
   .object({
@@ -39,6 +40,12 @@ const EvidenceSchema = z.object({
   source: z.enum(['rules', 'pdf_text', 'llm', 'reviewer']),
 });
 
+export const SubjectIdSchema = z
+  .string()
+  .trim()
+  .regex(SUBJECT_ID_PATTERN, SUBJECT_ID_RULE)
+  .openapi({ description: SUBJECT_ID_RULE, example: 'u-123' });
+
 export const VerificationResultSchema = z
   .object({
     id: z.string(),
@@ -64,22 +71,27 @@ export const UploadFormSchema = z
     file: z
       .instanceof(File, { message: 'file must be a file part' })
       .openapi({ type: 'string', format: 'binary', description: 'JPEG, PNG, WebP, TIFF, HEIC or PDF' }),
-    subjectId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(128)
-      .regex(/^[A-Za-z0-9._:@-]+$/, 'subjectId may hold letters, digits and . _ : @ -'),
-    applicantName: z.string().trim().min(1).max(64).optional(),
+    subjectId: SubjectIdSchema,
+    applicantName: z.string().trim().min(1).max(64).optional().openapi({
+      description:
+        "The subject's identity, with applicantIdNumber (both or neither): registers it when the subject has none; when it has one, must be that one (else 409 SUBJECT_IDENTITY_CONFLICT)",
+    }),
     applicantIdNumber: z
       .string()
       .trim()
-      .regex(
-        /^[0-9*]{17}[0-9Xx*]$/,
-        'applicantIdNumber must be 18 characters: digits, X, or * for masked ones',
-      )
-      .optional(),
+      .regex(/^[0-9]{17}[0-9Xx]$/, 'applicantIdNumber must be 18 characters: 17 digits and a digit or X')
+      .optional()
+      .openapi({ description: 'The complete ID number (check digit verified), with applicantName' }),
     documentTypeHint: z.enum(DOCUMENT_TYPE_IDS).optional(),
+  })
+  .superRefine((form, ctx) => {
+    // An identity is a name and an ID number: half of one binds a document to nobody in particular.
+    if (form.applicantName !== undefined && form.applicantIdNumber === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['applicantIdNumber'], message: 'give it with applicantName' });
+    }
+    if (form.applicantIdNumber !== undefined && form.applicantName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['applicantName'], message: 'give it with applicantIdNumber' });
+    }
   })
   .openapi('VerificationUpload');
 
@@ -92,11 +104,7 @@ export const IdParamSchema = z.object({
 });
 
 export const SubjectParamSchema = z.object({
-  subjectId: z
-    .string()
-    .min(1)
-    .max(128)
-    .openapi({ param: { name: 'subjectId', in: 'path' } }),
+  subjectId: SubjectIdSchema.openapi({ param: { name: 'subjectId', in: 'path' } }),
 });
 
 export const ListQuerySchema = z.object({

@@ -22,6 +22,8 @@ export const verificationsTable = sqliteTable(
     perceptualHash: text('perceptual_hash'),
     /** Keyed hash of the document's own identifier (certificate, report or code number): the same paper under two subjects. */
     documentKeyHash: text('document_key_hash'),
+    /** The document's identifier itself, sealed: what the blind index is computed again from after a key change. */
+    documentKeySealed: text('document_key_sealed'),
     documentType: text('document_type'),
     verdict: text('verdict', { enum: ['verified', 'rejected', 'needs_review', 'needs_retake'] }),
     confidence: real('confidence'),

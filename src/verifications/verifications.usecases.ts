@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Logger } from 'pino';
-import { type Actor, SYSTEM_ACTOR } from '../audit/audit.models.js';
+import { type Actor, SYSTEM_ACTOR, sealedPart } from '../audit/audit.models.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BlobNotFoundError } from '../blobs/blob-store.js';
@@ -16,6 +16,13 @@ import type { Pipeline } from '../pipeline/pipeline.types.js';
 import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
+import {
+  assertMayUpload,
+  claimSubjectForUpload,
+  completeIdentity,
+  identityOrThrow,
+} from '../subjects/subjects.identity.usecases.js';
+import type { SubjectsRepository } from '../subjects/subjects.repository.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { WebhookPublisher } from '../webhooks/webhooks.usecases.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
@@ -32,6 +39,7 @@ export const PROCESS_VERIFICATION_JOB = 'verification.process';
 
 export interface SubmitDeps {
   verifications: VerificationsRepository;
+  subjects: SubjectsRepository;
   blobs: BlobStore;
   queue: JobQueue;
   clock: Clock;
@@ -61,6 +69,10 @@ export interface SubmitInput {
   clientKeyId: string;
   subjectId: string;
   file: Buffer;
+  /**
+   * The applicant the upload gives, if any: a complete one (name and ID number) is the subject's
+   * identity, registered when it has none; the batch CLI may give a name alone.
+   */
   applicant: Applicant | null;
   documentTypeHint: SupportedDocumentType | null;
   idempotencyKey: string | null;
@@ -71,7 +83,10 @@ export interface SubmitInput {
 /**
  * Accepts an upload: checks it, stores the original, records the verification and its job in
  * one transaction. A retried request with the same Idempotency-Key returns the first
- * verification instead of making a second one.
+ * verification instead of making a second one. The subject is the uploading key's (another key's
+ * subject answers 404) and the document is read with the subject's identity (see
+ * claimSubjectForUpload); the subject's checks and the insert are one step per subject, so
+ * parallel uploads never pass the per-subject limits together.
  */
 export async function submitVerification(
   deps: SubmitDeps,
@@ -86,27 +101,38 @@ export async function submitVerification(
   }
 
   const now = deps.clock.now();
-  await admit(deps, input.subjectId, now);
+  const actor = input.actor ?? SYSTEM_ACTOR;
+  const given = completeIdentity(input.applicant);
+  if (given) identityOrThrow(given, now, { name: 'applicantName', idNumber: 'applicantIdNumber' });
+  // A first look, so that a refused upload stores no blob; the transaction below decides.
+  await precheck(deps, input, now);
   const blobKey = await deps.blobs.put(inspected.sha256, input.file);
   const id = deps.ids('ver');
-  const record = {
-    id,
-    subjectId: input.subjectId,
-    clientKeyId: input.clientKeyId,
-    idempotencyKey: input.idempotencyKey,
-    status: 'queued' as const,
-    documentTypeHint: input.documentTypeHint,
-    applicant: input.applicant,
-    fileSha256: inspected.sha256,
-    fileMime: inspected.mime,
-    fileBytes: inspected.bytes,
-    blobKey,
-    createdAt: now,
-    updatedAt: now,
-  };
   try {
     await deps.transaction(async () => {
-      await deps.verifications.insert(record);
+      const { applicant } = await claimSubjectForUpload(deps, {
+        subjectId: input.subjectId,
+        clientKeyId: input.clientKeyId,
+        applicant: input.applicant,
+        actor,
+        now,
+      });
+      await admitForSubject(deps, input.subjectId, now);
+      await deps.verifications.insert({
+        id,
+        subjectId: input.subjectId,
+        clientKeyId: input.clientKeyId,
+        idempotencyKey: input.idempotencyKey,
+        status: 'queued' as const,
+        documentTypeHint: input.documentTypeHint,
+        applicant,
+        fileSha256: inspected.sha256,
+        fileMime: inspected.mime,
+        fileBytes: inspected.bytes,
+        blobKey,
+        createdAt: now,
+        updatedAt: now,
+      });
       await deps.queue.enqueue({
         kind: PROCESS_VERIFICATION_JOB,
         subjectRef: id,
@@ -117,7 +143,7 @@ export async function submitVerification(
         entityId: id,
         subjectId: input.subjectId,
         action: 'verification.created',
-        actor: input.actor ?? SYSTEM_ACTOR,
+        actor,
         before: null,
         after: {
           status: 'queued',
@@ -126,6 +152,7 @@ export async function submitVerification(
           fileBytes: inspected.bytes,
           documentTypeHint: input.documentTypeHint,
           applicantGiven: input.applicant !== null,
+          identityKnown: completeIdentity(applicant) !== null,
         },
       });
     });
@@ -158,11 +185,24 @@ export async function assertQueueHasRoom(deps: Pick<SubmitDeps, 'queue' | 'admis
 }
 
 /**
- * Sheds load before anything is stored: a queue deeper than the workers can drain in reasonable
- * time answers 503, and one subject cannot flood the service (per minute and per day).
+ * The upload's checks, read once before the blob is stored: a full queue (503), another key's
+ * subject (404), a conflicting identity (409) or a spent subject limit (429) is answered without
+ * writing anything. The answer may change before the transaction; the transaction's checks of the
+ * subject are the ones that count.
  */
-async function admit(deps: SubmitDeps, subjectId: string, now: Date) {
+async function precheck(deps: SubmitDeps, input: SubmitInput, now: Date) {
   await assertQueueHasRoom(deps);
+  const subject = await deps.subjects.findById(input.subjectId);
+  if (!subject) return;
+  assertMayUpload(subject, input);
+  await admitForSubject(deps, input.subjectId, now);
+}
+
+/**
+ * One subject cannot flood the service (per minute and per day). Run in the upload's transaction
+ * after the subject is claimed, so the counts cannot change before the insert.
+ */
+async function admitForSubject(deps: SubmitDeps, subjectId: string, now: Date) {
   const lastMinute = await deps.verifications.countBySubjectSince(
     subjectId,
     new Date(now.getTime() - 60_000),
@@ -332,21 +372,24 @@ export async function revokeVerification(
   const revoked = await deps.transaction(async () => {
     const before = await deps.verifications.findById(input.id);
     if (!before) throw new ProblemError('NOT_FOUND', `No verification ${input.id}.`);
+    refuseErased(before);
     const at = deps.clock.now();
     const byKeyId = input.actor.type === 'key' ? input.actor.id : null;
     if (
       !(await deps.verifications.revoke(input.id, { at, byKeyId, reason: input.reason, note: input.note }))
     ) {
+      // Erased meanwhile (another transaction), or revoked before.
+      refuseErased(await deps.verifications.findById(input.id));
       throw new ProblemError('ALREADY_REVOKED', `Verification ${input.id} was revoked before.`);
     }
     return recordChange(deps, {
       before,
       action: 'verification.revoked',
       actor: input.actor,
-      // The note may name a person: the audit keeps it sealed, the event leaves it out.
+      // The note may name a person: the audit keeps it sealed (erasable), the event leaves it out.
       extraAfter: {
         revocationReason: input.reason,
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: {
         revokedBy: input.actor.type === 'key' ? { keyId: input.actor.id, role: input.actor.role } : null,
@@ -379,6 +422,7 @@ export async function correctVerification(
   const corrected = await deps.transaction(async () => {
     const before = await deps.verifications.findById(input.id);
     if (!before?.outcome) throw new ProblemError('NOT_FOUND', `No completed verification ${input.id}.`);
+    refuseErased(before);
     if (input.expectedVersion && before.updatedAt.getTime() !== input.expectedVersion.getTime()) {
       throw new ProblemError(
         'VERSION_CONFLICT',
@@ -408,19 +452,35 @@ export async function correctVerification(
       now,
       before.updatedAt,
     );
-    if (!applied) throw new ProblemError('VERSION_CONFLICT', `Verification ${input.id} changed meanwhile.`);
+    if (!applied) {
+      refuseErased(await deps.verifications.findById(input.id));
+      throw new ProblemError('VERSION_CONFLICT', `Verification ${input.id} changed meanwhile.`);
+    }
     return recordChange(deps, {
       before,
       action: 'verification.corrected',
       actor: input.actor,
       extraAfter: {
         changedFields,
-        ...(input.fields ? { fieldsSealed: deps.sealer.seal(JSON.stringify(input.fields)) } : {}),
-        ...(input.note ? { noteSealed: deps.sealer.seal(input.note) } : {}),
+        ...(input.fields ? { fieldsSealed: sealedPart(deps.sealer.seal(JSON.stringify(input.fields))) } : {}),
+        ...(input.note ? { noteSealed: sealedPart(deps.sealer.seal(input.note)) } : {}),
       },
       extraData: { changedFields, verdictBefore: before.outcome.verdict },
     });
   });
   deps.queue.wake();
   return corrected;
+}
+
+/**
+ * After a subject's erasure its verifications are closed: a correction, a revocation note or a
+ * reviewer's save would write personal data back into a row that was emptied on request.
+ */
+export function refuseErased(v: Pick<Verification, 'id' | 'erasedAt'> | null): void {
+  if (v?.erasedAt) {
+    throw new ProblemError(
+      'VERIFICATION_ERASED',
+      `The subject of verification ${v.id} had their personal data erased; it takes no more changes.`,
+    );
+  }
 }

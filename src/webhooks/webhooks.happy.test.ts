@@ -4,7 +4,12 @@ import { createTestApp, type TestApp } from '../../test/support/test-services.js
 import { startWebhookReceiver, type WebhookReceiver, waitFor } from '../../test/support/webhook-receiver.js';
 import { verifyWebhookSignature } from './webhooks.models.js';
 
-const FAST = { WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_RETRY_BASE_MS: '50' };
+// The receiver listens on 127.0.0.1, a private target: allowed only with the development setting.
+const FAST = {
+  WEBHOOK_TIMEOUT_MS: '400',
+  WEBHOOK_RETRY_BASE_MS: '50',
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+};
 
 describe('webhooks: delivery', () => {
   let t: TestApp;

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
 import type { WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhooks.models.js';
@@ -93,6 +93,40 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
         .where(eq(webhookEndpointsTable.id, id))
         .limit(1);
       return row ? { endpoint: endpointModel(row), secret: sealer.open(row.secretSealed) } : null;
+    },
+
+    /**
+     * Key rotation over one page of endpoints after `afterId` (id order): a secret not sealed with
+     * the current key is sealed again, written only if unchanged since it was read.
+     */
+    async resealSecretsPage(input: {
+      afterId: string | null;
+      limit: number;
+      dryRun: boolean;
+    }): Promise<{ lastId: string | null; rows: number; valuesResealed: number }> {
+      const rows = await db
+        .select({ id: webhookEndpointsTable.id, secretSealed: webhookEndpointsTable.secretSealed })
+        .from(webhookEndpointsTable)
+        .where(input.afterId ? gt(webhookEndpointsTable.id, input.afterId) : undefined)
+        .orderBy(asc(webhookEndpointsTable.id))
+        .limit(input.limit);
+      let valuesResealed = 0;
+      for (const row of rows) {
+        if (sealer.keyIdOf(row.secretSealed) === sealer.currentKeyId) continue;
+        valuesResealed++;
+        if (input.dryRun) continue;
+        // A secret never changes after the endpoint is made, so the compare only guards a delete.
+        await db
+          .update(webhookEndpointsTable)
+          .set({ secretSealed: sealer.seal(sealer.open(row.secretSealed)) })
+          .where(
+            and(
+              eq(webhookEndpointsTable.id, row.id),
+              eq(webhookEndpointsTable.secretSealed, row.secretSealed),
+            ),
+          );
+      }
+      return { lastId: rows.at(-1)?.id ?? null, rows: rows.length, valuesResealed };
     },
 
     /** False when there is no such active endpoint. */

@@ -27,6 +27,8 @@ describe('webhooks: a delivery survives a restart', () => {
       OCR_POOL_SIZE: '1',
       WEBHOOK_TIMEOUT_MS: '400',
       WEBHOOK_RETRY_BASE_MS: '100',
+      // The receiver listens on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     });
     receiver = await startWebhookReceiver(() => 503);
 

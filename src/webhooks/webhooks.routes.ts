@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import { problemResponses } from '../verifications/verifications.schemas.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookDelivery, type WebhookEndpoint } from './webhooks.models.js';
+import type { WebhookTargets } from './webhooks.outbound.js';
 import type { WebhooksRepository } from './webhooks.repository.js';
 import { registerEndpoint, type WebhookPublisher } from './webhooks.usecases.js';
 
@@ -65,6 +66,7 @@ const IdParam = (name: string) =>
 export function createWebhookRoutes(deps: {
   authenticator: Authenticator;
   webhooks: WebhooksRepository;
+  webhookTargets: WebhookTargets;
   publisher: WebhookPublisher;
   queue: JobQueue;
   transaction: <T>(fn: () => Promise<T>) => Promise<T>;

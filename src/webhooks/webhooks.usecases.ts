@@ -15,6 +15,7 @@ import {
   type WebhookEvent,
   type WebhookEventType,
 } from './webhooks.models.js';
+import { DeliveryFailed, type WebhookTargets } from './webhooks.outbound.js';
 import type { WebhooksRepository } from './webhooks.repository.js';
 
 export interface WebhookSettings {
@@ -104,7 +105,7 @@ export function createWebhookPublisher(deps: OutboxDeps) {
 }
 
 export async function registerEndpoint(
-  deps: { webhooks: WebhooksRepository; clock: Clock; ids: IdGenerator },
+  deps: { webhooks: WebhooksRepository; webhookTargets: WebhookTargets; clock: Clock; ids: IdGenerator },
   input: {
     url: string;
     description: string | null;
@@ -112,6 +113,10 @@ export async function registerEndpoint(
     createdByKeyId: string | null;
   },
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+  const refusal = await deps.webhookTargets.refusalFor(new URL(input.url));
+  if (refusal) {
+    throw new ProblemError('VALIDATION_FAILED', refusal, { errors: [{ path: 'url', message: refusal }] });
+  }
   const secret = generateWebhookSecret();
   const endpoint: WebhookEndpoint = {
     id: deps.ids('whe'),
@@ -126,12 +131,14 @@ export async function registerEndpoint(
 }
 
 /**
- * Delivers one event to one endpoint: a signed POST with a timeout. A 2xx acknowledges it for
+ * Delivers one event to one endpoint: a signed POST with a timeout, to a checked address only
+ * (`WebhookTargets`). A 2xx acknowledges it for
  * good (the job commits 'delivered' and never sends it again); anything else is retried on the
  * schedule of `retrySchedule`, across restarts, until the last attempt fails.
  */
 export function createWebhookDeliveryHandler(deps: {
   webhooks: WebhooksRepository;
+  webhookTargets: WebhookTargets;
   clock: Clock;
   logger: Logger;
   webhookSettings: WebhookSettings;
@@ -157,8 +164,7 @@ export function createWebhookDeliveryHandler(deps: {
       const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
       let status: number;
       try {
-        const response = await fetch(target.endpoint.url, {
-          method: 'POST',
+        status = await deps.webhookTargets.post(target.endpoint.url, {
           headers: {
             'content-type': 'application/json',
             'user-agent': 'docverify-webhooks/1',
@@ -167,30 +173,33 @@ export function createWebhookDeliveryHandler(deps: {
             'webhook-signature': signWebhook(target.secret, timestamp, event.body),
           },
           body: event.body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(deps.webhookSettings.timeoutMs),
+          timeoutMs: deps.webhookSettings.timeoutMs,
         });
-        status = response.status;
-        await response.body?.cancel().catch(() => {});
       } catch (error) {
-        const timedOut =
-          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        const message = timedOut
-          ? `no answer within ${deps.webhookSettings.timeoutMs} ms`
-          : `request failed: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
+        // Admins read lastError over the API: a category only. The error itself (addresses,
+        // ports, system messages) is for the operator's log.
+        const failure = error instanceof DeliveryFailed ? error.failure : 'connection_failed';
+        deps.logger.warn(
+          {
+            err: error instanceof DeliveryFailed ? (error.cause ?? error) : error,
+            deliveryId: delivery.id,
+            failure,
+          },
+          'webhook delivery failed',
+        );
         await deps.webhooks.recordAttempt(
           delivery.id,
-          { statusCode: null, error: message },
+          { statusCode: null, error: failure },
           deps.clock.now(),
         );
-        throw new Error(message);
+        throw new Error(failure);
       }
       if (status >= 200 && status < 300) {
         return async () => {
           await deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
         };
       }
-      const message = `the endpoint answered ${status}`;
+      const message = `http_status:${status}`;
       await deps.webhooks.recordAttempt(
         delivery.id,
         { statusCode: status, error: message },

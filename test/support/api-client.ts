@@ -55,12 +55,14 @@ export async function readVerification(baseUrl: string, key: string, id: string)
   return (await res.json()) as VerificationView;
 }
 
+/** A subject's verifications; none when the subject does not exist (a client gets 404 for it). */
 export async function listSubjectVerifications(
   baseUrl: string,
   key: string,
   subjectId: string,
 ): Promise<VerificationView[]> {
   const res = await fetch(`${baseUrl}/v1/subjects/${subjectId}/verifications`, { headers: bearer(key) });
+  if (res.status === 404) return [];
   if (res.status !== 200) throw new Error(`listing ${subjectId} answered ${res.status}`);
   return ((await res.json()) as { items: VerificationView[] }).items;
 }

@@ -49,6 +49,10 @@ export interface ScriptedReply {
   delayMs?: number;
   headers?: Record<string, string>;
   usage?: { prompt_tokens: number; completion_tokens: number };
+  /** Sends the headers at once, then the body one byte every this many ms (a stalled stream). */
+  trickleMs?: number;
+  /** Appends this many spaces after the JSON body: still valid, but this large. */
+  padBytes?: number;
 }
 
 export type ScriptedHandler = (
@@ -95,16 +99,35 @@ export async function startScriptedOpenAi(handler: ScriptedHandler): Promise<Scr
         }
         const content = reply.content ?? JSON.stringify(reply.json ?? {});
         const usage = reply.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
-        res.end(
-          JSON.stringify({
-            id: `chatcmpl-${requests.length}`,
-            object: 'chat.completion',
-            created: Math.floor(Date.now() / 1000),
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-            usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-          }),
-        );
+        const completion = JSON.stringify({
+          id: `chatcmpl-${requests.length}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+        });
+        if (reply.trickleMs) {
+          res.flushHeaders();
+          for (const byte of Buffer.from(completion)) {
+            if (res.destroyed) return;
+            res.write(Buffer.from([byte]));
+            await new Promise((resolve) => setTimeout(resolve, reply.trickleMs));
+          }
+          res.end();
+          return;
+        }
+        if (reply.padBytes) {
+          res.write(completion);
+          const chunk = Buffer.alloc(64 * 1024, ' ');
+          for (let sent = 0; sent < reply.padBytes && !res.destroyed; sent += chunk.length) {
+            if (!res.write(chunk))
+              await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+          }
+          res.end();
+          return;
+        }
+        res.end(completion);
       } catch (error) {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: String(error) } }));

@@ -7,7 +7,8 @@ let counter = 0;
 
 /**
  * A completed verification written through the repository, without OCR: for tests of what
- * happens after a verdict (eligibility, audit, revocation). It has no job, so no worker picks it up.
+ * happens after a verdict (eligibility, audit, revocation). Its subject is created for the
+ * uploading key when new, with the applicant as its identity when it has none. It has no job, so no worker picks it up.
  * With `processing`, it is left being read instead (no verdict yet).
  */
 export async function seedVerification(
@@ -37,15 +38,26 @@ export async function seedVerification(
   const now = services.clock.now();
   const id = services.ids('ver');
   counter += 1;
+  const clientKeyId = input.clientKeyId ?? 'key_seed';
+  const applicant =
+    input.applicant === undefined ? { name: '张伟', idNumber: '11010519491231002X' } : input.applicant;
+  // The subject as an upload leaves it: the first uploader's, with a complete applicant as its identity.
+  const subject = await services.subjects.claim(input.subjectId, clientKeyId, now);
+  if (!subject.identity && applicant?.name && applicant.idNumber) {
+    await services.subjects.registerIdentity(
+      input.subjectId,
+      { name: applicant.name, idNumber: applicant.idNumber },
+      now,
+    );
+  }
   await services.verifications.insert({
     id,
     subjectId: input.subjectId,
-    clientKeyId: input.clientKeyId ?? 'key_seed',
+    clientKeyId,
     idempotencyKey: null,
     status: 'queued',
     documentTypeHint: null,
-    applicant:
-      input.applicant === undefined ? { name: '张伟', idNumber: '11010519491231002X' } : input.applicant,
+    applicant,
     fileSha256: input.blob?.sha256 ?? `${counter}`.padStart(64, '0'),
     fileMime: input.blob?.mime ?? 'image/jpeg',
     fileBytes: input.blob?.bytes ?? 1000,

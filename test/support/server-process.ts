@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +22,7 @@ const entryArgs = (entry: string, ...args: string[]) => [
 export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
+  dataDir: string;
   output: () => string;
   /** Settles when the process has exited, whoever ended it. */
   exited: Promise<void>;
@@ -69,6 +71,7 @@ export async function startServerProcess(
   return {
     child,
     baseUrl: `http://127.0.0.1:${port}`,
+    dataDir: path.resolve(repoRoot, env.DATA_DIR ?? process.env.DATA_DIR ?? 'data'),
     output: () => output,
     exited,
     async kill9() {
@@ -82,10 +85,11 @@ export async function startServerProcess(
   };
 }
 
-/** The admin key a first start on an empty data folder prints (once). */
+/** The admin key a first start on an empty data folder writes to its secrets folder (once). */
 export function bootstrapAdminKey(server: ServerProcess): string {
-  const key = /dv_admin_\S+/.exec(server.output())?.[0];
-  if (!key) throw new Error(`the server printed no admin key:\n${server.output()}`);
+  const file = path.join(server.dataDir, 'secrets', 'bootstrap-admin.key');
+  const key = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
+  if (!key) throw new Error(`the server wrote no admin key:\n${server.output()}`);
   return key;
 }
 

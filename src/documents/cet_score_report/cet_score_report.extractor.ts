@@ -9,11 +9,13 @@ import {
   evidenceOf,
   type FieldReading,
   type LabelledField,
+  labelledValueRegions,
   readAllLabelledFields,
   readLabelledField,
   searchPage,
 } from '../field-reading.js';
 import { buildOcrPage, type OcrPage } from '../ocr-page.js';
+import { firstRegion, slotRegions, type ValueRegions } from '../value-regions.js';
 import { cetScoreReportSchema } from './cet_score_report.schema.js';
 
 /**
@@ -32,6 +34,25 @@ const TICKET_LABEL = /准?考证号|Adm[a-z]*TicketNo/;
 
 /** A fragment of the red seal read on its own (部教育, 育部教育考, 成绩专用章 …). */
 const SEAL_FRAGMENT = /[教育部考试院成绩专用章]{2,}/;
+
+/** The label of each labelled field: the rules read its value there, and a model's reading is placed there. */
+const LABELS = {
+  name: /姓名/,
+  idNumber: /证件号码|身份证号码?|证件号/,
+  school: /学校/,
+  totalScore: /总分|Total/,
+  listeningScore: /听力(?!残疾|部分)|[A-Za-z]?[il]?stening/,
+  readingScore: /阅读|Reading/,
+  writingTranslationScore: /写作[和与及]翻译|翻译[和与]写作|Writing&?Translation/,
+  reportNumber: /成绩报告单编号|报告单编号/,
+  admissionTicketNumber: TICKET_LABEL,
+  oralTicketNumber: TICKET_LABEL,
+  oralGrade: /等级/,
+  examSession: /考试时间|TestDate/,
+} as const;
+
+/** The title that names the level: 全国大学英语四级考试…, CET-6 (never the 四、六级 of the generic title). */
+const TITLE_LEVEL = /大学英语(?<level>[四六])级|英语(?<level2>[四六])级考试|CET-?(?<level3>[46])(?!-?SET)/i;
 
 const field = <T extends string | number>(
   label: RegExp,
@@ -76,35 +97,29 @@ export function extractCetScoreReport(ocr: OcrResult): Extraction {
   const page = buildOcrPage(ocr);
   const fields = new ExtractionBuilder(Object.keys(cetScoreReportSchema.shape));
 
-  const title = searchPage(
-    page.flat,
-    /大学英语(?<level>[四六])级|英语(?<level2>[四六])级考试|CET-?(?<level3>[46])(?!-?SET)/i,
-  )[0];
+  const title = searchPage(page.flat, TITLE_LEVEL)[0];
   if (title) {
     const level = parseCetLevel(title.text);
     if (level) fields.set('level', { value: level, evidence: evidenceOf(title.chars, title.text) });
   }
 
-  fields.set('name', readLabelledField(page, field(/姓名/, parsePersonName)));
-  fields.set(
-    'idNumber',
-    readLabelledField(page, field(/证件号码|身份证号码?|证件号/, normalizePrintedIdNumber)),
-  );
-  fields.set('school', readLabelledField(page, field(/学校/, parseInstitutionText)));
-  fields.set('totalScore', readLabelledField(page, field(/总分|Total/, parseScore)));
-  fields.set(
-    'listeningScore',
-    readLabelledField(page, field(/听力(?!残疾|部分)|[A-Za-z]?[il]?stening/, parseScore)),
-  );
-  fields.set('readingScore', readLabelledField(page, field(/阅读|Reading/, parseScore)));
+  fields.set('name', readLabelledField(page, field(LABELS.name, parsePersonName)));
+  fields.set('idNumber', readLabelledField(page, field(LABELS.idNumber, normalizePrintedIdNumber)));
+  fields.set('school', readLabelledField(page, field(LABELS.school, parseInstitutionText)));
+  fields.set('totalScore', readLabelledField(page, field(LABELS.totalScore, parseScore)));
+  fields.set('listeningScore', readLabelledField(page, field(LABELS.listeningScore, parseScore)));
+  fields.set('readingScore', readLabelledField(page, field(LABELS.readingScore, parseScore)));
   fields.set(
     'writingTranslationScore',
-    readLabelledField(page, field(/写作[和与及]翻译|翻译[和与]写作|Writing&?Translation/, parseScore)),
+    readLabelledField(page, field(LABELS.writingTranslationScore, parseScore)),
   );
-  fields.set('reportNumber', readLabelledField(page, field(/成绩报告单编号|报告单编号/, digitsParser(15))));
-  fields.set('admissionTicketNumber', readLabelledField(page, field(TICKET_LABEL, parseWrittenTicket)));
-  fields.set('oralTicketNumber', readLabelledField(page, field(TICKET_LABEL, parseOralTicket)));
-  fields.set('oralGrade', readLabelledField(page, field(/等级/, parseOralGrade)));
+  fields.set('reportNumber', readLabelledField(page, field(LABELS.reportNumber, digitsParser(15))));
+  fields.set(
+    'admissionTicketNumber',
+    readLabelledField(page, field(LABELS.admissionTicketNumber, parseWrittenTicket)),
+  );
+  fields.set('oralTicketNumber', readLabelledField(page, field(LABELS.oralTicketNumber, parseOralTicket)));
+  fields.set('oralGrade', readLabelledField(page, field(LABELS.oralGrade, parseOralGrade)));
   fields.set('examSession', writtenExamSession(page));
   pairUnlabelledNumbers(page, fields);
 
@@ -127,14 +142,39 @@ export function extractCetScoreReport(ocr: OcrResult): Extraction {
  * section, above the 口试 heading (when the sections are stacked) or first in reading order.
  */
 function writtenExamSession(page: OcrPage): FieldReading<string> | null {
-  const readings = readAllLabelledFields(page, field(/考试时间|TestDate/, toIsoMonth));
-  const oralHeading = page.rows.find((row) => {
-    const text = row.chars.map((c) => c.ch).join('');
-    return /口\s*试/.test(text) && !/笔\s*试/.test(text);
-  });
+  const readings = readAllLabelledFields(page, field(LABELS.examSession, toIsoMonth));
+  const oralHeading = oralSectionHeading(page);
   if (oralHeading === undefined) return readings[0] ?? null;
   return readings.find((r) => (r.evidence.box?.[1] ?? Number.POSITIVE_INFINITY) < oralHeading.top) ?? null;
 }
+
+function oralSectionHeading(page: OcrPage) {
+  return page.rows.find((row) => {
+    const text = row.chars.map((c) => c.ch).join('');
+    return /口\s*试/.test(text) && !/笔\s*试/.test(text);
+  });
+}
+
+/**
+ * Where each field is printed (the places the rules read): the labelled fields beside or under their
+ * label (the exam session in the written section only), the level in the title. The report numbers
+ * the rules pair without a label are not places: their structure, not their position, names them.
+ */
+export function cetScoreReportValueRegions(ocr: OcrResult): ValueRegions {
+  const page = buildOcrPage(ocr);
+  const regions: ValueRegions = {};
+  for (const [name, label] of Object.entries(LABELS)) {
+    regions[name] = labelledValueRegions(page, { label, stopLabels: STOP_LABELS, noise: SEAL_FRAGMENT });
+  }
+  const oralHeading = oralSectionHeading(page);
+  if (oralHeading)
+    regions.examSession = (regions.examSession ?? []).filter((r) => (r.chars[0]?.y0 ?? 0) < oralHeading.top);
+  regions.level = firstRegion(slotRegions(page.flat, TITLE_LEVEL_SLOT));
+  return regions;
+}
+
+/** The title's words around the level, whatever the level reads as (四, 六, or a misreading). */
+const TITLE_LEVEL_SLOT = /(?<value>大学英语.{1,3}级|英语.{1,3}级考试|CET-?\w(?!-?SET))/i;
 
 /**
  * When OCR lost one of the two number labels, a 15-digit number elsewhere on the page is taken as

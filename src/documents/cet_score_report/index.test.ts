@@ -52,7 +52,8 @@ describe('cetScoreReportModule', () => {
     );
     expect(exempt.fields.listeningExempt).toBe(true);
     expect(exempt.fields.listeningScore).toBeNull();
-    expect(codes(cetScoreReportModule.validate(exempt, { now, applicant: null }))).toEqual([]);
+    const applicant = { name: '张伟', idNumber: CET_ID_NUMBER };
+    expect(codes(cetScoreReportModule.validate(exempt, { now, applicant }))).toEqual([]);
     // without the note, a missing listening score is a field to review
     const missing = cetScoreReportModule.extract(cetReportPpOcr({ total: '404', listening: null }));
     expect(codes(cetScoreReportModule.validate(missing, { now, applicant: null }))).toContain(

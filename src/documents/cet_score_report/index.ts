@@ -2,7 +2,7 @@ import type { DocumentModule } from '../document-module.js';
 import type { Extraction } from '../document-types.js';
 import { validateDocument } from '../document-validation.js';
 import { classifyCetScoreReport } from './cet_score_report.classifier.js';
-import { extractCetScoreReport } from './cet_score_report.extractor.js';
+import { cetScoreReportValueRegions, extractCetScoreReport } from './cet_score_report.extractor.js';
 import { CET_SCORED_FIELDS, cetScoreReportSchema } from './cet_score_report.schema.js';
 import { validateCetScoreReport } from './cet_score_report.validators.js';
 
@@ -15,6 +15,7 @@ export const cetScoreReportModule: DocumentModule = {
   extract: extractCetScoreReport,
   validate: (extraction, context) =>
     validateDocument(extraction, context, requiredFields(extraction), validateCetScoreReport),
+  valueRegions: cetScoreReportValueRegions,
 };
 
 /**

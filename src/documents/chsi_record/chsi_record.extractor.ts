@@ -10,17 +10,44 @@ import {
   ExtractionBuilder,
   evidenceOf,
   type LabelledField,
+  labelledValueRegions,
   readGroup,
   readLabelledField,
   searchPage,
   surely,
+  type TextMatch,
 } from '../field-reading.js';
-import { buildOcrPage, compactRow, type OcrPage } from '../ocr-page.js';
+import {
+  buildOcrPage,
+  compactRow,
+  type OcrPage,
+  type PageChar,
+  type TextWithPositions,
+} from '../ocr-page.js';
+import type { ValueRegions } from '../value-regions.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
 
 /** Labels of the 备案表 table (formats-research §4.2). NFKC turns （） into (). */
 const STOP_LABELS =
   /(?<!长)姓名|性别|出生日期|民族|证件号码|身份证号|入学日期|毕\(?结\)?业日期|学校名称|院校|专业|学制|层次|学历类别|学习形式|毕\(结\)业(?!日期)|证书编号|校\(院\)长姓名|在线验证码|更新日期|照片|二维码/;
+
+/** The label of each labelled field: the rules read its value there, and a model's reading is placed there. */
+const LABELS = {
+  name: /(?<!长)姓名/,
+  gender: /性别/,
+  birthDate: /出生日期/,
+  enrollmentDate: /入学日期/,
+  graduationDate: /毕\(?结\)?业日期/,
+  school: /学校名称|院校/,
+  major: /专业/,
+  educationLevel: /层次/,
+  educationCategory: /学历类别/,
+  studyForm: /学习形式/,
+  certificateNumber: /证书编号/,
+  verificationCode: /在线验证码/,
+  idNumber: /证件号码|身份证号/,
+  updatedDate: /更新日期/,
+} as const;
 
 const field = <T extends FieldValue>(label: RegExp, parse: (text: string) => T | null): LabelledField<T> => ({
   label,
@@ -54,31 +81,46 @@ function parseShortText(text: string): string | null {
 export function extractChsiRecord(ocr: OcrResult): Extraction {
   const page = buildOcrPage(ocr);
   const fields = new ExtractionBuilder(Object.keys(chsiRecordSchema.shape));
-  fields.set('name', readLabelledField(page, field(/(?<!长)姓名/, parsePersonName)));
-  fields.set('gender', readLabelledField(page, field(/性别/, parseGender)));
-  fields.set('birthDate', readLabelledField(page, field(/出生日期/, toIsoDate)));
+  fields.set('name', readLabelledField(page, field(LABELS.name, parsePersonName)));
+  fields.set('gender', readLabelledField(page, field(LABELS.gender, parseGender)));
+  fields.set('birthDate', readLabelledField(page, field(LABELS.birthDate, toIsoDate)));
   // A date the calendar does not have, read surely, is kept as printed for the calendar rule.
-  fields.set('birthDate', surely(readLabelledField(page, field(/出生日期/, toImpossibleIsoDate))));
-  fields.set('enrollmentDate', readLabelledField(page, field(/入学日期/, toIsoMonth)));
-  fields.set('graduationDate', readLabelledField(page, field(/毕\(?结\)?业日期/, toIsoMonth)));
-  fields.set('school', readLabelledField(page, field(/学校名称|院校/, parseInstitutionText)));
-  fields.set('major', readLabelledField(page, field(/专业/, cleanMajor)));
-  fields.set('educationLevel', readLabelledField(page, field(/层次/, normalizeEducationLevel)));
-  fields.set('educationCategory', readLabelledField(page, field(/学历类别/, normalizeEducationCategory)));
-  fields.set('studyForm', readLabelledField(page, field(/学习形式/, parseShortText)));
-  fields.set('certificateNumber', readLabelledField(page, field(/证书编号/, parseDiplomaNumber)));
+  fields.set('birthDate', surely(readLabelledField(page, field(LABELS.birthDate, toImpossibleIsoDate))));
+  fields.set('enrollmentDate', readLabelledField(page, field(LABELS.enrollmentDate, toIsoMonth)));
+  fields.set('graduationDate', readLabelledField(page, field(LABELS.graduationDate, toIsoMonth)));
+  fields.set('school', readLabelledField(page, field(LABELS.school, parseInstitutionText)));
+  fields.set('major', readLabelledField(page, field(LABELS.major, cleanMajor)));
+  fields.set(
+    'educationLevel',
+    readLabelledField(page, field(LABELS.educationLevel, normalizeEducationLevel)),
+  );
+  fields.set(
+    'educationCategory',
+    readLabelledField(page, field(LABELS.educationCategory, normalizeEducationCategory)),
+  );
+  fields.set('studyForm', readLabelledField(page, field(LABELS.studyForm, parseShortText)));
   fields.set(
     'certificateNumber',
-    surely(readLabelledField(page, field(/证书编号/, parseSeventeenDigitNumber))),
+    readLabelledField(page, field(LABELS.certificateNumber, parseDiplomaNumber)),
   );
-  fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseVerificationCode)));
+  fields.set(
+    'certificateNumber',
+    surely(readLabelledField(page, field(LABELS.certificateNumber, parseSeventeenDigitNumber))),
+  );
+  fields.set(
+    'verificationCode',
+    readLabelledField(page, field(LABELS.verificationCode, parseVerificationCode)),
+  );
   if (ocr.engine === PDF_TEXT_LAYER) {
     // A PDF's text layer gives the printed characters exactly: a code of a length no code has is
     // printed so, and rule §4.3 judges it. From a photo it is a misreading (a cut box): unreadable.
-    fields.set('verificationCode', readLabelledField(page, field(/在线验证码/, parseCodeShapedText)));
+    fields.set(
+      'verificationCode',
+      readLabelledField(page, field(LABELS.verificationCode, parseCodeShapedText)),
+    );
   }
-  fields.set('idNumber', readLabelledField(page, field(/证件号码|身份证号/, normalizePrintedIdNumber)));
-  fields.set('updatedDate', readLabelledField(page, field(/更新日期/, toIsoDate)));
+  fields.set('idNumber', readLabelledField(page, field(LABELS.idNumber, normalizePrintedIdNumber)));
+  fields.set('updatedDate', readLabelledField(page, field(LABELS.updatedDate, toIsoDate)));
   readProfileCard(page, fields);
   if (!fields.has('verificationCode')) {
     // The code is printed at the bottom right, sometimes with its label lost; its A/X + 15 shape is
@@ -102,23 +144,52 @@ const CARD_GENDER_AND_BIRTH = /^(?<gender>[男女])(?<birth>\d{4}年\d{1,2}月\d
  */
 function readProfileCard(page: OcrPage, fields: ExtractionBuilder): void {
   if (fields.has('name') && fields.has('gender') && fields.has('birthDate')) return;
+  const card = profileCard(page);
+  if (!card) return;
+  fields.set('gender', readGroup(card.genderAndBirth, 'gender', parseGender));
+  fields.set('birthDate', readGroup(card.genderAndBirth, 'birth', toIsoDate));
+  if (card.name)
+    fields.set('name', readGroup(searchPage(card.name, /^(?<name>.+)$/)[0], 'name', parsePersonName));
+}
+
+/** The card's gender-and-birth row and, when it stands right above it in the same column, the name row. */
+function profileCard(page: OcrPage): { genderAndBirth: TextMatch; name: TextWithPositions | null } | null {
   for (const [index, row] of page.rows.entries()) {
     const compact = compactRow(row);
     const match = searchPage(compact, CARD_GENDER_AND_BIRTH)[0];
     if (!match) continue;
-    fields.set('gender', readGroup(match, 'gender', parseGender));
-    fields.set('birthDate', readGroup(match, 'birth', toIsoDate));
     const above = page.rows[index - 1];
     const first = compact.charAt[0];
-    if (!above || !first) return;
+    if (!above || !first) return { genderAndBirth: match, name: null };
     const name = compactRow(above);
     const nameStart = name.charAt[0];
     const closeAbove = row.top - above.bottom < 1.5 * page.lineHeight;
     const sameColumn =
       nameStart !== null && nameStart !== undefined && Math.abs(nameStart.x0 - first.x0) < page.lineHeight;
-    if (closeAbove && sameColumn && !STOP_LABELS.test(name.text) && !/备案表|学信网|证书/.test(name.text)) {
-      fields.set('name', readGroup(searchPage(name, /^(?<name>.+)$/)[0], 'name', parsePersonName));
-    }
-    return;
+    const isName =
+      closeAbove && sameColumn && !STOP_LABELS.test(name.text) && !/备案表|学信网|证书/.test(name.text);
+    return { genderAndBirth: match, name: isName ? name : null };
   }
+  return null;
+}
+
+/**
+ * Where each field is printed (the places the rules read): beside or under its label in the table,
+ * and on the app's card (name, gender, birth date). A verification code the rules find without its
+ * label is not a place: its shape names it.
+ */
+export function chsiRecordValueRegions(ocr: OcrResult): ValueRegions {
+  const page = buildOcrPage(ocr);
+  const regions: ValueRegions = {};
+  for (const [name, label] of Object.entries(LABELS)) {
+    regions[name] = labelledValueRegions(page, { label, stopLabels: STOP_LABELS });
+  }
+  const card = profileCard(page);
+  const gender = card?.genderAndBirth.groups.gender;
+  const birth = card?.genderAndBirth.groups.birth;
+  if (gender) regions.gender = [...(regions.gender ?? []), { chars: gender.chars }];
+  if (birth) regions.birthDate = [...(regions.birthDate ?? []), { chars: birth.chars }];
+  const nameChars = card?.name?.charAt.filter((c): c is PageChar => c !== null) ?? [];
+  if (nameChars.length > 0) regions.name = [...(regions.name ?? []), { chars: [...new Set(nameChars)] }];
+  return regions;
 }

@@ -1,7 +1,7 @@
 import type { DocumentModule } from '../document-module.js';
 import { validateDocument } from '../document-validation.js';
 import { classifyChsiRecord } from './chsi_record.classifier.js';
-import { extractChsiRecord } from './chsi_record.extractor.js';
+import { chsiRecordValueRegions, extractChsiRecord } from './chsi_record.extractor.js';
 import { CHSI_SCORED_FIELDS, chsiRecordSchema } from './chsi_record.schema.js';
 import { validateChsiRecord } from './chsi_record.validators.js';
 
@@ -14,4 +14,5 @@ export const chsiRecordModule: DocumentModule = {
   extract: extractChsiRecord,
   validate: (extraction, context) =>
     validateDocument(extraction, context, CHSI_SCORED_FIELDS, validateChsiRecord),
+  valueRegions: chsiRecordValueRegions,
 };

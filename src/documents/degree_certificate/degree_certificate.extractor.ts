@@ -1,18 +1,28 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
-import { cleanMajor, GENDER_PATTERN, readBirthDate, readIssueDate } from '../certificate-text.js';
+import {
+  BIRTH_DATE_SLOT,
+  cleanMajor,
+  GENDER_PATTERN,
+  GENDER_SLOT,
+  issueDateRegions,
+  readBirthDate,
+  readIssueDate,
+} from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
   ExtractionBuilder,
   evidenceOf,
   type FieldReading,
+  labelledValueRegions,
   readGroup,
   readLabelledField,
   searchPage,
 } from '../field-reading.js';
-import { buildOcrPage, type OcrPage } from '../ocr-page.js';
+import { buildOcrPage, type OcrPage, type PageChar } from '../ocr-page.js';
+import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
 
 const STOP_LABELS = /学位授予单位|授予单位|校名|学校名称|校长|学位评定委员会|主席|证书编号|发证日期|授予日期/;
@@ -101,6 +111,10 @@ function readDegreeWithTitleLevel(page: OcrPage): FieldReading<string> | null {
   };
 }
 
+const SCHOOL_LABEL = /学位授予单位|授予单位|校名|学校名称|培养单位/;
+const NUMBER_LABEL = /证书编号|编号/;
+const DATE_LABEL = /发证日期|授予日期|授予学位日期/;
+
 export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   const page = buildOcrPage(ocr);
   const fields = new ExtractionBuilder(Object.keys(degreeCertificateSchema.shape));
@@ -113,38 +127,18 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
 
   fields.set(
     'school',
-    readLabelledField(page, {
-      label: /学位授予单位|授予单位|校名|学校名称|培养单位/,
-      stopLabels: STOP_LABELS,
-      parse: parseInstitutionText,
-    }),
+    readLabelledField(page, { label: SCHOOL_LABEL, stopLabels: STOP_LABELS, parse: parseInstitutionText }),
   );
-  const study = searchPage(page.flat, STUDY_PATTERN)[0]?.groups.place;
+  const study = studyPlace(page);
+  if (study?.school) {
+    const school = parseInstitutionText(study.school.text);
+    if (school)
+      fields.set('school', { value: school, evidence: evidenceOf(study.school.chars, study.school.text) });
+  }
   if (study) {
-    const place = removeWhitespace(normalizeText(study.text));
-    const split = INSTITUTION_SUFFIX.exec(place)?.groups;
-    if (place.startsWith('本校')) {
-      const major = cleanMajor(place.slice(2));
-      if (major)
-        fields.set('major', { value: major, evidence: evidenceOf(study.chars.slice(2), place.slice(2)) });
-    } else if (split?.school && split.major) {
-      const schoolLength = [...split.school].length;
-      const school = parseInstitutionText(split.school);
-      const major = cleanMajor(split.major);
-      if (school)
-        fields.set('school', {
-          value: school,
-          evidence: evidenceOf(study.chars.slice(0, schoolLength), split.school),
-        });
-      if (major)
-        fields.set('major', {
-          value: major,
-          evidence: evidenceOf(study.chars.slice(schoolLength), split.major),
-        });
-    } else {
-      const major = cleanMajor(place);
-      if (major) fields.set('major', { value: major, evidence: evidenceOf(study.chars, place) });
-    }
+    const major = cleanMajor(study.major.text);
+    if (major)
+      fields.set('major', { value: major, evidence: evidenceOf(study.major.chars, study.major.text) });
   }
   // The awarding unit also signs the certificate: "南京大学 学位评定委员会主席…" (§3.3).
   fields.set(
@@ -157,7 +151,7 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   fields.set(
     'certificateNumber',
     readLabelledField(page, {
-      label: /证书编号|编号/,
+      label: NUMBER_LABEL,
       stopLabels: STOP_LABELS,
       parse: parseDegreeCertificateNumber,
     }),
@@ -171,7 +165,7 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   }
 
   const labelledDate = readLabelledField(page, {
-    label: /发证日期|授予日期|授予学位日期/,
+    label: DATE_LABEL,
     stopLabels: STOP_LABELS,
     parse: toIsoDate,
   });
@@ -183,3 +177,71 @@ export function extractDegreeCertificate(ocr: OcrResult): Extraction {
   }
   return fields.build();
 }
+
+interface PlacePart {
+  text: string;
+  chars: PageChar[];
+}
+
+/**
+ * "在{school}{major}专业完成了…": the major, and the school when the place starts with one (a name
+ * ending in 大学, 学院 …); "在本校{major}专业": the major alone.
+ */
+function studyPlace(page: OcrPage): { school: PlacePart | null; major: PlacePart } | null {
+  const study = searchPage(page.flat, STUDY_PATTERN)[0]?.groups.place;
+  if (!study) return null;
+  const place = removeWhitespace(normalizeText(study.text));
+  if (place.startsWith('本校'))
+    return { school: null, major: { text: place.slice(2), chars: study.chars.slice(2) } };
+  const split = INSTITUTION_SUFFIX.exec(place)?.groups;
+  if (split?.school && split.major) {
+    const schoolLength = [...split.school].length;
+    return {
+      school: { text: split.school, chars: study.chars.slice(0, schoolLength) },
+      major: { text: split.major, chars: study.chars.slice(schoolLength) },
+    };
+  }
+  return { school: null, major: { text: place, chars: study.chars } };
+}
+
+/**
+ * Where each field is printed (the places the rules read): the slots of the body sentence
+ * ({name}，{gender}，{birth}生。在{school}{major}专业…授予{degree}学位), the school beside its label
+ * or before 学位评定委员会, the number and the date beside their labels, the date also last on the
+ * page. A certificate number the rules find without its label is not a place: its structure names it.
+ */
+export function degreeCertificateValueRegions(ocr: OcrResult): ValueRegions {
+  const page = buildOcrPage(ocr);
+  const study = studyPlace(page);
+  const labelled = (label: RegExp) => labelledValueRegions(page, { label, stopLabels: STOP_LABELS });
+  const dates = [...labelled(DATE_LABEL), ...issueDateRegions(page)];
+  return {
+    name: [
+      ...slotRegions(page.joined, NAME_AFTER_LABEL_SLOT),
+      ...slotRegions(page.joined, NAME_AT_ROW_START_SLOT),
+    ],
+    gender: [...slotRegions(page.flat, GENDER_SLOT), ...slotRegions(page.flat, GENDER_BETWEEN_COMMAS_SLOT)],
+    birthDate: slotRegions(page.joined, BIRTH_DATE_SLOT),
+    school: [
+      ...labelled(SCHOOL_LABEL),
+      ...(study?.school ? [{ chars: study.school.chars }] : []),
+      ...slotRegions(page.joined, SIGNING_UNIT_SLOT),
+    ],
+    major: study ? [{ chars: study.major.chars }] : [],
+    degree: slotRegions(page.flat, DEGREE_SLOT),
+    certificateNumber: labelled(NUMBER_LABEL),
+    conferDate: dates,
+    issueDate: dates,
+  };
+}
+
+/** Whatever stands between 学生/姓名 and the gender on one row. */
+const NAME_AFTER_LABEL_SLOT = /(?:学生|姓名)[:：]?(?<value>[^\n]{1,24}?)[，,.。]?(?:性别[:：]?)?[男女]/;
+/** Whatever starts a row before ，男， / ，女， (the classic wording). */
+const NAME_AT_ROW_START_SLOT =
+  /(?:^|\n)(?<value>[^，,。.:：\n]{1,24}?)[，,.。]?(?:性别[:：]?)?[男女][，,.。]/;
+const GENDER_BETWEEN_COMMAS_SLOT = /[，,.。](?<value>[男女])[，,.。]/;
+/** 授予{degree}学位 / 授予{degree}专业学位, whatever the degree reads as. */
+const DEGREE_SLOT = /授予(?<value>[^，,。\n授]{1,16}?)(?:专业)?学位/;
+/** The awarding unit before its degree committee's signature line. */
+const SIGNING_UNIT_SLOT = /(?:^|\n)(?<value>[^，,。\n]{2,32}?)[★☆*]?学位评定委员会/;

@@ -1,7 +1,7 @@
 import type { DocumentModule } from '../document-module.js';
 import { validateDocument } from '../document-validation.js';
 import { classifyDegreeCertificate } from './degree_certificate.classifier.js';
-import { extractDegreeCertificate } from './degree_certificate.extractor.js';
+import { degreeCertificateValueRegions, extractDegreeCertificate } from './degree_certificate.extractor.js';
 import { DEGREE_SCORED_FIELDS, degreeCertificateSchema } from './degree_certificate.schema.js';
 import { validateDegreeCertificate } from './degree_certificate.validators.js';
 
@@ -14,4 +14,5 @@ export const degreeCertificateModule: DocumentModule = {
   extract: extractDegreeCertificate,
   validate: (extraction, context) =>
     validateDocument(extraction, context, DEGREE_SCORED_FIELDS, validateDegreeCertificate),
+  valueRegions: degreeCertificateValueRegions,
 };

@@ -1,7 +1,10 @@
 import type { DocumentModule } from '../document-module.js';
 import { validateDocument } from '../document-validation.js';
 import { classifyGraduationCertificate } from './graduation_certificate.classifier.js';
-import { extractGraduationCertificate } from './graduation_certificate.extractor.js';
+import {
+  extractGraduationCertificate,
+  graduationCertificateValueRegions,
+} from './graduation_certificate.extractor.js';
 import { GRADUATION_SCORED_FIELDS, graduationCertificateSchema } from './graduation_certificate.schema.js';
 import { validateGraduationCertificate } from './graduation_certificate.validators.js';
 
@@ -14,4 +17,5 @@ export const graduationCertificateModule: DocumentModule = {
   extract: extractGraduationCertificate,
   validate: (extraction, context) =>
     validateDocument(extraction, context, GRADUATION_SCORED_FIELDS, validateGraduationCertificate),
+  valueRegions: graduationCertificateValueRegions,
 };
