@@ -50,7 +50,14 @@ describe('poison-pill jobs: a job that crashes its process ends failed after JOB
   async function crashLoop(settings: Record<string, string>) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'docverify-poison-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const env = { DATA_DIR: dataDir, OCR_POOL_SIZE: '1', JOB_MAX_ATTEMPTS: '2', ...settings };
+    const env = {
+      DATA_DIR: dataDir,
+      OCR_POOL_SIZE: '1',
+      JOB_MAX_ATTEMPTS: '2',
+      // the webhook receiver below listens on 127.0.0.1
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+      ...settings,
+    };
     receiver = await startWebhookReceiver();
 
     const first = await start(env);
