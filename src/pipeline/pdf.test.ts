@@ -1,36 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { buildPdf } from '../../test/hostile-pdfs.test-utils.js';
 import { isUsableTextLayer, normaliseCjk, PDF_TEXT_SCALE, PdfError, readPdf } from './pdf.js';
-
-/** Assembles a PDF from object bodies (1-based), computing the cross-reference table. */
-function buildPdf(objects: Array<string | Buffer>, trailerExtra = ''): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.4\n%\xE2\xE3\xCF\xD3\n', 'latin1')];
-  const offsets: number[] = [];
-  let length = parts[0]?.length ?? 0;
-  objects.forEach((body, i) => {
-    offsets.push(length);
-    const chunk = Buffer.concat([
-      Buffer.from(`${i + 1} 0 obj\n`, 'latin1'),
-      typeof body === 'string' ? Buffer.from(body, 'latin1') : body,
-      Buffer.from('\nendobj\n', 'latin1'),
-    ]);
-    parts.push(chunk);
-    length += chunk.length;
-  });
-  const xref = [
-    'xref',
-    `0 ${objects.length + 1}`,
-    '0000000000 65535 f ',
-    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
-    'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra}>>`,
-    'startxref',
-    String(length),
-    '%%EOF',
-  ].join('\n');
-  parts.push(Buffer.from(`${xref}\n`, 'latin1'));
-  return Buffer.concat(parts);
-}
 
 function stream(content: Buffer | string, dict = ''): Buffer {
   const data = typeof content === 'string' ? Buffer.from(content, 'latin1') : content;
