@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
 import type { Subject, SubjectIdentity } from './subjects.models.js';
@@ -111,13 +111,7 @@ export function createSubjectsRepository(database: DatabaseHandle, sealer: Seale
             identitySealed: reseal ? sealer.sealJson(identity) : row.identitySealed,
             idNumberHash: hash,
           })
-          .where(
-            and(
-              eq(subjectsTable.id, row.id),
-              isNotNull(subjectsTable.identitySealed),
-              eq(subjectsTable.identitySealed, row.identitySealed),
-            ),
-          );
+          .where(and(eq(subjectsTable.id, row.id), eq(subjectsTable.identitySealed, row.identitySealed)));
       }
       return { lastId: rows.at(-1)?.id ?? null, rows: rows.length, valuesResealed, hashesRewritten };
     },
