@@ -26,17 +26,19 @@ const parse = (text: string | null): AuditSnapshot => (text === null ? null : JS
 
 /** Like toModel, but a `before` or `after` that is not JSON is reported instead of thrown. */
 function toChainEntry(row: Row): ChainEntry {
+  const snapshots: Partial<Record<'before' | 'after', AuditSnapshot>> = {};
   for (const column of ['before', 'after'] as const) {
     try {
-      parse(row[column]);
+      snapshots[column] = parse(row[column]);
     } catch {
       return { seq: row.seq, id: row.id, unreadable: column };
     }
   }
-  return toModel(row);
+  return toModel(row, snapshots);
 }
 
-function toModel(row: Row): AuditRecord {
+/** `parsed` carries snapshots already parsed (toChainEntry), so each is parsed once. */
+function toModel(row: Row, parsed: Partial<Record<'before' | 'after', AuditSnapshot>> = {}): AuditRecord {
   const actor: Actor =
     row.actorType === 'key' && row.actorId && row.actorRole
       ? { type: 'key', id: row.actorId, role: row.actorRole as Role }
@@ -50,8 +52,8 @@ function toModel(row: Row): AuditRecord {
     action: row.action as AuditRecord['action'],
     actor,
     at: row.at,
-    before: parse(row.before),
-    after: parse(row.after),
+    before: 'before' in parsed ? (parsed.before ?? null) : parse(row.before),
+    after: 'after' in parsed ? (parsed.after ?? null) : parse(row.after),
     prevHash: row.prevHash,
     hash: row.hash,
   };
@@ -203,7 +205,7 @@ export function createAuditRepository(
           ),
         )
         .orderBy(asc(auditTable.seq));
-      return rows.map(toModel);
+      return rows.map((row) => toModel(row));
     },
 
     /** The subject's newest record of one action (eligibility decisions: the last one recorded). */
