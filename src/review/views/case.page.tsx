@@ -1,14 +1,9 @@
 import type { FieldEvidence } from '../../documents/document-types.js';
 import type { Reason } from '../../verdicts/reasons.js';
 import type { Verification } from '../../verifications/verifications.models.js';
-import {
-  DOCUMENT_TYPE_LABELS,
-  FIELD_LABELS_ZH,
-  VERDICT_LABELS,
-  VERDICTS,
-  versionOf,
-} from '../review.models.js';
+import { DOCUMENT_TYPE_LABELS, VERDICT_LABELS, VERDICTS, versionOf } from '../review.models.js';
 import { AwaitingApproval, type PendingApproval } from './awaiting-approval.js';
+import { FieldInput, FieldLabelCell } from './field-input.js';
 import { type Banner, Layout, type Viewer } from './layout.js';
 
 export interface CaseView {
@@ -166,16 +161,10 @@ export function CasePage(props: { viewer: Viewer; view: CaseView }) {
                   const unsaved = props.view.unsaved?.[`field.${name}`];
                   return (
                     <tr data-field={name}>
-                      <th>
-                        <label for={`field-${name}`}>
-                          {FIELD_LABELS_ZH[name] ?? ''} <code>{name}</code>
-                        </label>
-                      </th>
+                      <FieldLabelCell name={name} />
                       <td>
-                        <input
-                          id={`field-${name}`}
-                          name={`field.${name}`}
-                          class="field-input"
+                        <FieldInput
+                          name={name}
                           value={value === null || value === undefined ? '' : String(value)}
                           autocomplete="off"
                         />

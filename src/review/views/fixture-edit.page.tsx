@@ -1,5 +1,6 @@
 import type { FixtureSummary } from '../fixtures.store.js';
-import { FIELD_LABELS_ZH, VERDICT_LABELS, VERDICTS } from '../review.models.js';
+import { VERDICT_LABELS, VERDICTS } from '../review.models.js';
+import { FieldInput, FieldLabelCell } from './field-input.js';
 import { fixtureHref } from './fixtures.page.js';
 import { type Banner, Layout, type Viewer } from './layout.js';
 
@@ -26,18 +27,9 @@ export function FixtureEditPage(props: {
           <tbody>
             {Object.entries(fixture.expected.fields).map(([name, value]) => (
               <tr>
-                <th>
-                  <label for={`field-${name}`}>
-                    {FIELD_LABELS_ZH[name] ?? ''} <code>{name}</code>
-                  </label>
-                </th>
+                <FieldLabelCell name={name} />
                 <td>
-                  <input
-                    id={`field-${name}`}
-                    name={`field.${name}`}
-                    class="field-input"
-                    value={value === null ? '' : String(value)}
-                  />
+                  <FieldInput name={name} value={value === null ? '' : String(value)} />
                 </td>
               </tr>
             ))}
