@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInForTest } from '../src/review/review.test-helpers.js';
+import { signInForTest } from '../src/review/review.test-support.js';
 import { seedVerification } from './support/seed.js';
 import { createTestApp, type TestApp } from './support/test-services.js';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { benignTextPage, documentOf, hostilePdfCorpus } from './hostile-pdfs.test-utils.js';
+import { benignTextPage, documentOf, hostilePdfCorpus } from './hostile-pdfs.test-support.js';
 import { bearer, createKeyVia, locationId, uploadDocument, waitUntilFinal } from './support/api-client.js';
 import { bootstrapAdminKey, type ServerProcess, startServerProcess } from './support/server-process.js';
 

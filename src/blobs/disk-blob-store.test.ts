@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runBlobStoreContract } from './blob-stores.test-suite.js';
+import { runBlobStoreContract } from './blob-stores.test-support.js';
 import { createDiskBlobStore } from './disk-blob-store.js';
 
 runBlobStoreContract('disk', async () => {

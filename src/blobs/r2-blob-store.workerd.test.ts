@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { runBlobStoreContract } from './blob-stores.test-suite.js';
+import { runBlobStoreContract } from './blob-stores.test-support.js';
 import { createR2BlobStore } from './r2-blob-store.js';
 
 // Each store of the contract gets its own prefix in the local bucket: it lists only its own blobs.

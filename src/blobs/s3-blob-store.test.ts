@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BlobNotFoundError, type BlobStore } from './blob-store.js';
-import { runBlobStoreContract } from './blob-stores.test-suite.js';
+import { runBlobStoreContract } from './blob-stores.test-support.js';
 import { createS3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
-import { type S3TestEndpoint, startS3TestEndpoint } from './s3-endpoint.test-helpers.js';
+import { type S3TestEndpoint, startS3TestEndpoint } from './s3-endpoint.test-support.js';
 
 const BUCKET = 'docverify-blobs';
 /** Small pages, so every listing of more than two blobs takes the paginator through continuation tokens. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSealer } from '../privacy/sealer.js';
-import { runBlobStoreContract } from './blob-stores.test-suite.js';
+import { runBlobStoreContract } from './blob-stores.test-support.js';
 import { createDiskBlobStore } from './disk-blob-store.js';
 import {
   blobWrappingKeyId,

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTextPng } from '../../test/support/images.js';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, fileBlob, type TestApp, uploadForm } from '../../test/support/test-services.js';
-import { signInForTest } from '../review/review.test-helpers.js';
+import { signInForTest } from '../review/review.test-support.js';
 
 const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/audit.usecases.js';
 import { toResult } from '../verifications/verifications.models.js';
-import { call, type EdgeTestContext, setUpEdge } from './edge.test-helpers.js';
+import { call, type EdgeTestContext, setUpEdge } from './edge.test-support.js';
 
 let edge: EdgeTestContext;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config.js';
-import { call, type EdgeTestContext, setUpEdge } from './edge.test-helpers.js';
+import { call, type EdgeTestContext, setUpEdge } from './edge.test-support.js';
 import { buildEdgeServices } from './edge-services.js';
 
 let edge: EdgeTestContext;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
-import { seedReviewCase, signInForTest } from '../review/review.test-helpers.js';
+import { seedReviewCase, signInForTest } from '../review/review.test-support.js';
 
 describe('security headers', () => {
   let t: TestApp;

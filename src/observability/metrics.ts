@@ -1,9 +1,21 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * prom-client's default metrics include three gauges named like counters (`_total`), which
+ * Prometheus's naming rules forbid (`promtool check metrics` fails on them). Each is the sum of the
+ * gauge of the same name without `_total`, grouped by type: `sum(nodejs_active_handles)`.
+ */
+const DEFAULT_GAUGES_NAMED_AS_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
 /** One registry per app instance, so two apps in one process (tests) never share counters. */
 export function createMetrics(options: { jobCounts: () => Promise<Record<string, number>> }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  for (const name of DEFAULT_GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(name);
   const httpRequests = new Counter({
     name: 'docverify_http_requests_total',
     help: 'HTTP requests by method, route and status',

@@ -7,7 +7,7 @@ import {
   documentOf,
   hostilePdfCorpus,
   rectangles,
-} from '../../test/hostile-pdfs.test-utils.js';
+} from '../../test/hostile-pdfs.test-support.js';
 import { createPdfReader, type PdfReader, type PdfReaderOptions } from './pdf-reader.js';
 
 const fixture = (name: string) =>

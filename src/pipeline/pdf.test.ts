@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { buildPdf } from '../../test/hostile-pdfs.test-utils.js';
+import { buildPdf } from '../../test/hostile-pdfs.test-support.js';
 import { isUsableTextLayer, normaliseCjk, PDF_TEXT_SCALE, PdfError, readPdf } from './pdf.js';
 
 function stream(content: Buffer | string, dict = ''): Buffer {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
-import { seedReviewCase } from './review.test-helpers.js';
+import { seedReviewCase } from './review.test-support.js';
 
 describe('review API: corrections, queue and metrics', () => {
   let t: TestApp;

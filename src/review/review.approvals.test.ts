@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
 import { createApiKey } from '../auth/api-keys.usecases.js';
 import type { Reason } from '../verdicts/reasons.js';
-import { SAMPLE, seedReviewCase, signInForTest } from './review.test-helpers.js';
+import { SAMPLE, seedReviewCase, signInForTest } from './review.test-support.js';
 
 /** The sample graduated in 2018-06: in early 2019 a verified copy makes its subject eligible. */
 const NOW = new Date('2019-03-01T08:00:00Z');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
-import { seedReviewCase, signInForTest } from './review.test-helpers.js';
+import { seedReviewCase, signInForTest } from './review.test-support.js';
 
 describe('review pages: sign-in, sessions and CSRF', () => {
   let t: TestApp;

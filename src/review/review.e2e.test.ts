@@ -7,7 +7,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
-import { seedReviewCase } from './review.test-helpers.js';
+import { seedReviewCase } from './review.test-support.js';
 
 /**
  * The reviewer pages in real headless Chromium against the app served on 127.0.0.1. Screenshots

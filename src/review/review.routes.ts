@@ -36,17 +36,14 @@ import {
   signOut,
   submitReview,
 } from './review.usecases.js';
-import {
-  CasePage,
-  type CaseView,
-  FixtureEditPage,
-  FixturesPage,
-  MessagePage,
-  MetricsPage,
-  QueuePage,
-  SignInPage,
-  type Viewer,
-} from './review.views.js';
+import { CasePage, type CaseView } from './views/case.page.js';
+import { FixtureEditPage } from './views/fixture-edit.page.js';
+import { FixturesPage } from './views/fixtures.page.js';
+import type { Viewer } from './views/layout.js';
+import { MessagePage } from './views/message.page.js';
+import { MetricsPage } from './views/metrics.page.js';
+import { QueuePage } from './views/queue.page.js';
+import { SignInPage } from './views/sign-in.page.js';
 
 const assets = {
   'review.css': {

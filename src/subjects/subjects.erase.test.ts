@@ -10,7 +10,7 @@ import { type ScriptedOpenAi, startScriptedOpenAi } from '../../test/support/scr
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, fileBlob, type TestApp, uploadForm } from '../../test/support/test-services.js';
 import { verifyAuditChain } from '../audit/audit.usecases.js';
-import { seedReviewCase, signInForTest } from '../review/review.test-helpers.js';
+import { seedReviewCase, signInForTest } from '../review/review.test-support.js';
 
 const NAME = '司马懿';
 const ID_NUMBER = '320102199001011234';

@@ -1,7 +1,7 @@
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /**
- * Dates as printed on the documents (formats-research §6.4): Chinese numerals on diplomas
+ * Dates as printed on the documents (docs/formats.md §6.4): Chinese numerals on diplomas
  * (二〇一七年六月三十日, OCR variants of 〇: O, 0, ○, ◯, and of 二: =), Arabic with 年月日 on CHSI and CET reports
  * (2024年6月30日, 2024年09月07日), and ISO-like (2025-12-13, 2024-06).
  */

@@ -1,7 +1,7 @@
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /**
- * OCR look-alikes of digits (formats-research §6.3, Dynamsoft confusion sets S82). Applied only to
+ * OCR look-alikes of digits (docs/formats.md §6.3, Dynamsoft confusion sets S82). Applied only to
  * fields that are purely numeric by definition: never to CHSI verification codes, which mix letters
  * and digits.
  */

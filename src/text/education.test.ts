@@ -7,7 +7,7 @@ import {
   parseYearsCount,
 } from './education.js';
 
-describe('normalizeEducationLevel (formats-research §6.5)', () => {
+describe('normalizeEducationLevel (docs/formats.md §6.5)', () => {
   it.each([
     ['大专', '专科'],
     ['高职', '专科'],

@@ -1,6 +1,6 @@
 import { normalizeText, removeWhitespace } from './unicode.js';
 
-/** The contract's education levels (层次), formats-research §6.5. */
+/** The contract's education levels (层次), docs/formats.md §6.5. */
 export const EDUCATION_LEVELS = ['专科', '本科', '第二学士学位', '硕士研究生', '博士研究生'] as const;
 export type EducationLevel = (typeof EDUCATION_LEVELS)[number];
 

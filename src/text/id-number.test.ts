@@ -11,7 +11,7 @@ import {
 
 const today = new Date('2026-11-15T00:00:00Z');
 
-describe('idCheckCharacter (ISO 7064 MOD 11-2, formats-research §5.2)', () => {
+describe('idCheckCharacter (ISO 7064 MOD 11-2, docs/formats.md §5.2)', () => {
   it.each([
     ['11010519491231002', 'X'],
     ['44052418800101001', '4'],

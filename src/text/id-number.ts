@@ -2,7 +2,7 @@ import { isRealCalendarDate } from './dates.js';
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /**
- * The resident identity number, GB 11643-1999 (formats-research §5): address(6) birth date(8)
+ * The resident identity number, GB 11643-1999 (docs/formats.md §5): address(6) birth date(8)
  * sequence(3) check(1). Masked characters are `*` (§5.4) and are kept.
  */
 
@@ -52,7 +52,7 @@ export function normalizeIdNumber(raw: string): string | null {
 }
 
 /**
- * Prefix/suffix lengths of the masking patterns of formats-research §5.4 (first 6 + last 4, last 4
+ * Prefix/suffix lengths of the masking patterns of docs/formats.md §5.4 (first 6 + last 4, last 4
  * only, first 3 + last 4 or 3, first 1 + last 1).
  */
 const MASK_PATTERNS: ReadonlySet<string> = new Set(['6/4', '0/4', '3/4', '3/3', '1/1']);

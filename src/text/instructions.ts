@@ -5,7 +5,7 @@ import { normalizeText } from './unicode.js';
 /**
  * Text on a document that addresses the system instead of the reader: prompt injection aimed at the
  * LLM step or at reviewers ("忽略以上规则", "ignore previous instructions", fake "system:" turns).
- * Text found in a document is data, never an instruction (document-types.md, "Verdicts").
+ * Text found in a document is data, never an instruction (docs/contract.md, "Verdicts").
  */
 export interface InstructionMatch {
   /** Which pattern fired. */

@@ -35,7 +35,7 @@ describe('normalizeName', () => {
   });
 });
 
-describe('matchNames (formats-research §6.2)', () => {
+describe('matchNames (docs/formats.md §6.2)', () => {
   it.each([
     ['张伟', '张伟', 'match'],
     ['张 伟', '张伟', 'match'],

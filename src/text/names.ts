@@ -1,6 +1,6 @@
 import { normalizeText, removeWhitespace } from './unicode.js';
 
-/** The national middle dot for minority names: U+00B7 (民委发〔2016〕33号, formats-research §6.1 step 4). */
+/** The national middle dot for minority names: U+00B7 (民委发〔2016〕33号, docs/formats.md §6.1 step 4). */
 export const NAME_DOT = '\u00B7';
 
 /**
@@ -50,7 +50,7 @@ export type NameMatch =
 export const CONFIDENT_NAME_READING = 0.9;
 
 /**
- * Han characters OCR takes for one another: the look-alikes of formats-research §6.3 (from public
+ * Han characters OCR takes for one another: the look-alikes of docs/formats.md §6.3 (from public
  * correction tools, S83), 天/关 for 大 seen under seals (field-parsers), and misreadings measured on
  * photographed certificates (雷哲 → 雷皙, 任晴敏 → 任暗敏). Each string is one group of look-alikes.
  */
@@ -80,7 +80,7 @@ export interface NameReading {
 }
 
 /**
- * Name matching policy of formats-research §6.2: exact after normalization → match; equal with the
+ * Name matching policy of docs/formats.md §6.2: exact after normalization → match; equal with the
  * dots removed → match; equal when each wildcard (`_ ? □ *`) may be any one character → uncertain;
  * a long or dotted name (5+ characters) truncated by an older system (step 5) → uncertain;
  * one character more or less in a name of three or more (OCR drops and doubles characters of long

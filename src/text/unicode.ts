@@ -1,6 +1,6 @@
 /**
  * Character-level normalization applied to all OCR and PDF text before matching
- * (formats-research §6.1 steps 1–3).
+ * (docs/formats.md §6.1 steps 1–3).
  */
 
 /**

@@ -5,7 +5,7 @@ import { dumpRows } from '../../test/support/db-rows.js';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
 import { startWebhookReceiver, type WebhookReceiver, waitFor } from '../../test/support/webhook-receiver.js';
-import { fakeDns } from './webhooks.test-utils.js';
+import { fakeDns } from './webhooks.test-support.js';
 
 const FAST = { WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_RETRY_BASE_MS: '50' };
 const PUBLIC_ADDRESS = '93.184.216.34';
