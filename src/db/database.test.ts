@@ -7,7 +7,7 @@ import type { DatabaseHandle } from './database.js';
 /**
  * The database port's contract, on both dialects: what commits, what rolls back, and that a
  * statement from elsewhere never lands in someone else's transaction. PostgreSQL runs when
- * TEST_DATABASE_URL names a server (CI starts one).
+ * TEST_DATABASE_URL names a server (`npm run test:pg`).
  */
 describe.each(databaseTargets)('database on $name', ({ open, skip }) => {
   let database: DatabaseHandle;

@@ -6,7 +6,7 @@ import { testPostgresDatabase } from './test-services.js';
 
 /**
  * The databases a repository's contract runs on: a fresh SQLite file always, and a fresh schema
- * on TEST_DATABASE_URL's PostgreSQL when it is set (CI sets it). For `describe.each`.
+ * on TEST_DATABASE_URL's PostgreSQL when it is set (`npm run test:pg` sets it). For `describe.each`.
  */
 export const databaseTargets: {
   name: string;
