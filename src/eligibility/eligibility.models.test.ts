@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Verdict, VerificationStatus } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
+import type { VerificationStatus } from '../verifications/verifications.models.js';
 import { degreeLevel, type Evidence, evaluateEligibility, tierRank } from './eligibility.models.js';
 import { loadPolicyFile } from './eligibility.policy.js';
 

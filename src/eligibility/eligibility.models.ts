@@ -1,5 +1,6 @@
 import type { FieldValue } from '../documents/document-types.js';
-import type { Verdict, VerificationStatus } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
+import type { VerificationStatus } from '../verifications/verifications.models.js';
 import { DEGREE_LEVELS, type Policy } from './eligibility.policy.js';
 
 export type SignalKind = 'new_graduate' | 'cet' | 'degree';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Fields, FieldValue } from '../documents/document-types.js';
+import type { Verdict } from '../verdicts/decide.js';
 import { FIELD_VALIDATION_CODES, type Reason, URGENT_CODES } from '../verdicts/reasons.js';
-import type { Verdict } from '../verifications/verifications.models.js';
 
-export const VERDICTS = ['verified', 'rejected', 'needs_review', 'needs_retake'] as const;
+export { VERDICTS } from '../verdicts/decide.js';
 
 /** Labels in Chinese and English, for the pages. */
 export const VERDICT_LABELS: Record<Verdict, string> = {

@@ -18,10 +18,10 @@ import { ProblemError } from '../http/problems.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
-import { decideVerdict } from '../verdicts/decide.js';
+import { decideVerdict, type Verdict } from '../verdicts/decide.js';
 import { hardReasonCodes } from '../verdicts/hard-reasons.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
-import type { Verdict, Verification } from '../verifications/verifications.models.js';
+import type { Verification } from '../verifications/verifications.models.js';
 import {
   type ChangeDeps,
   correctVerification,

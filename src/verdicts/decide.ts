@@ -1,7 +1,8 @@
 import type { DocumentType } from '../documents/document-types.js';
 import { ALWAYS_REJECTING_CODES, NEVER_VERIFIED_CODES, type Reason } from './reasons.js';
 
-export type Verdict = 'verified' | 'rejected' | 'needs_review' | 'needs_retake';
+export const VERDICTS = ['verified', 'rejected', 'needs_review', 'needs_retake'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface DecisionInput {
   /** Reasons from the quality gate; any of severity `retake` asks for a new photo. */

@@ -1,8 +1,8 @@
 import type { Applicant, DocumentType, FieldEvidence, Fields } from '../documents/document-types.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
 
 export type VerificationStatus = 'queued' | 'processing' | 'completed' | 'failed';
-export type Verdict = 'verified' | 'rejected' | 'needs_review' | 'needs_retake';
 
 export interface VerificationOutcome {
   documentType: DocumentType;

@@ -2,11 +2,11 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, ne,
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Applicant, FieldEvidence, Fields } from '../documents/document-types.js';
 import type { Sealer } from '../privacy/sealer.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type {
   Revocation,
   RevocationReason,
-  Verdict,
   Verification,
   VerificationOutcome,
 } from './verifications.models.js';

@@ -23,6 +23,7 @@ import {
   identityOrThrow,
 } from '../subjects/subjects.identity.usecases.js';
 import type { SubjectsRepository } from '../subjects/subjects.repository.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { WebhookPublisher } from '../webhooks/webhooks.usecases.js';
 import { type IntakeLimits, inspectUpload } from './intake.js';
@@ -30,7 +31,6 @@ import {
   auditSnapshot,
   eventView,
   type RevocationReason,
-  type Verdict,
   type Verification,
 } from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
