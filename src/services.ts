@@ -33,6 +33,7 @@ import { createReviewApprovalsRepository } from './review/review-approvals.repos
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
 import { createSubjectsRepository } from './subjects/subjects.repository.js';
+import { verificationsEvidence } from './verifications/verifications.evidence.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
 import {
   createProcessVerificationHandler,
@@ -119,7 +120,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   });
   const eligibility = createEligibilityService({
     policy,
-    verifications,
+    evidence: verificationsEvidence(verifications),
     subjects,
     audit,
     transaction,
