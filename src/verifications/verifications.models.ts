@@ -4,6 +4,9 @@ import type { Reason } from '../verdicts/reasons.js';
 
 export type VerificationStatus = 'queued' | 'processing' | 'completed' | 'failed';
 
+/** The job that reads an uploaded document and writes its verdict. */
+export const PROCESS_VERIFICATION_JOB = 'verification.process';
+
 export interface VerificationOutcome {
   documentType: DocumentType;
   fields: Fields;
