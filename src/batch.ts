@@ -6,7 +6,7 @@ import { ProblemError } from './http/problems.js';
 import type { Services } from './services.js';
 import { SUBJECT_ID_PATTERN } from './subjects/subjects.models.js';
 import { toResult } from './verifications/verifications.models.js';
-import { submitVerification, waitForVerification } from './verifications/verifications.usecases.js';
+import { submitVerification, waitForVerification } from './verifications/verifications.submit.usecases.js';
 
 /** The contract's batch manifest line (document-types.md, "Batch manifest"). */
 const ManifestLine = z.looseObject({

@@ -33,11 +33,10 @@ import { createReviewApprovalsRepository } from './review/review-approvals.repos
 import { createReviewSessionsRepository } from './review/review-sessions.repository.js';
 import { createReviewsRepository } from './review/reviews.repository.js';
 import { createSubjectsRepository } from './subjects/subjects.repository.js';
+import { verificationsEvidence } from './verifications/verifications.evidence.js';
+import { PROCESS_VERIFICATION_JOB } from './verifications/verifications.models.js';
+import { createProcessVerificationHandler } from './verifications/verifications.process.usecases.js';
 import { createVerificationsRepository } from './verifications/verifications.repository.js';
-import {
-  createProcessVerificationHandler,
-  PROCESS_VERIFICATION_JOB,
-} from './verifications/verifications.usecases.js';
 import { DELIVER_WEBHOOK_JOB } from './webhooks/webhooks.models.js';
 import { createWebhookTargets, type HostResolver, systemResolver } from './webhooks/webhooks.outbound.js';
 import { createWebhooksRepository } from './webhooks/webhooks.repository.js';
@@ -119,7 +118,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   });
   const eligibility = createEligibilityService({
     policy,
-    verifications,
+    evidence: verificationsEvidence(verifications),
     subjects,
     audit,
     transaction,

@@ -13,6 +13,7 @@ import { type Clock, type IdGenerator, randomIds, systemClock } from '../platfor
 import { createSealer, parseKey } from '../privacy/sealer.js';
 import { createReviewsRepository } from '../review/reviews.repository.js';
 import { createSubjectsRepository } from '../subjects/subjects.repository.js';
+import { verificationsEvidence } from '../verifications/verifications.evidence.js';
 import { createVerificationsRepository } from '../verifications/verifications.repository.js';
 import { openD1Database } from './d1-database.js';
 import { createEdgeLogger, type LogSink } from './edge-logger.js';
@@ -90,7 +91,7 @@ export function buildEdgeServices(env: EdgeEnv, overrides: EdgeOverrides = {}) {
   const transaction = database.transaction;
   const eligibility = createEligibilityService({
     policy,
-    verifications,
+    evidence: verificationsEvidence(verifications),
     subjects,
     audit,
     transaction,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Verdict, VerificationStatus } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
 import { degreeLevel, type Evidence, evaluateEligibility, tierRank } from './eligibility.models.js';
 import { loadPolicyFile } from './eligibility.policy.js';
 
@@ -12,7 +12,7 @@ let n = 0;
 const doc = (documentType: string, fields: Evidence['fields'], over: Partial<Evidence> = {}): Evidence => ({
   verificationId: `ver_${++n}`,
   documentType,
-  status: 'completed',
+  completed: true,
   verdict: 'verified',
   completedAt: new Date(NOW.getTime() - 3 * DAY),
   revokedAt: null,
@@ -156,7 +156,7 @@ describe('evaluateEligibility: table', () => {
     },
     {
       name: 'still processing never counts',
-      evidence: [cet('CET6', 600, { status: 'processing', verdict: null })],
+      evidence: [cet('CET6', 600, { completed: false, verdict: null })],
       tier: null,
       amount: 0,
       kinds: [],
@@ -242,13 +242,8 @@ describe('evaluateEligibility: properties', () => {
       fc.record({
         verificationId: fc.uuid(),
         documentType: fc.constant(documentType),
-        status: fc.constantFrom<VerificationStatus>(
-          'completed',
-          'completed',
-          'completed',
-          'processing',
-          'failed',
-        ),
+        // Three in five finished; the others are still queued, processing, or failed.
+        completed: fc.constantFrom(true, true, true, false, false),
         verdict: fc.constantFrom<Verdict | null>(
           'verified',
           'verified',
@@ -287,7 +282,7 @@ describe('evaluateEligibility: properties', () => {
         case 'expired':
           return {
             ...e,
-            status: 'completed',
+            completed: true,
             verdict: 'verified',
             revokedAt: null,
             completedAt: new Date(NOW.getTime() - 400 * DAY),
@@ -295,7 +290,7 @@ describe('evaluateEligibility: properties', () => {
         case 'revoked':
           return { ...e, revokedAt: new Date(NOW.getTime() - DAY) };
         case 'unfinished':
-          return { ...e, status: 'processing', verdict: null };
+          return { ...e, completed: false, verdict: null };
         case 'unbound':
           return { ...e, boundToIdentity: false };
         default:

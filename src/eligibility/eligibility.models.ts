@@ -1,5 +1,5 @@
 import type { FieldValue } from '../documents/document-types.js';
-import type { Verdict, VerificationStatus } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
 import { DEGREE_LEVELS, type Policy } from './eligibility.policy.js';
 
 export type SignalKind = 'new_graduate' | 'cet' | 'degree';
@@ -8,7 +8,8 @@ export type SignalKind = 'new_graduate' | 'cet' | 'degree';
 export interface Evidence {
   verificationId: string;
   documentType: string | null;
-  status: VerificationStatus;
+  /** Its reading finished (a verification still queued, processing or failed proves nothing). */
+  completed: boolean;
   verdict: Verdict | null;
   completedAt: Date | null;
   revokedAt: Date | null;
@@ -42,7 +43,7 @@ const DAY_MS = 86_400_000;
 export function exclusionOf(policy: Policy, e: Evidence, now: Date): string | null {
   if (e.revokedAt) return 'revoked';
   if (!e.boundToIdentity) return 'not_bound';
-  if (e.status !== 'completed' || e.verdict !== 'verified') return 'not_verified';
+  if (!e.completed || e.verdict !== 'verified') return 'not_verified';
   if (!e.completedAt || e.completedAt.getTime() > now.getTime()) return 'not_verified';
   if (now.getTime() - e.completedAt.getTime() > policy.evidenceMaxAgeDays * DAY_MS) return 'expired';
   return null;

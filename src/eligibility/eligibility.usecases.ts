@@ -4,8 +4,7 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import { isBoundTo, type Subject } from '../subjects/subjects.models.js';
 import type { SubjectsRepository } from '../subjects/subjects.repository.js';
-import type { Verification } from '../verifications/verifications.models.js';
-import type { VerificationsRepository } from '../verifications/verifications.repository.js';
+import type { EvidenceRecord, EvidenceSource } from './eligibility.evidence.js';
 import { type Evaluation, type Evidence, evaluateEligibility, sameOutcome } from './eligibility.models.js';
 import type { Policy } from './eligibility.policy.js';
 
@@ -22,16 +21,13 @@ export type EligibilityService = ReturnType<typeof createEligibilityService>;
  * it and it was read with the subject's registered identity (src/subjects/subjects.models.ts):
  * older rows read with no identity, and uploads by other keys, never count.
  */
-export const toEvidence = (v: Verification, subject: Subject | null): Evidence => ({
-  verificationId: v.id,
-  documentType: v.outcome?.documentType ?? null,
-  status: v.status,
-  verdict: v.outcome?.verdict ?? null,
-  completedAt: v.completedAt,
-  revokedAt: v.revocation?.at ?? null,
-  fields: v.outcome?.fields ?? {},
+export const toEvidence = (
+  { clientKeyId, applicant, ...evidence }: EvidenceRecord,
+  subject: Subject | null,
+): Evidence => ({
+  ...evidence,
   boundToIdentity:
-    subject !== null && v.clientKeyId === subject.ownerKeyId && isBoundTo(v.applicant, subject.identity),
+    subject !== null && clientKeyId === subject.ownerKeyId && isBoundTo(applicant, subject.identity),
 });
 
 /** A compact, personal-data-free view of an evaluation, for webhook payloads and audit records. */
@@ -46,7 +42,7 @@ export const evaluationSummary = (e: Evaluation) => ({
 
 export function createEligibilityService(deps: {
   policy: Policy;
-  verifications: VerificationsRepository;
+  evidence: EvidenceSource;
   subjects: Pick<SubjectsRepository, 'findById'>;
   audit: AuditRepository;
   transaction: <T>(fn: () => Promise<T>) => Promise<T>;
@@ -56,7 +52,7 @@ export function createEligibilityService(deps: {
   const evaluate = async (subjectId: string): Promise<Evaluation> => {
     const subject = await deps.subjects.findById(subjectId);
     // Only the owner's uploads are evidence at all: another key's never shows up in a decision.
-    const owned = (await deps.verifications.listAllForSubject(subjectId)).filter(
+    const owned = (await deps.evidence.listForSubject(subjectId)).filter(
       (v) => v.clientKeyId === subject?.ownerKeyId,
     );
     return evaluateEligibility(

@@ -11,7 +11,7 @@ import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
 import type { ValueRegions } from '../documents/value-regions.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
-import { type Reason, type ReasonCode, reason } from '../verdicts/reasons.js';
+import { ALWAYS_REJECTING_CODES, MODEL_REPLACEABLE_CODES, type Reason, reason } from '../verdicts/reasons.js';
 import type { LlmClient, LlmUsage, StructuredResult } from './client.js';
 import { fieldKindsOf, groundValue } from './grounding.js';
 import { documentMessage, type PromptSet } from './prompts.js';
@@ -34,19 +34,6 @@ export interface AssistPage {
   /** read-document's preprocessed page; null for a PDF text layer. */
   prepared: { ocrImage: Buffer } | null;
 }
-
-/**
- * Reasons a validator raises about one field's reading (format, check digit, range, confidence):
- * only such a field may be replaced by a grounded model value. Cross-field, binding, duplicate and
- * tampering reasons are never "fixed" by the model: they are what the rules saw on the document.
- */
-const REPLACEABLE: ReadonlySet<ReasonCode> = new Set([
-  'LOW_CONFIDENCE',
-  'FIELD_FORMAT_INVALID',
-  'NUMBER_FORMAT_INVALID',
-  'CHECKSUM_INVALID',
-  'SCORE_OUT_OF_RANGE',
-]);
 
 /** A type the model names for a page the rules could not place needs at least this much rule signal. */
 export const MIN_RULE_SIGNAL_FOR_MODEL_TYPE = 0.2;
@@ -157,7 +144,9 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
       if (!assist) return { extraction: input.extraction, reasons: ruleReasons };
 
       const flagged = new Set(
-        ruleReasons.filter((r) => r.field && REPLACEABLE.has(r.code)).map((r) => r.field as string),
+        ruleReasons
+          .filter((r) => r.field && MODEL_REPLACEABLE_CODES.has(r.code))
+          .map((r) => r.field as string),
       );
       const uncertain =
         flagged.size > 0 ||
@@ -270,13 +259,8 @@ export function mergeModelFields(
   return { extraction: { fields, evidence }, reasons, filled };
 }
 
-/** Codes that reject whatever their severity (decide.ts): a model value must never cause one. */
-const REJECTING: ReadonlySet<ReasonCode> = new Set([
-  'DUPLICATE_ACROSS_SUBJECTS',
-  'APPLICANT_NAME_MISMATCH',
-  'APPLICANT_ID_MISMATCH',
-]);
-const rejects = (r: Reason) => r.severity === 'hard' || REJECTING.has(r.code);
+/** A model value must never cause a reason that rejects (decide.ts). */
+const rejects = (r: Reason) => r.severity === 'hard' || ALWAYS_REJECTING_CODES.has(r.code);
 const reasonKey = (r: Reason) => `${r.code}:${r.field ?? ''}`;
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, type Column, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
-import type { Verdict } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'sent_back' | 'superseded';
 

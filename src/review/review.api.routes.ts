@@ -4,8 +4,9 @@ import { decisionToJson } from '../eligibility/eligibility.usecases.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
-import { toResult, type Verdict } from '../verifications/verifications.models.js';
+import { toResult } from '../verifications/verifications.models.js';
 import {
   IdParamSchema,
   problemResponses,

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Fields, FieldValue } from '../documents/document-types.js';
-import type { Reason, ReasonCode } from '../verdicts/reasons.js';
-import type { Verdict } from '../verifications/verifications.models.js';
+import type { Verdict } from '../verdicts/decide.js';
+import { FIELD_VALIDATION_CODES, type Reason, URGENT_CODES } from '../verdicts/reasons.js';
 
-export const VERDICTS = ['verified', 'rejected', 'needs_review', 'needs_retake'] as const;
+export { VERDICTS } from '../verdicts/decide.js';
 
 /** Labels in Chinese and English, for the pages. */
 export const VERDICT_LABELS: Record<Verdict, string> = {
@@ -85,16 +85,6 @@ export function isQualitySample(verificationId: string, oneIn: number): boolean 
   const digest = crypto.createHash('sha256').update(verificationId).digest();
   return digest.readUInt32BE(0) % oneIn === 0;
 }
-
-/** Codes that put a case at the head of the queue: a forgery or a reused document costs the most. */
-const URGENT_CODES: ReadonlySet<ReasonCode> = new Set([
-  'TAMPER_SUSPECTED',
-  'EDITING_SOFTWARE_DETECTED',
-  'INSTRUCTION_IN_DOCUMENT',
-  'DUPLICATE_ACROSS_SUBJECTS',
-  'APPLICANT_ID_MISMATCH',
-  'APPLICANT_NAME_MISMATCH',
-]);
 
 export interface QueueRow {
   id: string;
@@ -220,30 +210,6 @@ export function computeMetrics(queue: readonly QueueItem[], reviews: readonly Re
     ),
   };
 }
-
-/** Codes raised by field validation and binding: re-computed from the corrected fields on review. */
-const FIELD_VALIDATION_CODES: ReadonlySet<ReasonCode> = new Set([
-  'FIELD_MISSING',
-  'LOW_CONFIDENCE',
-  'FIELD_FORMAT_INVALID',
-  'NUMBER_FORMAT_INVALID',
-  'CHECKSUM_INVALID',
-  'DATE_INVALID',
-  'DATE_IMPLAUSIBLE',
-  'SCORE_OUT_OF_RANGE',
-  'SCORE_INCONSISTENT',
-  'CROSS_FIELD_MISMATCH',
-  'LEVEL_CODE_MISMATCH',
-  'STUDY_LENGTH_UNUSUAL',
-  'SCORE_BELOW_REPORT_THRESHOLD',
-  'SCORE_BELOW_POLICY_THRESHOLD',
-  'APPLICANT_NAME_MISMATCH',
-  'APPLICANT_NAME_UNCERTAIN',
-  'APPLICANT_ID_MISMATCH',
-  'APPLICANT_ID_PARTIAL',
-  'LLM_UNGROUNDED_VALUE',
-  'REVIEWER_DECISION',
-]);
 
 /**
  * Reasons that come from outside the fields (photo quality, classification, duplicates, tampering,

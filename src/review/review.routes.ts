@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { PROBLEM_CODES, ProblemError } from '../http/problems.js';
+import type { Verdict } from '../verdicts/decide.js';
 import { REASON_CODES } from '../verdicts/reasons.js';
-import type { Verdict } from '../verifications/verifications.models.js';
 import type { FixtureScope } from './fixtures.store.js';
 import { parseVersion, type QueueFilters, VERDICTS } from './review.models.js';
 import {

@@ -18,15 +18,12 @@ import { ProblemError } from '../http/problems.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
-import { decideVerdict } from '../verdicts/decide.js';
+import { decideVerdict, type Verdict } from '../verdicts/decide.js';
 import { hardReasonCodes } from '../verdicts/hard-reasons.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
-import type { Verdict, Verification } from '../verifications/verifications.models.js';
-import {
-  type ChangeDeps,
-  correctVerification,
-  refuseErased,
-} from '../verifications/verifications.usecases.js';
+import { type ChangeDeps, refuseErased } from '../verifications/verifications.changes.js';
+import { correctVerification } from '../verifications/verifications.correct.usecases.js';
+import type { Verification } from '../verifications/verifications.models.js';
 import { redactCase } from './fixture-redaction.js';
 import { type ExpectedCase, type FixtureScope, type FixtureStore, reviewedCaseId } from './fixtures.store.js';
 import {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import { type DatabaseHandle, exclusively } from '../db/database-port.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
-import type { Verdict } from '../verifications/verifications.models.js';
 import type { QueueRow, ReviewRecord } from './review.models.js';
 
 export type ReviewsRepository = ReturnType<typeof createReviewsRepository>;

@@ -1,7 +1,8 @@
 import type { DocumentType } from '../documents/document-types.js';
-import type { Reason, ReasonCode } from './reasons.js';
+import { ALWAYS_REJECTING_CODES, NEVER_VERIFIED_CODES, type Reason } from './reasons.js';
 
-export type Verdict = 'verified' | 'rejected' | 'needs_review' | 'needs_retake';
+export const VERDICTS = ['verified', 'rejected', 'needs_review', 'needs_retake'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 export interface DecisionInput {
   /** Reasons from the quality gate; any of severity `retake` asks for a new photo. */
@@ -23,22 +24,6 @@ export interface Decision {
 export const MIN_VERIFIED_CLASSIFICATION_CONFIDENCE = 0.7;
 /** Below this field confidence a document is never verified (the LOW_CONFIDENCE line, field-checks). */
 export const MIN_VERIFIED_FIELD_CONFIDENCE = 0.75;
-
-/** Codes that reject whatever severity they were raised with: the document is someone else's or reused. */
-const ALWAYS_REJECTED: ReadonlySet<ReasonCode> = new Set([
-  'DUPLICATE_ACROSS_SUBJECTS',
-  'APPLICANT_NAME_MISMATCH',
-  'APPLICANT_ID_MISMATCH',
-]);
-/**
- * Codes that are never verified: at least a person looks (document-types.md, "Verdicts"). A document
- * bound to no known identity proves nothing about the applicant, whatever severity it was raised with.
- */
-const NEVER_VERIFIED: ReadonlySet<ReasonCode> = new Set([
-  'TAMPER_SUSPECTED',
-  'INSTRUCTION_IN_DOCUMENT',
-  'APPLICANT_UNKNOWN',
-]);
 
 /**
  * The verdict, in order: unreadable photo → needs_retake; unknown type → rejected; a hard reason
@@ -63,10 +48,10 @@ export function decideVerdict(input: DecisionInput): Decision {
   if (input.classification.type === 'unknown') {
     return { verdict: 'rejected', confidence: clamp(input.classification.confidence) };
   }
-  if (input.reasons.some((r) => r.severity === 'hard' || ALWAYS_REJECTED.has(r.code))) {
+  if (input.reasons.some((r) => r.severity === 'hard' || ALWAYS_REJECTING_CODES.has(r.code))) {
     return { verdict: 'rejected', confidence: evidenceConfidence };
   }
-  if (input.reasons.some((r) => r.severity === 'soft' || NEVER_VERIFIED.has(r.code))) {
+  if (input.reasons.some((r) => r.severity === 'soft' || NEVER_VERIFIED_CODES.has(r.code))) {
     return { verdict: 'needs_review', confidence: evidenceConfidence };
   }
   const isSure =

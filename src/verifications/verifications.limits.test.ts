@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTextPng } from '../../test/support/images.js';
 import { createTestApp, fileBlob, type TestApp, uploadForm } from '../../test/support/test-services.js';
-import { PROCESS_VERIFICATION_JOB } from './verifications.usecases.js';
+import { PROCESS_VERIFICATION_JOB } from './verifications.models.js';
 
 describe('verifications: rate limits and load shedding', () => {
   let t: TestApp | null = null;

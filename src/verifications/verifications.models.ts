@@ -1,8 +1,11 @@
 import type { Applicant, DocumentType, FieldEvidence, Fields } from '../documents/document-types.js';
+import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
 
 export type VerificationStatus = 'queued' | 'processing' | 'completed' | 'failed';
-export type Verdict = 'verified' | 'rejected' | 'needs_review' | 'needs_retake';
+
+/** The job that reads an uploaded document and writes its verdict. */
+export const PROCESS_VERIFICATION_JOB = 'verification.process';
 
 export interface VerificationOutcome {
   documentType: DocumentType;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
-import { correctVerification } from './verifications.usecases.js';
+import { correctVerification } from './verifications.correct.usecases.js';
 
 describe('revocation and reviewer correction: happy path', () => {
   let t: TestApp;

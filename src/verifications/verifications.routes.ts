@@ -10,9 +10,11 @@ import { createRouter } from '../http/openapi-app.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/job-queue.js';
+import type { ChangeDeps } from './verifications.changes.js';
 import { REVOCATION_REASONS, toResult } from './verifications.models.js';
 import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
+import { revokeVerification } from './verifications.revoke.usecases.js';
 import {
   IdParamSchema,
   problemResponses,
@@ -21,12 +23,10 @@ import {
 } from './verifications.schemas.js';
 import {
   assertQueueHasRoom,
-  type ChangeDeps,
-  revokeVerification,
   type SubmitDeps,
   submitVerification,
   waitForVerification,
-} from './verifications.usecases.js';
+} from './verifications.submit.usecases.js';
 
 export interface VerificationRoutesDeps extends SubmitDeps, ChangeDeps {
   authenticator: Authenticator;

@@ -1,7 +1,7 @@
 import type { Applicant, FieldEvidence, FieldValue } from '../../src/documents/document-types.js';
 import type { Services } from '../../src/services.js';
+import type { Verdict } from '../../src/verdicts/decide.js';
 import type { Reason } from '../../src/verdicts/reasons.js';
-import type { Verdict } from '../../src/verifications/verifications.models.js';
 
 let counter = 0;
 
