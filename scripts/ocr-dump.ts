@@ -24,7 +24,7 @@ import { createOcrPool, type OcrPool } from '../src/pipeline/ocr/pool.js';
 import { createPdfReader } from '../src/pipeline/pdf-reader.js';
 import type { PreparedImage } from '../src/pipeline/preprocess.js';
 import { readDocument } from '../src/pipeline/read-document.js';
-import { rereadPage } from '../src/pipeline/reread.js';
+import { rereadPage } from '../src/pipeline/reread/index.js';
 import { findInstructionText, instructionReasons } from '../src/text/instructions.js';
 import { decideVerdict } from '../src/verdicts/decide.js';
 import { type Reason, reason } from '../src/verdicts/reasons.js';

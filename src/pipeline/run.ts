@@ -11,7 +11,7 @@ import { documentKey, duplicateReasons } from './duplicates.js';
 import { createOcrPool, type OcrPool } from './ocr/pool.js';
 import type { Pipeline, PipelineDeps, PipelineInput } from './pipeline.types.js';
 import { boxOnOriginal, fingerprint, type ReadPage, readDocument } from './read-document.js';
-import { rereadPage } from './reread.js';
+import { rereadPage } from './reread/index.js';
 
 /** Bumped whenever a stage changes what it decides; stored with every verdict. */
 export const PIPELINE_VERSION = '1.0.0';
