@@ -1,22 +1,11 @@
-import type { Applicant, DocumentType, FieldEvidence, Fields } from '../documents/document-types.js';
-import type { Reason } from '../verdicts/reasons.js';
+import type { Applicant } from '../documents/document-types.js';
+import type { PipelineOutcome } from '../pipeline/pipeline.types.js';
 
 export type VerificationStatus = 'queued' | 'processing' | 'completed' | 'failed';
 export type Verdict = 'verified' | 'rejected' | 'needs_review' | 'needs_retake';
 
-export interface VerificationOutcome {
-  documentType: DocumentType;
-  fields: Fields;
-  evidence: Record<string, FieldEvidence>;
-  verdict: Verdict;
-  confidence: number;
-  reasons: Reason[];
-  versions: Record<string, string>;
-  timingsMs: Record<string, number>;
-  perceptualHash: string | null;
-  /** The document's own identifier, `<type>:<number>`, for the cross-subject duplicate check. */
-  documentKey: string | null;
-}
+/** A verification's outcome is what the document pipeline decided. */
+export type VerificationOutcome = PipelineOutcome;
 
 export const REVOCATION_REASONS = [
   'fraud_suspected',
