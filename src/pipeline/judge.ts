@@ -1,14 +1,14 @@
 import type { Classification } from '../documents/classify.js';
-import type { DocumentModule } from '../documents/document-module.js';
 import type { Extraction, FieldEvidence } from '../documents/document-types.js';
 import { documentModuleFor } from '../documents/registry.js';
 import type { AssistSession } from '../llm/assist.js';
 import type { Clock } from '../platform/clock.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
-import { type Decision, type DecisionInput, decideVerdict } from '../verdicts/decide.js';
+import { type Decision, decideVerdict } from '../verdicts/decide.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import { looksSupported } from './classification.js';
 import { withinContract } from './contract.js';
+import { decide, scoredConfidences } from './decision.js';
 import { documentKey, duplicateReasons } from './duplicates.js';
 import type { ImageTransform } from './image-transform.js';
 import type { OcrResult } from './ocr/ocr.types.js';
@@ -201,27 +201,6 @@ export async function judge(input: JudgeInput, context: JudgeContext): Promise<J
     classification,
     fieldConfidences,
   };
-}
-
-/**
- * The decide stage on a reading nothing asks to retake: the verdict from the classification, every
- * reason, and the scored fields' confidences (the pipeline counts those it read, scoredConfidences;
- * a reviewer's re-validation counts every scored field).
- */
-export function decide(
-  classification: DecisionInput['classification'],
-  reasons: readonly Reason[],
-  fieldConfidences: readonly number[],
-): Decision {
-  return decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences });
-}
-
-/** The confidences of the scored fields that were read, for the decide stage. */
-export function scoredConfidences(module: DocumentModule, extraction: Extraction): number[] {
-  return module.scoredFields.flatMap((field) => {
-    const item = extraction.evidence[field];
-    return item && extraction.fields[field] !== null ? [item.confidence] : [];
-  });
 }
 
 function mapEvidence(extraction: Extraction, page: JudgedPage): Extraction {
