@@ -74,7 +74,7 @@ const NOT_CLASSIFIED: Classification = {
  * A read page to a decided outcome, stage by stage: classify (the rules' type, the model's opinion
  * of it, what the page says of itself) → extract (the type's rules) → validate → assist (the model
  * fills what validation doubted; may be off) → validate (the model's values) → duplicates →
- * contract → decide. Shared by the pipeline (run.ts), the OCR debugging script and nothing else.
+ * contract → decide. run.ts and scripts/ocr-dump.ts both call it: the decision is written once.
  */
 export async function judge(input: JudgeInput, context: JudgeContext): Promise<Judgement> {
   const timings = context.timings ?? createStageTimings();
