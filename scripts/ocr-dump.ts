@@ -1,6 +1,7 @@
 /**
  * Debugging aid for the rule-based extractors: caches the real reading stage's output (OCR pages or the
- * PDF text layer) per fixture case, then scores classify → extract → validate → verdict from the cache.
+ * PDF text layer) per fixture case, then scores the pipeline's judge (src/pipeline/judge.ts: classify →
+ * extract → validate → duplicates → contract → decide, the model off) from the cache.
  *
  *   npx tsx scripts/ocr-dump.ts [--limit N] [--only substring]          read and cache (skips cached cases)
  *   npx tsx scripts/ocr-dump.ts --reread [--only substring]             redo only the targeted re-read of cached cases
@@ -8,26 +9,27 @@
  *   npx tsx scripts/ocr-dump.ts --show <caseId> [--first]               print a cached case's lines (re-read unless --first)
  *
  * Cache: /tmp/ocr-cache/<caseId>.json, and the OCR image of each photo page as <caseId>.p<N>.png, from
- * which --reread redoes the targeted re-read (src/pipeline/reread.ts) after a change to it, without
+ * which --reread redoes the targeted re-read (src/pipeline/reread/) after a change to it, without
  * preprocessing or reading the page again (override with --cache DIR).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { classifyDocument } from '../src/documents/classify.js';
-import type { Extraction } from '../src/documents/document-types.js';
+import type { Fields, SupportedDocumentType } from '../src/documents/document-types.js';
+import { LOW_FIELD_CONFIDENCE } from '../src/documents/field-checks.js';
 import { documentModuleFor, documentModules } from '../src/documents/registry.js';
-import { documentKey } from '../src/pipeline/duplicates.js';
-import type { OcrResult } from '../src/pipeline/ocr/ocr.types.js';
+import { createAssistSession } from '../src/llm/assist.js';
+import { choosePage, NOTHING_READ } from '../src/pipeline/classification.js';
+import { type JudgedPage, judge } from '../src/pipeline/judge.js';
+import type { Box, OcrResult } from '../src/pipeline/ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from '../src/pipeline/ocr/pool.js';
 import { createPdfReader } from '../src/pipeline/pdf-reader.js';
-import type { PreparedImage } from '../src/pipeline/preprocess.js';
+import type { SeenBefore } from '../src/pipeline/pipeline.types.js';
 import { readDocument } from '../src/pipeline/read-document.js';
-import { rereadPage } from '../src/pipeline/reread.js';
-import { findInstructionText, instructionReasons } from '../src/text/instructions.js';
-import { decideVerdict } from '../src/verdicts/decide.js';
-import { type Reason, reason } from '../src/verdicts/reasons.js';
+import { rereadPage } from '../src/pipeline/reread/index.js';
+import { systemClock } from '../src/platform/clock.js';
+import type { Reason } from '../src/verdicts/reasons.js';
 
 const { values } = parseArgs({
   options: {
@@ -56,15 +58,13 @@ interface Expected {
   legible?: boolean;
 }
 
-/** The duplicate check of run.ts, emulated per fixture set in case order: document key or file → first subject. */
-const seenSubjects = new Map<string, string>();
-
 interface CachedCase {
   caseId: string;
   input: string;
   /** sha256 of the input file: the generator may rewrite a case under the same id. */
   sha256: string;
-  pages: { ocr: OcrResult; fromPdfText: boolean }[];
+  /** `paperBox`: the paper on a photo page's OCR image, for the duplicate fingerprint (absent in older caches). */
+  pages: { ocr: OcrResult; fromPdfText: boolean; paperBox?: Box }[];
   /** The chosen page after the targeted re-read, as run.ts reads it (absent in caches of older versions). */
   reread?: { pageIndex: number; ocr: OcrResult };
   qualityReasons: Reason[];
@@ -128,7 +128,11 @@ async function dump(): Promise<void> {
           caseId: c.caseId,
           input: path.relative(process.cwd(), c.input),
           sha256: createHash('sha256').update(bytes).digest('hex'),
-          pages: read.pages.map((p) => ({ ocr: p.ocr, fromPdfText: p.transform === null })),
+          pages: read.pages.map((p) => ({
+            ocr: p.ocr,
+            fromPdfText: p.transform === null,
+            ...(p.prepared ? { paperBox: p.prepared.paperBox } : {}),
+          })),
           qualityReasons: read.qualityReasons,
           editingSoftware: read.editingSoftware,
           timingsMs: read.timingsMs,
@@ -168,9 +172,7 @@ async function addReread(cached: CachedCase, pool: OcrPool): Promise<void> {
   const page = cached.pages[pageIndex];
   const image = imageFile(cached.caseId, pageIndex);
   if (!page || page.fromPdfText || !fs.existsSync(image)) return;
-  // rereadPage reads only the OCR image of the prepared page.
-  const prepared = { ocrImage: fs.readFileSync(image) } as PreparedImage;
-  const reread = await rereadPage({ ocr: page.ocr, transform: null, prepared }, pool);
+  const reread = await rereadPage({ ocr: page.ocr, prepared: { ocrImage: fs.readFileSync(image) } }, pool);
   if (reread.ocr !== page.ocr) cached.reread = { pageIndex, ocr: reread.ocr };
 }
 
@@ -195,18 +197,14 @@ async function redoRereads(): Promise<void> {
   }
 }
 
+/** The page run.ts chooses: classified as first read (src/pipeline/classification.ts). */
 function bestPageIndex(cached: CachedCase): number {
-  let best = -1;
-  let bestStrength = Number.NEGATIVE_INFINITY;
-  for (const [index, page] of cached.pages.entries()) {
-    const classification = classifyDocument(page.ocr);
-    const strength = classification.type === 'unknown' ? -1 : classification.confidence;
-    if (best === -1 || strength > bestStrength) {
-      best = index;
-      bestStrength = strength;
-    }
-  }
-  return Math.max(0, best);
+  return (
+    choosePage(
+      cached.pages.map((page, index) => ({ ...page, index })),
+      null,
+    ).page?.index ?? 0
+  );
 }
 
 /** The cached reading of a case, or null when there is none or its input changed since. */
@@ -273,7 +271,7 @@ function cnDate(s: string): string {
   return `${[...y].map((c) => CN[Number(c)]).join('')}年${num(Number(m))}月${d ? `${num(Number(d))}日` : ''}`;
 }
 
-function score(): void {
+async function score(): Promise<void> {
   const cases = listCases();
   type Tally = { match: number; total: number; ocrLost: number };
   const tally = new Map<string, Tally>();
@@ -303,7 +301,7 @@ function score(): void {
       missingCache += 1;
       continue;
     }
-    const run = runCase(cached, expected);
+    const run = await runCase(cached, expected);
     jsonOut.push({ caseId: c.caseId, ...run });
     const acceptable = expected.acceptableVerdicts ?? [expected.verdict];
     const verdictOk = acceptable.includes(run.verdict);
@@ -378,99 +376,117 @@ function score(): void {
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(jsonOut, null, 1));
 }
 
-/** classify → extract → validate → verdict, the way src/pipeline/run.ts does it (no duplicate store). */
-function runCase(cached: CachedCase, expected: Expected) {
-  const base = { fields: {} as Extraction['fields'], text: cached.pages.map((p) => p.ocr.text).join('\n') };
-  if (cached.qualityReasons.length) {
-    const d = decideVerdict({
+/** The cases judged so far, per fixture set, as the verifications repository answers the duplicate stage. */
+const seenCases = new Map<
+  string,
+  { id: string; subjectId: string; sha256: string; documentKey: string | null; hash: string | null }[]
+>();
+
+function seenIn(set: string): SeenBefore {
+  const seen = seenCases.get(set) ?? [];
+  seenCases.set(set, seen);
+  return {
+    async findCopies(input) {
+      return seen
+        .filter(
+          (s) =>
+            s.id !== input.excludeId &&
+            (s.sha256 === input.fileSha256 ||
+              (input.documentKey !== null && s.documentKey === input.documentKey)),
+        )
+        .map((s) => ({ subjectId: s.subjectId, sameFile: s.sha256 === input.fileSha256 }));
+    },
+    async listPerceptualHashes(excludeId) {
+      return seen.flatMap((s) =>
+        s.id !== excludeId && s.hash ? [{ subjectId: s.subjectId, hash: s.hash }] : [],
+      );
+    },
+  };
+}
+
+/** A cached page as judge reads it: its text after the re-read, and its OCR image for a photo. */
+function judgedPage(cached: CachedCase, index: number): JudgedPage | null {
+  const page = cached.pages[index];
+  if (!page) return null;
+  const ocr = cached.reread?.pageIndex === index ? cached.reread.ocr : page.ocr;
+  const image = imageFile(cached.caseId, index);
+  if (page.fromPdfText || !fs.existsSync(image)) return { ocr, transform: null, prepared: null };
+  const paperBox = page.paperBox ?? [0, 0, page.ocr.width, page.ocr.height];
+  return { ocr, transform: null, prepared: { ocrImage: fs.readFileSync(image), paperBox } };
+}
+
+/** One cached case through the pipeline's judge, as run.ts runs it after the read (the model off). */
+async function runCase(cached: CachedCase, expected: Expected) {
+  const chosen = cached.qualityReasons.length
+    ? { page: null, classification: NOTHING_READ }
+    : choosePage(
+        cached.pages.map((page, index) => ({ ...page, index })),
+        null,
+      );
+  const page = chosen.page ? judgedPage(cached, chosen.page.index) : null;
+  const seenBefore = seenIn(path.dirname(path.dirname(cached.input)));
+  const subjectId = expected.subjectId ?? '';
+  const { outcome, classification, fieldConfidences } = await judge(
+    {
+      verificationId: cached.caseId,
+      subjectId,
+      sha256: cached.sha256,
+      applicant: expected.applicant ?? null,
+      documentTypeHint: null,
       qualityReasons: cached.qualityReasons,
-      classification: { type: 'unknown', confidence: 0 },
-      reasons: [],
-      fieldConfidences: [],
-    });
+      editingSoftware: cached.editingSoftware,
+      page,
+      ruledClassification: chosen.classification,
+    },
+    {
+      clock: systemClock,
+      assist: createAssistSession(null),
+      seenBefore,
+      ocrEngine: page?.ocr.engine ?? 'none',
+    },
+  );
+  seenCases.get(path.dirname(path.dirname(cached.input)))?.push({
+    id: cached.caseId,
+    subjectId,
+    sha256: cached.sha256,
+    documentKey: outcome.documentKey,
+    hash: outcome.perceptualHash,
+  });
+  const reasons = outcome.reasons.map((r) => `${r.code}${r.field ? `:${r.field}` : ''}`);
+  if (outcome.documentType === 'unknown' || !page) {
+    const text = cached.pages.map((p) => p.ocr.text).join('\n');
     return {
-      ...base,
-      documentType: 'unknown',
-      verdict: d.verdict,
-      reasons: cached.qualityReasons.map((r) => r.code),
+      text,
+      documentType: outcome.documentType,
+      fields: outcome.fields,
+      verdict: outcome.verdict,
+      reasons,
     };
   }
-  const pages = cached.pages.map((p, i) =>
-    cached.reread?.pageIndex === i ? { ...p, ocr: cached.reread.ocr } : p,
-  );
-  let best: {
-    page: (typeof cached.pages)[number] | null;
-    classification: ReturnType<typeof classifyDocument> | null;
-  } = {
-    page: pages[0] ?? null,
-    classification: null,
-  };
-  // run.ts classifies the pages as first read, then re-reads the chosen one.
-  for (const [index, page] of cached.pages.entries()) {
-    const classification = classifyDocument(page.ocr);
-    const s = classification.type === 'unknown' ? -1 : classification.confidence;
-    const b =
-      !best.classification || best.classification.type === 'unknown' ? -1 : best.classification.confidence;
-    if (!best.classification || s > b) best = { page: pages[index] ?? page, classification };
-  }
-  const classification = best.classification ?? { type: 'unknown' as const, confidence: 1, scores: {} };
-  const reasons: Reason[] = [];
-  if (best.page) reasons.push(...instructionReasons(findInstructionText(best.page.ocr)));
-  if (cached.editingSoftware)
-    reasons.push(reason('TAMPER_SUSPECTED', 'soft', `edited with ${cached.editingSoftware}`));
-  // run.ts: a photo of a supported type whose text could not be read is a retake (UNREADABLE_SUPPORTED_SCORE).
-  if (
-    best.page &&
-    !best.page.fromPdfText &&
-    classification.type === 'unknown' &&
-    Object.values(classification.scores).some((s) => s >= 0.3)
-  ) {
-    return { ...base, documentType: 'unknown', verdict: 'needs_retake', reasons: ['DOCUMENT_UNREADABLE'] };
-  }
-  if (!best.page || classification.type === 'unknown') {
-    reasons.unshift(reason('UNSUPPORTED_DOCUMENT', 'hard', 'unsupported'));
-    const d = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences: [] });
-    return { ...base, documentType: 'unknown', verdict: d.verdict, reasons: reasons.map((r) => r.code) };
-  }
-  const module = documentModuleFor(classification.type);
-  const extraction = module.extract(best.page.ocr);
-  reasons.push(...module.validate(extraction, { now: new Date(), applicant: expected.applicant ?? null }));
-  const set = path.dirname(path.dirname(cached.input));
-  for (const key of [documentKey(module.type, extraction.fields), `sha:${cached.sha256}`]) {
-    if (key === null) continue;
-    const first = seenSubjects.get(`${set}|${key}`);
-    if (first === undefined) seenSubjects.set(`${set}|${key}`, expected.subjectId ?? '');
-    else if (first !== expected.subjectId) {
-      reasons.push(reason('DUPLICATE_ACROSS_SUBJECTS', 'hard', `seen before for ${first}`));
-      break;
-    }
-  }
-  const fieldConfidences = module.scoredFields.flatMap((field) => {
-    const item = extraction.evidence[field];
-    return item && extraction.fields[field] !== null ? [item.confidence] : [];
-  });
-  const d = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences });
+  const module = documentModuleFor(outcome.documentType as SupportedDocumentType);
   return {
-    ...base,
-    text: best.page.ocr.text,
-    documentType: module.type as string,
-    fields: extraction.fields,
-    verdict: d.verdict,
+    text: page.ocr.text,
+    documentType: outcome.documentType as string,
+    fields: outcome.fields,
+    verdict: outcome.verdict,
     reasons: [
-      ...reasons.map((r) => `${r.code}${r.field ? `:${r.field}` : ''}`),
-      `(class ${classification.confidence.toFixed(2)}, min field ${fieldConfidences.length ? Math.min(...fieldConfidences).toFixed(2) : '-'}${lowFields(extraction, module.scoredFields)})`,
+      ...reasons,
+      `(class ${classification.confidence.toFixed(2)}, min field ${fieldConfidences.length ? Math.min(...fieldConfidences).toFixed(2) : '-'}${lowFields(outcome, module.scoredFields)})`,
     ],
   };
 }
 
-function lowFields(extraction: Extraction, fields: readonly string[]): string {
+function lowFields(
+  reading: { fields: Fields; evidence: Record<string, { confidence: number }> },
+  fields: readonly string[],
+): string {
   const low = fields.filter(
-    (f) => extraction.fields[f] !== null && (extraction.evidence[f]?.confidence ?? 1) < 0.75,
+    (f) => reading.fields[f] !== null && (reading.evidence[f]?.confidence ?? 1) < LOW_FIELD_CONFIDENCE,
   );
   return low.length ? ` low: ${low.join(' ')}` : '';
 }
 
 if (values.show) show(values.show);
-else if (values.score) score();
+else if (values.score) await score();
 else if (values.reread) await redoRereads();
 else await dump();

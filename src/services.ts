@@ -170,7 +170,8 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
     config,
     logger,
     clock,
-    verifications,
+    // The duplicate stage's "seen before" port: the verifications repository answers it.
+    seenBefore: verifications,
     metrics,
     pdf,
     llm,

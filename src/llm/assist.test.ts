@@ -10,9 +10,9 @@ import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
 import { classifyDocument } from '../documents/classify.js';
 import type { Extraction } from '../documents/document-types.js';
 import { ocrResult, ppLine } from '../documents/test-helpers.js';
+import { judge } from '../pipeline/judge.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
-import { findInstructionText, instructionReasons } from '../text/instructions.js';
-import { decideVerdict } from '../verdicts/decide.js';
+import type { SeenBefore } from '../pipeline/pipeline.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 import { createAssistSession, type LlmAssist, mergeModelFields } from './assist.js';
 import { createLlmClient } from './client.js';
@@ -69,33 +69,29 @@ async function assistWith(
   return { client, prompts };
 }
 
-/** The classify → extract → validate → verdict part of run.ts, on an OCR result. */
+/** Nothing seen before: every document here is the first of its kind. */
+const nothingSeen: SeenBefore = { findCopies: async () => [], listPerceptualHashes: async () => [] };
+
+/** The judge stages of the pipeline (classify → … → decide) on an OCR result, as run.ts runs them. */
 async function verify(assist: LlmAssist | null, ocr: OcrResult) {
   const session = createAssistSession(assist);
-  const page = { ocr, prepared: null };
-  const reasons: Reason[] = [...instructionReasons(findInstructionText(ocr))];
-  const classified = await session.classify(page, classifyDocument(ocr));
-  reasons.push(...classified.reasons);
-  const { classification } = classified;
-  if (classification.type !== 'cet_score_report') {
-    const decision = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences: [] });
-    return { ...decision, classification, reasons, session, extraction: null };
-  }
-  const assisted = await session.extract({
-    module: cetScoreReportModule,
-    page,
-    extraction: cetScoreReportModule.extract(ocr),
-    context,
-    classification,
-  });
-  reasons.push(...assisted.reasons);
-  const fieldConfidences = cetScoreReportModule.scoredFields.flatMap((f) =>
-    assisted.extraction.fields[f] !== null && assisted.extraction.evidence[f]
-      ? [assisted.extraction.evidence[f].confidence]
-      : [],
+  const { outcome, classification } = await judge(
+    {
+      verificationId: 'v-assist',
+      subjectId: 'u-assist',
+      sha256: '0'.repeat(64),
+      applicant: context.applicant,
+      documentTypeHint: null,
+      qualityReasons: [],
+      editingSoftware: null,
+      page: { ocr, transform: null, prepared: null },
+      ruledClassification: classifyDocument(ocr),
+    },
+    { clock: { now: () => context.now }, assist: session, seenBefore: nothingSeen, ocrEngine: 'ppocr' },
   );
-  const decision = decideVerdict({ qualityReasons: [], classification, reasons, fieldConfidences });
-  return { ...decision, classification, reasons, session, extraction: assisted.extraction };
+  const extraction =
+    outcome.documentType === 'unknown' ? null : { fields: outcome.fields, evidence: outcome.evidence };
+  return { ...outcome, classification, session, extraction };
 }
 
 /** The report with the school label misread by OCR: the rules cannot read the school. */

@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Classification } from '../documents/classify.js';
 import type { DocumentModule } from '../documents/document-module.js';
-import type {
-  Extraction,
-  FieldEvidence,
-  SupportedDocumentType,
-  ValidationContext,
-} from '../documents/document-types.js';
+import type { Extraction, FieldEvidence, SupportedDocumentType } from '../documents/document-types.js';
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
 import type { ValueRegions } from '../documents/value-regions.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
-import { ALWAYS_REJECTING_CODES, MODEL_REPLACEABLE_CODES, type Reason, reason } from '../verdicts/reasons.js';
+import { MODEL_REPLACEABLE_CODES, type Reason, reason } from '../verdicts/reasons.js';
 import type { LlmClient, LlmUsage, StructuredResult } from './client.js';
 import { fieldKindsOf, groundValue } from './grounding.js';
 import { documentMessage, type PromptSet } from './prompts.js';
@@ -33,6 +28,12 @@ export interface AssistPage {
   ocr: OcrResult;
   /** read-document's preprocessed page; null for a PDF text layer. */
   prepared: { ocrImage: Buffer } | null;
+}
+
+/** What the model's extraction proposes: the reading with its values in, and the fields they went to. */
+export interface ModelFills {
+  extraction: Extraction;
+  filled: string[];
 }
 
 /** A type the model names for a page the rules could not place needs at least this much rule signal. */
@@ -126,25 +127,25 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
     },
 
     /**
-     * Extraction assist, then validation. The model is consulted (in assist mode) only when a
-     * scored field is missing, read with low confidence or flagged by a validator. Its values are
-     * kept only when found in the OCR text (grounded), and only for fields the rules left null or
-     * read wrongly; the merged extraction is validated again by the type's validators.
-     * Returns the extraction and every validation and assist reason.
+     * Extraction assist. The model is consulted (in assist mode) only when a scored field is
+     * missing, read with low confidence or flagged by a validator (`ruleReasons`, the validate
+     * stage's judgement of the rules' reading). Its values are proposed only when found in the OCR
+     * text (grounded), and only for fields the rules left null or read wrongly; the validate stage
+     * then decides which of them stand (pipeline/validate.ts). Returns the proposal (null when the
+     * model was not asked or did not answer) and the assist's own reasons.
      */
     async extract(input: {
       module: DocumentModule;
       page: AssistPage;
       extraction: Extraction;
-      context: ValidationContext;
+      ruleReasons: readonly Reason[];
       classification: Classification;
-    }): Promise<{ extraction: Extraction; reasons: Reason[] }> {
-      const { module, page, context } = input;
-      const ruleReasons = module.validate(input.extraction, context);
-      if (!assist) return { extraction: input.extraction, reasons: ruleReasons };
+    }): Promise<{ fills: ModelFills | null; reasons: Reason[] }> {
+      const { module, page } = input;
+      if (!assist) return { fills: null, reasons: [] };
 
       const flagged = new Set(
-        ruleReasons
+        input.ruleReasons
           .filter((r) => r.field && MODEL_REPLACEABLE_CODES.has(r.code))
           .map((r) => r.field as string),
       );
@@ -155,9 +156,7 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
           (f) => (input.extraction.evidence[f]?.confidence ?? 1) < LOW_FIELD_CONFIDENCE,
         ) ||
         input.classification.confidence < MIN_VERIFIED_CLASSIFICATION_CONFIDENCE;
-      if (assist.client.mode === 'assist' && !uncertain) {
-        return { extraction: input.extraction, reasons: ruleReasons };
-      }
+      if (assist.client.mode === 'assist' && !uncertain) return { fills: null, reasons: [] };
 
       const prompt = assist.prompts.extract[module.type as SupportedDocumentType];
       const replySchema = extractionReplySchema(module.schema);
@@ -176,15 +175,10 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
           }),
         prompt.version,
       );
-      if (!result.ok) {
-        return {
-          extraction: input.extraction,
-          reasons: [...ruleReasons, failureReason(result.failure, result.detail)],
-        };
-      }
+      if (!result.ok) return { fills: null, reasons: [failureReason(result.failure, result.detail)] };
 
-      const assistReasons: Reason[] = [];
-      if (result.value.instructionsInDocument) assistReasons.push(modelSawInstructions());
+      const reasons: Reason[] = [];
+      if (result.value.instructionsInDocument) reasons.push(modelSawInstructions());
       const merged = mergeModelFields(
         input.extraction,
         result.value.fields as Record<string, unknown>,
@@ -192,9 +186,8 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
         fieldKindsOf(module.schema),
         module.valueRegions(page.ocr),
       );
-      assistReasons.push(...merged.reasons);
-      const kept = keepValidatedFills(module, input.extraction, merged, ruleReasons, context);
-      return { extraction: kept.extraction, reasons: [...kept.reasons, ...assistReasons] };
+      reasons.push(...merged.reasons);
+      return { fills: { extraction: merged.extraction, filled: merged.filled }, reasons };
     },
 
     /** `versions.prompt` and `versions.model`: 'none' unless the model was consulted. */
@@ -257,64 +250,6 @@ export function mergeModelFields(
     filled.push(field);
   }
   return { extraction: { fields, evidence }, reasons, filled };
-}
-
-/** A model value must never cause a reason that rejects (decide.ts). */
-const rejects = (r: Reason) => r.severity === 'hard' || ALWAYS_REJECTING_CODES.has(r.code);
-const reasonKey = (r: Reason) => `${r.code}:${r.field ?? ''}`;
-
-/**
- * Validates the merged extraction. A model value that brings a rejecting reason the rules'
- * reading did not have is discarded (the rules' reading of that field stands): a value only the
- * model read is not evidence enough to reject a document, nor to hide why the rules doubted it.
- * When a new rejecting reason names no filled field, every model value is discarded.
- */
-function keepValidatedFills(
-  module: DocumentModule,
-  rules: Extraction,
-  merged: { extraction: Extraction; filled: string[] },
-  ruleReasons: Reason[],
-  context: ValidationContext,
-): { extraction: Extraction; reasons: Reason[] } {
-  if (merged.filled.length === 0) return { extraction: rules, reasons: ruleReasons };
-  const before = new Set(ruleReasons.filter(rejects).map(reasonKey));
-  const newRejections = (reasons: Reason[]) => reasons.filter((r) => rejects(r) && !before.has(reasonKey(r)));
-  let extraction = merged.extraction;
-  let reasons = module.validate(extraction, context);
-  const fresh = newRejections(reasons);
-  if (fresh.length === 0) return { extraction, reasons };
-
-  const blamed = new Set(
-    fresh.map((r) => r.field).filter((f): f is string => !!f && merged.filled.includes(f)),
-  );
-  const discarded = blamed.size > 0 ? [...blamed] : merged.filled;
-  extraction = revert(extraction, rules, discarded);
-  reasons = module.validate(extraction, context);
-  if (newRejections(reasons).length > 0) {
-    discarded.splice(0, discarded.length, ...merged.filled);
-    extraction = rules;
-    reasons = ruleReasons;
-  }
-  const notes = discarded.map((field) =>
-    reason(
-      'LLM_INVALID_OUTPUT',
-      'info',
-      `The model's value for ${field} failed validation (${fresh.map((r) => r.code).join(', ')}); it was discarded.`,
-      { field },
-    ),
-  );
-  return { extraction, reasons: [...reasons, ...notes] };
-}
-
-function revert(extraction: Extraction, rules: Extraction, fields: string[]): Extraction {
-  const out: Extraction = { fields: { ...extraction.fields }, evidence: { ...extraction.evidence } };
-  for (const field of fields) {
-    out.fields[field] = rules.fields[field] ?? null;
-    const evidence = rules.evidence[field];
-    if (evidence) out.evidence[field] = evidence;
-    else delete out.evidence[field];
-  }
-  return out;
 }
 
 function failureReason(failure: 'unavailable' | 'invalid_output', detail: string): Reason {

@@ -1,7 +1,7 @@
 import type { Fields, SupportedDocumentType } from '../documents/document-types.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
-import type { VerificationsRepository } from '../verifications/verifications.repository.js';
 import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
+import type { SeenBefore } from './pipeline.types.js';
 
 /** The field that names one paper: two subjects presenting the same one is one paper used twice. */
 const IDENTIFYING_FIELD: Record<SupportedDocumentType, string> = {
@@ -22,7 +22,7 @@ export function documentKey(type: SupportedDocumentType, fields: Fields): string
  * so it counts only together with the same identifier; under the same subject it is just a resubmission.
  */
 export async function duplicateReasons(
-  verifications: VerificationsRepository,
+  seenBefore: SeenBefore,
   input: {
     verificationId: string;
     subjectId: string;
@@ -31,7 +31,7 @@ export async function duplicateReasons(
     perceptualHash: string | null;
   },
 ): Promise<Reason[]> {
-  const copies = await verifications.findCopies({
+  const copies = await seenBefore.findCopies({
     excludeId: input.verificationId,
     fileSha256: input.fileSha256,
     documentKey: input.documentKey,
@@ -41,7 +41,7 @@ export async function duplicateReasons(
     const how = otherSubjects.some((c) => c.sameFile) ? 'The same file' : 'The same document number';
     const nearPhoto =
       input.perceptualHash &&
-      (await verifications.listPerceptualHashes(input.verificationId)).some(
+      (await seenBefore.listPerceptualHashes(input.verificationId)).some(
         (h) =>
           h.subjectId !== input.subjectId &&
           hammingDistance(h.hash, input.perceptualHash as string) <= SAME_DOCUMENT_MAX_DISTANCE,

@@ -87,12 +87,15 @@ async function readImage(
 }
 
 /** Maps an OCR box to the original upload's pixels, so reviewers see it where it is on the photo. */
-export function boxOnOriginal(page: ReadPage, box: Box | null): Box | null {
+export function boxOnOriginal(page: Pick<ReadPage, 'transform'>, box: Box | null): Box | null {
   if (!box || !page.transform) return box;
   return toOriginalBox(page.transform, box).map((v) => Math.round(v)) as Box;
 }
 
-export async function fingerprint(page: ReadPage): Promise<string | null> {
+/** The perceptual hash of the paper on a photo page (phash.ts); null for a PDF text layer. */
+export async function fingerprint(page: {
+  prepared: Pick<PreparedImage, 'ocrImage' | 'paperBox'> | null;
+}): Promise<string | null> {
   if (!page.prepared) return null;
   return perceptualHash(page.prepared.ocrImage, page.prepared.paperBox);
 }

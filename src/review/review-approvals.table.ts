@@ -3,7 +3,7 @@ import { timestamp } from '../db/columns.js';
 
 /**
  * Corrections waiting for a second reviewer: a reviewer's `verified` over a HARD reason is stored
- * here instead of being applied (the two-person rule, review.usecases.ts). The verification keeps
+ * here instead of being applied (the two-person rule, review.decisions.ts). The verification keeps
  * its verdict until another reviewer approves; then the correction is applied as any other.
  */
 export const reviewApprovalsTable = sqliteTable(

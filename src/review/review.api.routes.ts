@@ -12,16 +12,10 @@ import {
   problemResponses,
   VerificationResultSchema,
 } from '../verifications/verifications.schemas.js';
+import { decideApproval, openProposal, submitReview } from './review.decisions.js';
 import { parseVersion, VERDICTS, versionOf } from './review.models.js';
 import { createReviewQueueRoutes } from './review.queue.routes.js';
-import {
-  actorOf,
-  decideApproval,
-  loadCase,
-  openProposal,
-  type ReviewDeps,
-  submitReview,
-} from './review.usecases.js';
+import { actorOf, loadCase, type ReviewDeps } from './review.usecases.js';
 import type { ReviewApproval } from './review-approvals.repository.js';
 
 const ReasonOutSchema = z.object({

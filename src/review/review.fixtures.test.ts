@@ -7,8 +7,8 @@ import { seedVerification } from '../../test/support/seed.js';
 import { createTestApp, type TestApp } from '../../test/support/test-services.js';
 import type { Applicant, Fields, SupportedDocumentType } from '../documents/document-types.js';
 import { documentModuleFor } from '../documents/registry.js';
+import { exportFixture } from './review.fixture-export.js';
 import { SAMPLE, seedReviewCase, signInForTest } from './review.test-support.js';
-import { exportFixture } from './review.usecases.js';
 
 describe('fixture cases from reviews', () => {
   let t: TestApp;

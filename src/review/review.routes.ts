@@ -6,6 +6,8 @@ import { PROBLEM_CODES, ProblemError } from '../http/problems.js';
 import type { Verdict } from '../verdicts/decide.js';
 import { REASON_CODES } from '../verdicts/reasons.js';
 import type { FixtureScope } from './fixtures.store.js';
+import { decideApproval, openProposal, submitReview } from './review.decisions.js';
+import { correctFixture, exportFixture } from './review.fixture-export.js';
 import { parseVersion, type QueueFilters, VERDICTS } from './review.models.js';
 import {
   clearSessionCookie,
@@ -19,14 +21,10 @@ import {
 } from './review.session.js';
 import {
   actorOf,
-  correctFixture,
-  decideApproval,
-  exportFixture,
   fieldNamesFor,
   fieldsFromForm,
   imageSize,
   loadCase,
-  openProposal,
   type ReviewDeps,
   readOriginal,
   reviewMetrics,
@@ -34,7 +32,6 @@ import {
   SignInRefused,
   signIn,
   signOut,
-  submitReview,
 } from './review.usecases.js';
 import { CasePage, type CaseView } from './views/case.page.js';
 import { FixtureEditPage } from './views/fixture-edit.page.js';
@@ -248,7 +245,7 @@ export function createReviewRoutes(deps: ReviewDeps) {
       });
       return c.html(CasePage({ viewer: viewerOf(c), view }), 409);
     }
-    // A `verified` over a HARD reason waits for a second reviewer (review.usecases.ts, submitReview).
+    // A `verified` over a HARD reason waits for a second reviewer (review.decisions.ts, submitReview).
     const done = outcome.kind === 'proposed' ? 'proposed=1' : 'saved=1';
     return c.redirect(`/review/cases/${encodeURIComponent(id)}?${done}`, 303);
   });

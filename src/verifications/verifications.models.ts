@@ -1,25 +1,13 @@
-import type { Applicant, DocumentType, FieldEvidence, Fields } from '../documents/document-types.js';
-import type { Verdict } from '../verdicts/decide.js';
-import type { Reason } from '../verdicts/reasons.js';
+import type { Applicant } from '../documents/document-types.js';
+import type { PipelineOutcome } from '../pipeline/pipeline.types.js';
 
 export type VerificationStatus = 'queued' | 'processing' | 'completed' | 'failed';
 
 /** The job that reads an uploaded document and writes its verdict. */
 export const PROCESS_VERIFICATION_JOB = 'verification.process';
 
-export interface VerificationOutcome {
-  documentType: DocumentType;
-  fields: Fields;
-  evidence: Record<string, FieldEvidence>;
-  verdict: Verdict;
-  confidence: number;
-  reasons: Reason[];
-  versions: Record<string, string>;
-  timingsMs: Record<string, number>;
-  perceptualHash: string | null;
-  /** The document's own identifier, `<type>:<number>`, for the cross-subject duplicate check. */
-  documentKey: string | null;
-}
+/** A verification's outcome is what the document pipeline decided. */
+export type VerificationOutcome = PipelineOutcome;
 
 export const REVOCATION_REASONS = [
   'fraud_suspected',

@@ -2,20 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OcrLine } from './ocr/ocr.types.js';
-import { createOcrPool, type OcrPool } from './ocr/pool.js';
-import { createPdfReader } from './pdf-reader.js';
-import type { ReadPage } from './read-document.js';
-import { readDocument } from './read-document.js';
-import {
-  outvote,
-  rereadLongLinesInParts,
-  rereadSuspectNumbers,
-  rereadVerificationCodes,
-  resolveRoundGlyphs,
-} from './reread.js';
+import type { OcrLine } from '../ocr/ocr.types.js';
+import { createOcrPool, type OcrPool } from '../ocr/pool.js';
+import { createPdfReader } from '../pdf-reader.js';
+import type { ReadPage } from '../read-document.js';
+import { readDocument } from '../read-document.js';
+import { outvote, rereadLongLinesInParts } from './long-lines.js';
+import { rereadSuspectNumbers } from './suspect-numbers.js';
+import { rereadVerificationCodes, resolveRoundGlyphs } from './verification-codes.js';
 
-const sample = path.resolve(import.meta.dirname, '../../fixtures/sample-01-cet-photo/input.jpg');
+const sample = path.resolve(import.meta.dirname, '../../../fixtures/sample-01-cet-photo/input.jpg');
 
 let pool: OcrPool;
 const pdf = createPdfReader({
