@@ -44,7 +44,7 @@ describe('webhooks: managing an endpoint', () => {
     return (await res.json()) as { id: string; secret: string };
   };
   const ping = async (endpointId: string) => {
-    const res = await admin(`/v1/admin/webhooks/${endpointId}/ping`, { method: 'POST' });
+    const res = await admin(`/v1/admin/webhooks/endpoints/${endpointId}/ping`, { method: 'POST' });
     expect(res.status).toBe(202);
     return (await res.json()) as { eventId: string; delivery: { id: string; status: string } };
   };
@@ -112,7 +112,7 @@ describe('webhooks: managing an endpoint', () => {
     const second = await receiver();
     const { id, secret } = await register(first.url, { description: 'old' });
 
-    const res = await admin(`/v1/admin/webhooks/${id}`, {
+    const res = await admin(`/v1/admin/webhooks/endpoints/${id}`, {
       method: 'PATCH',
       body: { url: second.url, eventTypes: ['verification.revoked'], description: null },
     });
@@ -135,7 +135,7 @@ describe('webhooks: managing an endpoint', () => {
     expect(first.received).toEqual([]);
 
     // Only the description: the rest stays.
-    const renamed = await admin(`/v1/admin/webhooks/${id}`, {
+    const renamed = await admin(`/v1/admin/webhooks/endpoints/${id}`, {
       method: 'PATCH',
       body: { description: 'engine' },
     });
@@ -163,7 +163,7 @@ describe('webhooks: managing an endpoint', () => {
       (n) => n >= 1,
     );
 
-    const disabled = await admin(`/v1/admin/webhooks/${id}/disable`, { method: 'POST' });
+    const disabled = await admin(`/v1/admin/webhooks/endpoints/${id}/disable`, { method: 'POST' });
     expect(disabled.status).toBe(200);
     expect((await disabled.json()).disabledAt).toEqual(expect.any(String));
     expect(await deliveriesOf(failing.eventId)).toEqual([
@@ -172,17 +172,17 @@ describe('webhooks: managing an endpoint', () => {
     // Still listed, as disabled; a ping is refused; an event written now has no delivery for it.
     const listed = await (await admin('/v1/admin/webhooks')).json();
     expect(listed.items).toEqual([expect.objectContaining({ id, disabledAt: expect.any(String) })]);
-    expect((await admin(`/v1/admin/webhooks/${id}/ping`, { method: 'POST' })).status).toBe(404);
+    expect((await admin(`/v1/admin/webhooks/endpoints/${id}/ping`, { method: 'POST' })).status).toBe(404);
     const skipped = await revokeOne('u-disabled');
     expect(await deliveriesOf(skipped)).toEqual([]);
     const seen = r.received.length;
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(r.received.length).toBe(seen);
     // Disabling twice changes nothing more.
-    expect((await admin(`/v1/admin/webhooks/${id}/disable`, { method: 'POST' })).status).toBe(200);
+    expect((await admin(`/v1/admin/webhooks/endpoints/${id}/disable`, { method: 'POST' })).status).toBe(200);
 
     r.setScript(() => 200);
-    const enabled = await admin(`/v1/admin/webhooks/${id}/enable`, { method: 'POST' });
+    const enabled = await admin(`/v1/admin/webhooks/endpoints/${id}/enable`, { method: 'POST' });
     expect((await enabled.json()).disabledAt).toBeNull();
     const delivered = await revokeOne('u-enabled');
     await waitFor(
@@ -211,9 +211,10 @@ describe('webhooks: managing an endpoint', () => {
     expect(await deliveriesOf(eventId)).toEqual([
       expect.objectContaining({ status: 'cancelled', lastError: 'endpoint_removed' }),
     ]);
-    expect((await admin(`/v1/admin/webhooks/${id}/enable`, { method: 'POST' })).status).toBe(404);
+    expect((await admin(`/v1/admin/webhooks/endpoints/${id}/enable`, { method: 'POST' })).status).toBe(404);
     expect(
-      (await admin(`/v1/admin/webhooks/${id}`, { method: 'PATCH', body: { description: 'x' } })).status,
+      (await admin(`/v1/admin/webhooks/endpoints/${id}`, { method: 'PATCH', body: { description: 'x' } }))
+        .status,
     ).toBe(404);
     expect((await endpointAudit(id)).at(-1)).toMatchObject({
       action: 'webhook_endpoint.removed',
@@ -243,7 +244,7 @@ describe('webhooks: an endpoint URL changed to an internal address (SSRF)', () =
       'http://169.254.169.254/latest/meta-data/',
       'http://localhost/',
     ]) {
-      const res = await t.app.request(`/v1/admin/webhooks/${id}`, {
+      const res = await t.app.request(`/v1/admin/webhooks/endpoints/${id}`, {
         method: 'PATCH',
         headers,
         body: JSON.stringify({ url }),

@@ -39,7 +39,7 @@ describe('webhooks: bad input', () => {
   ])('refuses the update %j with VALIDATION_FAILED', async (body, path) => {
     const created = await post('/v1/admin/webhooks', { url: 'https://93.184.216.34/hook' });
     const { id } = await created.json();
-    const res = await t.app.request(`/v1/admin/webhooks/${id}`, {
+    const res = await t.app.request(`/v1/admin/webhooks/endpoints/${id}`, {
       method: 'PATCH',
       headers: { ...t.auth('admin'), 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -55,21 +55,21 @@ describe('webhooks: bad input', () => {
     async (overlapSeconds) => {
       const created = await post('/v1/admin/webhooks', { url: 'https://93.184.216.34/hook' });
       const { id } = await created.json();
-      const res = await post(`/v1/admin/webhooks/${id}/rotate-secret`, { overlapSeconds });
+      const res = await post(`/v1/admin/webhooks/endpoints/${id}/rotate-secret`, { overlapSeconds });
       expect(res.status).toBe(400);
       expect((await res.json()).errors).toEqual([expect.objectContaining({ path: 'overlapSeconds' })]);
     },
   );
 
   it('unknown endpoints are 404 to every write', async () => {
-    const patch = await t.app.request('/v1/admin/webhooks/whe_nope', {
+    const patch = await t.app.request('/v1/admin/webhooks/endpoints/whe_nope', {
       method: 'PATCH',
       headers: { ...t.auth('admin'), 'content-type': 'application/json' },
       body: JSON.stringify({ description: 'x' }),
     });
     expect(patch.status).toBe(404);
     for (const action of ['disable', 'enable', 'rotate-secret', 'ping']) {
-      const res = await t.app.request(`/v1/admin/webhooks/whe_nope/${action}`, {
+      const res = await t.app.request(`/v1/admin/webhooks/endpoints/whe_nope/${action}`, {
         method: 'POST',
         headers: t.auth('admin'),
       });

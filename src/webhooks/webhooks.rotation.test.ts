@@ -40,13 +40,13 @@ describe('webhooks: rotating the signing secret', () => {
     return (await res.json()) as { id: string; secret: string };
   };
   const rotate = async (id: string, body?: unknown) => {
-    const res = await admin(`/v1/admin/webhooks/${id}/rotate-secret`, body);
+    const res = await admin(`/v1/admin/webhooks/endpoints/${id}/rotate-secret`, body);
     expect(res.status).toBe(200);
     return (await res.json()) as { id: string; secret: string; previousSecretExpiresAt: string | null };
   };
   /** Pings the endpoint and answers the request that arrived for it. */
   const pinged = async (id: string): Promise<ReceivedWebhook> => {
-    const res = await admin(`/v1/admin/webhooks/${id}/ping`);
+    const res = await admin(`/v1/admin/webhooks/endpoints/${id}/ping`);
     expect(res.status).toBe(202);
     const { eventId } = await res.json();
     const arrived = await waitFor(

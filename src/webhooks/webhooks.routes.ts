@@ -279,7 +279,7 @@ export function createWebhookRoutes(deps: {
 
   const update = createRoute({
     method: 'patch',
-    path: '/v1/admin/webhooks/{endpointId}',
+    path: '/v1/admin/webhooks/endpoints/{endpointId}',
     operationId: 'updateWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Change an endpoint: its URL (checked like at registration), event types or description',
@@ -320,7 +320,7 @@ export function createWebhookRoutes(deps: {
   for (const enabled of [false, true]) {
     const route = createRoute({
       method: 'post',
-      path: enabled ? '/v1/admin/webhooks/{endpointId}/enable' : '/v1/admin/webhooks/{endpointId}/disable',
+      path: `/v1/admin/webhooks/endpoints/{endpointId}/${enabled ? 'enable' : 'disable'}`,
       operationId: enabled ? 'enableWebhookEndpoint' : 'disableWebhookEndpoint',
       tags: ['webhooks'],
       summary: enabled
@@ -342,7 +342,7 @@ export function createWebhookRoutes(deps: {
 
   const rotate = createRoute({
     method: 'post',
-    path: '/v1/admin/webhooks/{endpointId}/rotate-secret',
+    path: '/v1/admin/webhooks/endpoints/{endpointId}/rotate-secret',
     operationId: 'rotateWebhookEndpointSecret',
     tags: ['webhooks'],
     summary: 'A new signing secret (shown once); the old one keeps signing too during the overlap',
@@ -388,7 +388,7 @@ export function createWebhookRoutes(deps: {
 
   const ping = createRoute({
     method: 'post',
-    path: '/v1/admin/webhooks/{endpointId}/ping',
+    path: '/v1/admin/webhooks/endpoints/{endpointId}/ping',
     operationId: 'pingWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Send the endpoint a `ping` event, signed and retried like any other',
