@@ -199,6 +199,26 @@ describe('webhooks: managing an endpoint', () => {
     ]);
   });
 
+  it('a receiver answering 410 Gone has its endpoint disabled (Standard Webhooks): no retry, audited as the system', async () => {
+    const r = await receiver(() => 410);
+    const { id } = await register(r.url);
+    const { eventId } = await ping(id);
+    const [delivery] = await waitFor(
+      () => deliveriesOf(eventId),
+      (d) => d[0]?.status === 'failed',
+    );
+    expect(delivery).toMatchObject({ lastError: 'http_status:410' });
+    const listed = await (await admin('/v1/admin/webhooks')).json();
+    expect(listed.items).toEqual([expect.objectContaining({ id, disabledAt: expect.any(String) })]);
+    expect((await endpointAudit(id)).at(-1)).toMatchObject({
+      action: 'webhook_endpoint.disabled',
+      actor: { type: 'system' },
+      after: { disabled: true, reason: 'receiver_gone' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(r.received).toHaveLength(1);
+  });
+
   it('removing an endpoint cancels its pending deliveries, is audited, and it cannot be enabled again', async () => {
     const r = await receiver(() => 500);
     const { id } = await register(r.url);

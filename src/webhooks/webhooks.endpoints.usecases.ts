@@ -148,11 +148,12 @@ export async function updateEndpoint(
 
 /**
  * Disables an endpoint (nothing is delivered to it; deliveries still pending are cancelled, and
- * can be replayed) or enables it again. Asking for the state it is in changes nothing.
+ * can be replayed) or enables it again. Asking for the state it is in changes nothing. The
+ * delivery handler disables one whose receiver answered 410 Gone (`reason: receiver_gone`).
  */
 export async function setEndpointEnabled(
-  deps: EndpointDeps,
-  input: { id: string; enabled: boolean; actor: Actor },
+  deps: Pick<EndpointDeps, 'webhooks' | 'audit' | 'transaction' | 'clock'>,
+  input: { id: string; enabled: boolean; actor: Actor; reason?: string },
 ): Promise<WebhookEndpoint> {
   return deps.transaction(async () => {
     const before = await existing(deps, input.id);
@@ -168,7 +169,11 @@ export async function setEndpointEnabled(
       endpointId: input.id,
       actor: input.actor,
       before: auditView(before),
-      after: { ...auditView(after), ...(input.enabled ? {} : { deliveriesCancelled: cancelled }) },
+      after: {
+        ...auditView(after),
+        ...(input.enabled ? {} : { deliveriesCancelled: cancelled }),
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
     });
     return after;
   });

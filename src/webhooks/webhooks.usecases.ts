@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import { SYSTEM_ACTOR } from '../audit/audit.models.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
 import { PermanentJobError } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import { setEndpointEnabled } from './webhooks.endpoints.usecases.js';
 import {
   DELIVER_WEBHOOK_JOB,
   type DeliveredEventType,
@@ -137,12 +140,15 @@ export function createWebhookPublisher(deps: OutboxDeps) {
 /**
  * Delivers one event to one endpoint: a signed POST with a timeout, to a checked address only
  * (`WebhookTargets`). A 2xx acknowledges it for
- * good (the job commits 'delivered' and never sends it again); anything else is retried on the
- * schedule of `retrySchedule`, across restarts, until the last attempt fails.
+ * good (the job commits 'delivered' and never sends it again); a 410 disables the endpoint;
+ * anything else is retried on the schedule of `retrySchedule`, across restarts, until the last
+ * attempt fails.
  */
 export function createWebhookDeliveryHandler(deps: {
   webhooks: WebhooksRepository;
   webhookTargets: WebhookTargets;
+  audit: Pick<AuditRepository, 'append'>;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   logger: Logger;
   webhookSettings: WebhookSettings;
@@ -210,6 +216,25 @@ export function createWebhookDeliveryHandler(deps: {
       if (status >= 200 && status < 300) {
         return async () => {
           await deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
+        };
+      }
+      if (status === 410) {
+        // Standard Webhooks ("Delivery success and failure"): 410 Gone says the receiver wants no
+        // more, and the sender should disable the endpoint. An admin can enable it again.
+        return async () => {
+          const gone = `http_status:${status}`;
+          await deps.webhooks.recordAttempt(
+            delivery.id,
+            { statusCode: status, error: gone },
+            deps.clock.now(),
+          );
+          await deps.webhooks.markFinished(delivery.id, 'failed', gone, deps.clock.now());
+          await setEndpointEnabled(deps, {
+            id: delivery.endpointId,
+            enabled: false,
+            actor: SYSTEM_ACTOR,
+            reason: 'receiver_gone',
+          });
         };
       }
       const message = `http_status:${status}`;
