@@ -13,6 +13,7 @@ import { createReviewRoutes } from './review/review.routes.js';
 import type { Services } from './services.js';
 import { createSubjectRoutes } from './subjects/subjects.routes.js';
 import { createVerificationRoutes } from './verifications/verifications.routes.js';
+import { registerWebhookEvents } from './webhooks/webhooks.openapi.js';
 import { createWebhookRoutes } from './webhooks/webhooks.routes.js';
 
 export const API_VERSION = '1.0.0';
@@ -57,6 +58,7 @@ export function createApp(services: Services) {
   app.route('/', createReviewRoutes(reviewDeps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registerWebhookEvents(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -203,6 +203,8 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   handlers[DELIVER_WEBHOOK_JOB] = createWebhookDeliveryHandler({
     webhooks,
     webhookTargets,
+    audit,
+    transaction,
     clock,
     logger: logger.child({ component: 'webhooks' }),
     webhookSettings,

@@ -76,6 +76,11 @@ const MATRIX: Record<string, Row> = {
   'DELETE /v1/admin/webhooks/:endpointId': api(),
   'GET /v1/admin/webhooks/events/:eventId': api(),
   'POST /v1/admin/webhooks/events/:eventId/replay': api(),
+  'PATCH /v1/admin/webhooks/endpoints/:endpointId': api(),
+  'POST /v1/admin/webhooks/endpoints/:endpointId/disable': api(),
+  'POST /v1/admin/webhooks/endpoints/:endpointId/enable': api(),
+  'POST /v1/admin/webhooks/endpoints/:endpointId/rotate-secret': api(),
+  'POST /v1/admin/webhooks/endpoints/:endpointId/ping': api(),
   'GET /v1/review/queue': api('reviewer'),
   'GET /v1/review/metrics': api('reviewer'),
 

@@ -36,6 +36,14 @@ export const AUDIT_ACTIONS = [
   'subject.identity_registered',
   /** One invocation of `docverify keys rotate-data-key`: key ids and counts only. */
   'data_key.rotation_run',
+  /** An admin's change of a webhook endpoint: its settings before and after, never a secret. */
+  'webhook_endpoint.created',
+  'webhook_endpoint.updated',
+  'webhook_endpoint.disabled',
+  'webhook_endpoint.enabled',
+  'webhook_endpoint.removed',
+  'webhook_endpoint.secret_rotated',
+  'webhook_endpoint.pinged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -44,7 +52,7 @@ export type AuditSnapshot = Record<string, unknown> | null;
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
   /** 'data_key' for key rotations; 'audit' only for the chain's own records (audit.chain_keyed). */
-  entityType: 'verification' | 'subject' | 'data_key' | 'audit';
+  entityType: 'verification' | 'subject' | 'data_key' | 'webhook_endpoint' | 'audit';
   entityId: string;
   subjectId: string;
   action: AuditAction;

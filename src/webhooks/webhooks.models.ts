@@ -8,6 +8,11 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/** Sent to one endpoint on an admin's request (`…/ping`); endpoints cannot subscribe to it. */
+export const PING_EVENT_TYPE = 'ping';
+/** Every type a delivered event may have. */
+export type DeliveredEventType = WebhookEventType | typeof PING_EVENT_TYPE;
+
 export const DELIVER_WEBHOOK_JOB = 'webhook.deliver';
 
 export interface WebhookEndpoint {
@@ -17,12 +22,25 @@ export interface WebhookEndpoint {
   /** Empty: every event type. */
   eventTypes: WebhookEventType[];
   createdAt: Date;
+  /** Set while an admin has it disabled: nothing is delivered to it. */
   disabledAt: Date | null;
+  /** Set when it was removed (DELETE); a removed endpoint is gone for good. */
+  removedAt: Date | null;
+  /** Until then deliveries are also signed with the secret before the last rotation. */
+  previousSecretExpiresAt: Date | null;
+}
+
+/** The endpoint with the secrets that sign its deliveries now. */
+export interface SigningTarget {
+  endpoint: WebhookEndpoint;
+  secret: string;
+  previousSecret: string | null;
 }
 
 export interface WebhookEvent {
   id: string;
-  type: WebhookEventType;
+  type: DeliveredEventType;
+  /** '' for a ping, which concerns no subject. */
   subjectId: string;
   verificationId: string | null;
   /** The exact JSON every delivery of this event sends (and signs). */
@@ -43,36 +61,59 @@ export interface WebhookDelivery {
   createdAt: Date;
 }
 
+export const isActive = (endpoint: WebhookEndpoint) => !endpoint.disabledAt && !endpoint.removedAt;
+
 export const subscribes = (endpoint: WebhookEndpoint, type: WebhookEventType) =>
-  !endpoint.disabledAt && (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(type));
+  isActive(endpoint) && (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(type));
 
-/** 32 random bytes; the receiver keeps it to check signatures. */
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com, "Signature scheme"): a symmetric secret is
+ * 24 to 64 random bytes, shown base64-encoded behind `whsec_`; receivers pass the string as it
+ * is to their Standard Webhooks library. 32 bytes: as many as SHA-256 puts out, and as before.
+ */
+export const SECRET_PREFIX = 'whsec_';
+const SECRET_BYTES = 32;
+
 export function generateWebhookSecret(): string {
-  return `whsec_${crypto.randomBytes(32).toString('base64url')}`;
+  return `${SECRET_PREFIX}${crypto.randomBytes(SECRET_BYTES).toString('base64')}`;
 }
 
-/** `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`: the Webhook-Signature header. */
-export function signWebhook(secret: string, timestamp: number, body: string): string {
-  return `v1=${crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+/**
+ * The HMAC key of a secret: the bytes its base64 part encodes. Secrets issued before signing
+ * followed the standard were base64url (`-` and `_`, no padding); Node decodes both alphabets to
+ * the same bytes, so those endpoints keep their key (README, "Secrets issued before v1 signatures").
+ */
+export function signingKey(secret: string): Buffer {
+  const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const key = Buffer.from(encoded, 'base64');
+  if (key.length === 0) throw new Error('a webhook secret must encode at least one byte');
+  return key;
 }
 
-/** The receiver's check (also in the README): constant-time compare, and a bounded clock skew. */
-export function verifyWebhookSignature(input: {
-  secret: string;
-  timestamp: string;
+/**
+ * The `webhook-signature` header: `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` for
+ * each secret, space-separated (two during a rotation's overlap). The id and timestamp are ours,
+ * never the client's, and hold no `.`.
+ */
+export function signWebhook(input: {
+  secrets: readonly string[];
+  id: string;
+  timestamp: number;
   body: string;
-  signature: string;
-  nowSeconds: number;
-  toleranceSeconds?: number;
-}): boolean {
-  const ts = Number(input.timestamp);
-  if (!Number.isInteger(ts) || Math.abs(input.nowSeconds - ts) > (input.toleranceSeconds ?? 300))
-    return false;
-  const expected = Buffer.from(signWebhook(input.secret, ts, input.body));
-  return input.signature.split(/[\s,]+/).some((candidate) => {
-    const given = Buffer.from(candidate);
-    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
-  });
+}): string {
+  const content = `${input.id}.${input.timestamp}.${input.body}`;
+  return input.secrets
+    .map((secret) => `v1,${crypto.createHmac('sha256', signingKey(secret)).update(content).digest('base64')}`)
+    .join(' ');
+}
+
+/** The secrets that sign a delivery at `now`: the current one, and the previous one until its overlap ends. */
+export function signingSecrets(target: SigningTarget, now: Date): string[] {
+  const { previousSecret } = target;
+  const expires = target.endpoint.previousSecretExpiresAt;
+  return previousSecret !== null && expires !== null && expires > now
+    ? [target.secret, previousSecret]
+    : [target.secret];
 }
 
 /** Production spans at least 24 hours with the default 30-second base; see README "Retries". */

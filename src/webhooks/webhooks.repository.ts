@@ -1,7 +1,15 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import { type DatabaseHandle, exclusively, type Tables } from '../db/database-port.js';
 import type { Sealer } from '../privacy/sealer.js';
-import type { WebhookDelivery, WebhookEndpoint, WebhookEvent, WebhookEventType } from './webhooks.models.js';
+import type {
+  DeliveredEventType,
+  SigningTarget,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEvent,
+  WebhookEventType,
+} from './webhooks.models.js';
 
 type EndpointRow = Tables['webhookEndpointsTable']['$inferSelect'];
 type DeliveryRow = Tables['webhookDeliveriesTable']['$inferSelect'];
@@ -15,6 +23,8 @@ const endpointModel = (row: EndpointRow): WebhookEndpoint => ({
   eventTypes: row.eventTypes as WebhookEventType[],
   createdAt: row.createdAt,
   disabledAt: row.disabledAt,
+  removedAt: row.removedAt,
+  previousSecretExpiresAt: row.previousSecretExpiresAt,
 });
 
 const deliveryModel = (row: DeliveryRow): WebhookDelivery => ({
@@ -58,6 +68,28 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
     });
   };
 
+  const listWhere = async (condition: SQL | undefined) => {
+    const rows = await db
+      .select()
+      .from(webhookEndpointsTable)
+      .where(condition)
+      .orderBy(asc(webhookEndpointsTable.createdAt), asc(webhookEndpointsTable.id));
+    return rows.map(endpointModel);
+  };
+
+  /** One update of an endpoint that was not removed: the row after it, or null when there is none. */
+  const updateLive = async (
+    id: string,
+    values: SQLiteUpdateSetSource<Tables['webhookEndpointsTable']>,
+  ): Promise<WebhookEndpoint | null> => {
+    const [row] = await db
+      .update(webhookEndpointsTable)
+      .set(values)
+      .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.removedAt)))
+      .returning();
+    return row ? endpointModel(row) : null;
+  };
+
   return exclusively(database, {
     async insertEndpoint(
       endpoint: WebhookEndpoint,
@@ -76,28 +108,119 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
       });
     },
 
-    async listActiveEndpoints(): Promise<WebhookEndpoint[]> {
-      const rows = await db
-        .select()
-        .from(webhookEndpointsTable)
-        .where(isNull(webhookEndpointsTable.disabledAt))
-        .orderBy(asc(webhookEndpointsTable.createdAt), asc(webhookEndpointsTable.id));
-      return rows.map(endpointModel);
+    /** Every endpoint not removed, disabled ones included. */
+    async listEndpoints(): Promise<WebhookEndpoint[]> {
+      return listWhere(isNull(webhookEndpointsTable.removedAt));
     },
 
-    /** The endpoint and its secret, for signing one delivery. */
-    async findEndpointWithSecret(id: string): Promise<{ endpoint: WebhookEndpoint; secret: string } | null> {
+    /** The endpoints that receive deliveries: neither disabled nor removed. */
+    async listActiveEndpoints(): Promise<WebhookEndpoint[]> {
+      return listWhere(
+        and(isNull(webhookEndpointsTable.removedAt), isNull(webhookEndpointsTable.disabledAt)),
+      );
+    },
+
+    /** An endpoint that was not removed. */
+    async findEndpoint(id: string): Promise<WebhookEndpoint | null> {
+      const [row] = await db
+        .select()
+        .from(webhookEndpointsTable)
+        .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.removedAt)))
+        .limit(1);
+      return row ? endpointModel(row) : null;
+    },
+
+    /** The endpoint (removed or not) and its secrets, for signing one delivery. */
+    async findSigningTarget(id: string): Promise<SigningTarget | null> {
       const [row] = await db
         .select()
         .from(webhookEndpointsTable)
         .where(eq(webhookEndpointsTable.id, id))
         .limit(1);
-      return row ? { endpoint: endpointModel(row), secret: sealer.open(row.secretSealed) } : null;
+      if (!row) return null;
+      return {
+        endpoint: endpointModel(row),
+        secret: sealer.open(row.secretSealed),
+        previousSecret: row.previousSecretSealed === null ? null : sealer.open(row.previousSecretSealed),
+      };
+    },
+
+    /** Changes an endpoint that was not removed; null when there is none. */
+    async updateEndpoint(
+      id: string,
+      changes: { url?: string; description?: string | null; eventTypes?: WebhookEventType[] },
+      now: Date,
+    ): Promise<WebhookEndpoint | null> {
+      return updateLive(id, { ...changes, updatedAt: now });
+    },
+
+    /** Disables (a date) or enables (null) an endpoint that was not removed; null when there is none. */
+    async setDisabled(id: string, disabledAt: Date | null, now: Date): Promise<WebhookEndpoint | null> {
+      return updateLive(id, { disabledAt, updatedAt: now });
     },
 
     /**
-     * Key rotation over one page of endpoints after `afterId` (id order): a secret not sealed with
-     * the current key is sealed again, written only if unchanged since it was read.
+     * A new secret; the current one becomes the previous one, signing too until `previousExpiresAt`.
+     * A previous secret still in its overlap is dropped: only the last two are ever kept. The
+     * previous one is sealed again under the current data key, so a data-key rotation running
+     * meanwhile cannot leave it under a key about to be retired. Null when there is no such
+     * endpoint, or another rotation came first.
+     */
+    async rotateSecret(
+      id: string,
+      secret: string,
+      previousExpiresAt: Date,
+      now: Date,
+    ): Promise<WebhookEndpoint | null> {
+      const [row] = await db
+        .select({ secretSealed: webhookEndpointsTable.secretSealed })
+        .from(webhookEndpointsTable)
+        .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.removedAt)))
+        .limit(1);
+      if (!row) return null;
+      const [rotated] = await db
+        .update(webhookEndpointsTable)
+        .set({
+          secretSealed: sealer.seal(secret),
+          previousSecretSealed: sealer.seal(sealer.open(row.secretSealed)),
+          previousSecretExpiresAt: previousExpiresAt,
+          updatedAt: now,
+        })
+        .where(
+          and(
+            eq(webhookEndpointsTable.id, id),
+            isNull(webhookEndpointsTable.removedAt),
+            eq(webhookEndpointsTable.secretSealed, row.secretSealed),
+          ),
+        )
+        .returning();
+      return rotated ? endpointModel(rotated) : null;
+    },
+
+    /** False when there is no such endpoint left to remove. */
+    async removeEndpoint(id: string, now: Date): Promise<boolean> {
+      return (await updateLive(id, { removedAt: now, updatedAt: now })) !== null;
+    },
+
+    /** Its deliveries still waiting are not sent: `reason` is their lastError. */
+    async cancelPendingDeliveries(endpointId: string, reason: string, now: Date): Promise<number> {
+      const cancelled = await db
+        .update(webhookDeliveriesTable)
+        .set({ status: 'cancelled', lastError: reason, updatedAt: now })
+        .where(
+          and(
+            eq(webhookDeliveriesTable.endpointId, endpointId),
+            eq(webhookDeliveriesTable.status, 'pending'),
+          ),
+        )
+        .returning({ id: webhookDeliveriesTable.id });
+      return cancelled.length;
+    },
+
+    /**
+     * Key rotation over one page of endpoints after `afterId` (id order): a secret (current or
+     * previous) not sealed with the current key is sealed again, written only if neither changed
+     * since they were read (a secret rotation meanwhile seals both anew).
      */
     async resealSecretsPage(input: {
       afterId: string | null;
@@ -105,38 +228,42 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
       dryRun: boolean;
     }): Promise<{ lastId: string | null; rows: number; valuesResealed: number }> {
       const rows = await db
-        .select({ id: webhookEndpointsTable.id, secretSealed: webhookEndpointsTable.secretSealed })
+        .select({
+          id: webhookEndpointsTable.id,
+          secretSealed: webhookEndpointsTable.secretSealed,
+          previousSecretSealed: webhookEndpointsTable.previousSecretSealed,
+        })
         .from(webhookEndpointsTable)
         .where(input.afterId ? gt(webhookEndpointsTable.id, input.afterId) : undefined)
         .orderBy(asc(webhookEndpointsTable.id))
         .limit(input.limit);
+      const stale = (sealed: string | null) =>
+        sealed !== null && sealer.keyIdOf(sealed) !== sealer.currentKeyId;
+      const resealed = (sealed: string | null) =>
+        sealed !== null && stale(sealed) ? sealer.seal(sealer.open(sealed)) : sealed;
       let valuesResealed = 0;
       for (const row of rows) {
-        if (sealer.keyIdOf(row.secretSealed) === sealer.currentKeyId) continue;
-        valuesResealed++;
+        const count = Number(stale(row.secretSealed)) + Number(stale(row.previousSecretSealed));
+        if (count === 0) continue;
+        valuesResealed += count;
         if (input.dryRun) continue;
-        // A secret never changes after the endpoint is made, so the compare only guards a delete.
         await db
           .update(webhookEndpointsTable)
-          .set({ secretSealed: sealer.seal(sealer.open(row.secretSealed)) })
+          .set({
+            secretSealed: resealed(row.secretSealed) ?? row.secretSealed,
+            previousSecretSealed: resealed(row.previousSecretSealed),
+          })
           .where(
             and(
               eq(webhookEndpointsTable.id, row.id),
               eq(webhookEndpointsTable.secretSealed, row.secretSealed),
+              row.previousSecretSealed === null
+                ? isNull(webhookEndpointsTable.previousSecretSealed)
+                : eq(webhookEndpointsTable.previousSecretSealed, row.previousSecretSealed),
             ),
           );
       }
       return { lastId: rows.at(-1)?.id ?? null, rows: rows.length, valuesResealed };
-    },
-
-    /** False when there is no such active endpoint. */
-    async disableEndpoint(id: string, now: Date): Promise<boolean> {
-      const updated = await db
-        .update(webhookEndpointsTable)
-        .set({ disabledAt: now, updatedAt: now })
-        .where(and(eq(webhookEndpointsTable.id, id), isNull(webhookEndpointsTable.disabledAt)))
-        .returning({ id: webhookEndpointsTable.id });
-      return updated.length > 0;
     },
 
     /**
@@ -154,7 +281,7 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
 
     async findEvent(id: string): Promise<WebhookEvent | null> {
       const [row] = await db.select().from(webhookEventsTable).where(eq(webhookEventsTable.id, id)).limit(1);
-      return row ? { ...row, type: row.type as WebhookEventType } : null;
+      return row ? { ...row, type: row.type as DeliveredEventType } : null;
     },
 
     async listEventsBySubject(subjectId: string): Promise<WebhookEvent[]> {
@@ -163,7 +290,7 @@ export function createWebhooksRepository(database: DatabaseHandle, sealer: Seale
         .from(webhookEventsTable)
         .where(eq(webhookEventsTable.subjectId, subjectId))
         .orderBy(asc(webhookEventsTable.createdAt));
-      return rows.map((row) => ({ ...row, type: row.type as WebhookEventType }));
+      return rows.map((row) => ({ ...row, type: row.type as DeliveredEventType }));
     },
 
     async findDelivery(id: string): Promise<WebhookDelivery | null> {

@@ -26,6 +26,11 @@ describe('webhooks: security', () => {
       ['POST', '/v1/admin/webhooks'],
       ['GET', '/v1/admin/webhooks'],
       ['DELETE', '/v1/admin/webhooks/whe_1'],
+      ['PATCH', '/v1/admin/webhooks/endpoints/whe_1'],
+      ['POST', '/v1/admin/webhooks/endpoints/whe_1/disable'],
+      ['POST', '/v1/admin/webhooks/endpoints/whe_1/enable'],
+      ['POST', '/v1/admin/webhooks/endpoints/whe_1/rotate-secret'],
+      ['POST', '/v1/admin/webhooks/endpoints/whe_1/ping'],
       ['GET', '/v1/admin/webhooks/events/evt_1'],
       ['POST', '/v1/admin/webhooks/events/evt_1/replay'],
     ];

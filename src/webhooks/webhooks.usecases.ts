@@ -1,13 +1,19 @@
 import type { Logger } from 'pino';
+import { SYSTEM_ACTOR } from '../audit/audit.models.js';
+import type { AuditRepository } from '../audit/audit.repository.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
 import { PermanentJobError } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
+import { setEndpointEnabled } from './webhooks.endpoints.usecases.js';
 import {
   DELIVER_WEBHOOK_JOB,
-  generateWebhookSecret,
+  type DeliveredEventType,
+  isActive,
+  PING_EVENT_TYPE,
   retryDelayAfter,
   retrySchedule,
+  signingSecrets,
   signWebhook,
   subscribes,
   type WebhookDelivery,
@@ -35,7 +41,8 @@ export type WebhookPublisher = ReturnType<typeof createWebhookPublisher>;
 
 /**
  * Writes events to the outbox. `publish` must run inside the transaction of the change it
- * announces: the change, the event and its delivery jobs commit together or not at all.
+ * announces: the change, the event and its delivery jobs commit together or not at all. `ping`
+ * and `replay` are their own change: callers run them in a transaction of their own.
  */
 export function createWebhookPublisher(deps: OutboxDeps) {
   const maxAttempts = retrySchedule(deps.webhookSettings.retryBaseMs).length + 1;
@@ -48,27 +55,48 @@ export function createWebhookPublisher(deps: OutboxDeps) {
     }
   };
 
+  /** Writes the event and its deliveries, and enqueues the deliveries' jobs. */
+  const write = async (
+    type: DeliveredEventType,
+    input: { subjectId: string; verificationId: string | null; data: Record<string, unknown> },
+    deliveries: { id: string; endpointId: string }[],
+  ): Promise<WebhookEvent> => {
+    const now = deps.clock.now();
+    const id = deps.ids('evt');
+    const createdAt = now.toISOString();
+    // `timestamp` is Standard Webhooks' name for when the event happened; `createdAt` was first.
+    const body = JSON.stringify({ id, type, timestamp: createdAt, createdAt, data: input.data });
+    const event: WebhookEvent = {
+      id,
+      type,
+      subjectId: input.subjectId,
+      verificationId: input.verificationId,
+      body,
+      createdAt: now,
+    };
+    await deps.webhooks.insertEvent(event, deliveries);
+    await enqueueAll(deliveries);
+    return event;
+  };
+
   return {
     async publish(
       type: WebhookEventType,
       input: { subjectId: string; verificationId: string | null; data: Record<string, unknown> },
     ): Promise<WebhookEvent> {
-      const now = deps.clock.now();
-      const id = deps.ids('evt');
-      const body = JSON.stringify({ id, type, createdAt: now.toISOString(), data: input.data });
-      const event: WebhookEvent = {
-        id,
-        type,
-        subjectId: input.subjectId,
-        verificationId: input.verificationId,
-        body,
-        createdAt: now,
-      };
       const endpoints = (await deps.webhooks.listActiveEndpoints()).filter((e) => subscribes(e, type));
-      const deliveries = deliveriesFor(endpoints);
-      await deps.webhooks.insertEvent(event, deliveries);
-      await enqueueAll(deliveries);
-      return event;
+      return write(type, input, deliveriesFor(endpoints));
+    },
+
+    /** A `ping` event for one endpoint, delivered (signed, retried) like any other. */
+    async ping(endpoint: WebhookEndpoint): Promise<{ event: WebhookEvent; deliveryId: string }> {
+      const delivery = { id: deps.ids('dlv'), endpointId: endpoint.id };
+      const event = await write(
+        PING_EVENT_TYPE,
+        { subjectId: '', verificationId: null, data: { endpointId: endpoint.id } },
+        [delivery],
+      );
+      return { event, deliveryId: delivery.id };
     },
 
     /**
@@ -78,14 +106,19 @@ export function createWebhookPublisher(deps: OutboxDeps) {
     async replay(eventId: string, endpointId: string | null): Promise<WebhookDelivery[]> {
       const event = await deps.webhooks.findEvent(eventId);
       if (!event) throw new ProblemError('NOT_FOUND', `No webhook event ${eventId}.`);
+      const earlier = await deps.webhooks.listDeliveries(eventId);
+      // A ping went to one endpoint: only that one takes it again.
+      const takes = (e: WebhookEndpoint) =>
+        event.type === PING_EVENT_TYPE
+          ? earlier.some((d) => d.endpointId === e.id)
+          : subscribes(e, event.type);
       const endpoints = (await deps.webhooks.listActiveEndpoints()).filter(
-        (e) => subscribes(e, event.type) && (endpointId === null || e.id === endpointId),
+        (e) => takes(e) && (endpointId === null || e.id === endpointId),
       );
       if (endpointId !== null && endpoints.length === 0) {
         throw new ProblemError('NOT_FOUND', `No active endpoint ${endpointId} that takes ${event.type}.`);
       }
       const now = deps.clock.now();
-      const earlier = await deps.webhooks.listDeliveries(eventId);
       const deliveries = deliveriesFor(endpoints);
       await deps.webhooks.insertDeliveries(
         eventId,
@@ -104,41 +137,18 @@ export function createWebhookPublisher(deps: OutboxDeps) {
   };
 }
 
-export async function registerEndpoint(
-  deps: { webhooks: WebhooksRepository; webhookTargets: WebhookTargets; clock: Clock; ids: IdGenerator },
-  input: {
-    url: string;
-    description: string | null;
-    eventTypes: WebhookEventType[];
-    createdByKeyId: string | null;
-  },
-): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const refusal = await deps.webhookTargets.refusalFor(new URL(input.url));
-  if (refusal) {
-    throw new ProblemError('VALIDATION_FAILED', refusal, { errors: [{ path: 'url', message: refusal }] });
-  }
-  const secret = generateWebhookSecret();
-  const endpoint: WebhookEndpoint = {
-    id: deps.ids('whe'),
-    url: input.url,
-    description: input.description,
-    eventTypes: [...new Set(input.eventTypes)],
-    createdAt: deps.clock.now(),
-    disabledAt: null,
-  };
-  await deps.webhooks.insertEndpoint(endpoint, secret, input.createdByKeyId);
-  return { endpoint, secret };
-}
-
 /**
  * Delivers one event to one endpoint: a signed POST with a timeout, to a checked address only
  * (`WebhookTargets`). A 2xx acknowledges it for
- * good (the job commits 'delivered' and never sends it again); anything else is retried on the
- * schedule of `retrySchedule`, across restarts, until the last attempt fails.
+ * good (the job commits 'delivered' and never sends it again); a 410 disables the endpoint;
+ * anything else is retried on the schedule of `retrySchedule`, across restarts, until the last
+ * attempt fails.
  */
 export function createWebhookDeliveryHandler(deps: {
   webhooks: WebhooksRepository;
   webhookTargets: WebhookTargets;
+  audit: Pick<AuditRepository, 'append'>;
+  transaction: <T>(fn: () => Promise<T>) => Promise<T>;
   clock: Clock;
   logger: Logger;
   webhookSettings: WebhookSettings;
@@ -149,19 +159,23 @@ export function createWebhookDeliveryHandler(deps: {
       const delivery = await deps.webhooks.findDelivery(job.subjectRef);
       if (!delivery) throw new PermanentJobError(`delivery ${job.subjectRef} not found`, 'NOT_FOUND');
       if (delivery.status !== 'pending') return async () => {};
-      const target = await deps.webhooks.findEndpointWithSecret(delivery.endpointId);
+      const target = await deps.webhooks.findSigningTarget(delivery.endpointId);
       const event = await deps.webhooks.findEvent(delivery.eventId);
-      if (!target || target.endpoint.disabledAt || !event) {
+      // Disabling or removing an endpoint cancels its pending deliveries; this catches one whose
+      // attempt had already started then.
+      if (!target || !event || !isActive(target.endpoint)) {
+        const reason =
+          !target || target.endpoint.removedAt
+            ? 'endpoint_removed'
+            : target.endpoint.disabledAt
+              ? 'endpoint_disabled'
+              : 'event_missing';
         return async () => {
-          await deps.webhooks.markFinished(
-            delivery.id,
-            'cancelled',
-            'the endpoint was removed',
-            deps.clock.now(),
-          );
+          await deps.webhooks.markFinished(delivery.id, 'cancelled', reason, deps.clock.now());
         };
       }
-      const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
+      const now = deps.clock.now();
+      const timestamp = Math.floor(now.getTime() / 1000);
       let status: number;
       try {
         status = await deps.webhookTargets.post(target.endpoint.url, {
@@ -170,7 +184,12 @@ export function createWebhookDeliveryHandler(deps: {
             'user-agent': 'docverify-webhooks/1',
             'webhook-id': event.id,
             'webhook-timestamp': String(timestamp),
-            'webhook-signature': signWebhook(target.secret, timestamp, event.body),
+            'webhook-signature': signWebhook({
+              secrets: signingSecrets(target, now),
+              id: event.id,
+              timestamp,
+              body: event.body,
+            }),
           },
           body: event.body,
           timeoutMs: deps.webhookSettings.timeoutMs,
@@ -197,6 +216,25 @@ export function createWebhookDeliveryHandler(deps: {
       if (status >= 200 && status < 300) {
         return async () => {
           await deps.webhooks.markDelivered(delivery.id, status, deps.clock.now());
+        };
+      }
+      if (status === 410) {
+        // Standard Webhooks ("Delivery success and failure"): 410 Gone says the receiver wants no
+        // more, and the sender should disable the endpoint. An admin can enable it again.
+        return async () => {
+          const gone = `http_status:${status}`;
+          await deps.webhooks.recordAttempt(
+            delivery.id,
+            { statusCode: status, error: gone },
+            deps.clock.now(),
+          );
+          await deps.webhooks.markFinished(delivery.id, 'failed', gone, deps.clock.now());
+          await setEndpointEnabled(deps, {
+            id: delivery.endpointId,
+            enabled: false,
+            actor: SYSTEM_ACTOR,
+            reason: 'receiver_gone',
+          });
         };
       }
       const message = `http_status:${status}`;

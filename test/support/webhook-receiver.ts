@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhookSignature } from '../../src/webhooks/webhooks.models.js';
+import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
@@ -66,15 +66,21 @@ export async function startWebhookReceiver(
 
 export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 
-/** The receiver's check of one request: its signature over the raw body, made with this secret, and fresh. */
+/**
+ * The receiver's check of one request, by the Standard Webhooks reference library as integrators
+ * use it: a signature over id, timestamp and raw body made with this secret, and a fresh timestamp.
+ */
 export function signedWith(request: ReceivedWebhook, secret: string): boolean {
-  return verifyWebhookSignature({
-    secret,
-    timestamp: String(request.headers['webhook-timestamp']),
-    body: request.body,
-    signature: String(request.headers['webhook-signature']),
-    nowSeconds: Math.floor(Date.now() / 1000),
-  });
+  try {
+    new Webhook(secret).verify(request.body, {
+      'webhook-id': String(request.headers['webhook-id']),
+      'webhook-timestamp': String(request.headers['webhook-timestamp']),
+      'webhook-signature': String(request.headers['webhook-signature']),
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function waitFor<T>(
