@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { cetReportPpOcr, cetReportTesseract } from './cet_score_report/cet_score_report.fixtures.js';
-import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record/chsi_record.fixtures.js';
+import { cetReportPpOcr, cetReportTesseract } from './cet_score_report/cet_score_report.test-support.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record/chsi_record.test-support.js';
 import { classifyDocument, MIN_CLASSIFICATION_SCORE } from './classify.js';
 import {
   bachelorDegreePpOcr,
   classicDegreeTesseract,
-} from './degree_certificate/degree_certificate.fixtures.js';
+} from './degree_certificate/degree_certificate.test-support.js';
 import {
   bachelorCertificatePpOcr,
   masterCertificateTesseract,
-} from './graduation_certificate/graduation_certificate.fixtures.js';
-import { ocrResult, ppLine } from './test-helpers.js';
+} from './graduation_certificate/graduation_certificate.test-support.js';
+import { ocrResult, ppLine } from './synthetic-ocr.test-support.js';
 
 const page = (...texts: string[]) => ocrResult(texts.map((text, i) => ppLine(text, 100, 100 + i * 60)));
 

@@ -11,7 +11,7 @@ import {
   parseScore,
 } from './field-parsers.js';
 import { documentModules } from './registry.js';
-import { ocrResult, ppLine } from './test-helpers.js';
+import { ocrResult, ppLine } from './synthetic-ocr.test-support.js';
 
 /**
  * Extractors, validators and field parsers under arbitrary input: they never throw, extracted

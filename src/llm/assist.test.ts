@@ -5,11 +5,11 @@ import {
   type ScriptedOpenAi,
   startScriptedOpenAi,
 } from '../../test/support/scripted-openai.js';
-import { CET_ID_NUMBER, cetReportPpOcr } from '../documents/cet_score_report/cet_score_report.fixtures.js';
+import { CET_ID_NUMBER, cetReportPpOcr } from '../documents/cet_score_report/cet_score_report.test-support.js';
 import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
 import { classifyDocument } from '../documents/classify.js';
 import type { Extraction } from '../documents/document-types.js';
-import { ocrResult, ppLine } from '../documents/test-helpers.js';
+import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
 import { decideVerdict } from '../verdicts/decide.js';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ocrResult, ppLine } from '../test-helpers.js';
+import { ocrResult, ppLine } from '../synthetic-ocr.test-support.js';
 import { extractCetScoreReport } from './cet_score_report.extractor.js';
+import { cetScoreReportSchema } from './cet_score_report.schema.js';
 import {
   CET_ID_NUMBER,
   CET_REPORT_NUMBER,
   CET_TICKET,
   cetReportPpOcr,
   cetReportTesseract,
-} from './cet_score_report.fixtures.js';
-import { cetScoreReportSchema } from './cet_score_report.schema.js';
+} from './cet_score_report.test-support.js';
 
 describe('extractCetScoreReport', () => {
   it('reads a PP-OCR report: inline labels, values in boxes to the right and under table headers', () => {

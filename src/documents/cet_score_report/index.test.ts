@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ppLine } from '../test-helpers.js';
-import { CET_ID_NUMBER, cetReportPpOcr, cetReportTesseract } from './cet_score_report.fixtures.js';
+import { ppLine } from '../synthetic-ocr.test-support.js';
+import { CET_ID_NUMBER, cetReportPpOcr, cetReportTesseract } from './cet_score_report.test-support.js';
 import { cetScoreReportModule } from './index.js';
 
 const now = new Date('2026-11-15T00:00:00Z');

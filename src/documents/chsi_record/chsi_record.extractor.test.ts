@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractChsiRecord, parseVerificationCode } from './chsi_record.extractor.js';
-import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record.fixtures.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record.test-support.js';
 
 describe('extractChsiRecord', () => {
   it('reads the labelled table of a PP-OCR 备案表', () => {

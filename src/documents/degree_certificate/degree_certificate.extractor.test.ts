@@ -4,8 +4,8 @@ import {
   parseDegreeCertificateNumber,
   parseDegreeName,
 } from './degree_certificate.extractor.js';
-import { bachelorDegreePpOcr, classicDegreeTesseract } from './degree_certificate.fixtures.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
+import { bachelorDegreePpOcr, classicDegreeTesseract } from './degree_certificate.test-support.js';
 
 describe('extractDegreeCertificate', () => {
   it('reads a 2016+ PP-OCR degree certificate', () => {

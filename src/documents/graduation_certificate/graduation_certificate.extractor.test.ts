@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { extractGraduationCertificate, PRINTED_STUDY_TYPE } from './graduation_certificate.extractor.js';
-import { bachelorCertificatePpOcr, masterCertificateTesseract } from './graduation_certificate.fixtures.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
+import {
+  bachelorCertificatePpOcr,
+  masterCertificateTesseract,
+} from './graduation_certificate.test-support.js';
 
 describe('extractGraduationCertificate', () => {
   it('reads the diploma sentence across PP-OCR lines', () => {
