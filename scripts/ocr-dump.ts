@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { classifyDocument } from '../src/documents/classify.js';
 import type { Extraction } from '../src/documents/document-types.js';
+import { buildOcrPage } from '../src/documents/ocr-page.js';
 import { documentModuleFor, documentModules } from '../src/documents/registry.js';
 import { documentKey } from '../src/pipeline/duplicates.js';
 import type { OcrResult } from '../src/pipeline/ocr/ocr.types.js';
@@ -199,7 +200,7 @@ function bestPageIndex(cached: CachedCase): number {
   let best = -1;
   let bestStrength = Number.NEGATIVE_INFINITY;
   for (const [index, page] of cached.pages.entries()) {
-    const classification = classifyDocument(page.ocr);
+    const classification = classifyDocument(buildOcrPage(page.ocr));
     const strength = classification.type === 'unknown' ? -1 : classification.confidence;
     if (best === -1 || strength > bestStrength) {
       best = index;
@@ -407,7 +408,7 @@ function runCase(cached: CachedCase, expected: Expected) {
   };
   // run.ts classifies the pages as first read, then re-reads the chosen one.
   for (const [index, page] of cached.pages.entries()) {
-    const classification = classifyDocument(page.ocr);
+    const classification = classifyDocument(buildOcrPage(page.ocr));
     const s = classification.type === 'unknown' ? -1 : classification.confidence;
     const b =
       !best.classification || best.classification.type === 'unknown' ? -1 : best.classification.confidence;
@@ -433,7 +434,7 @@ function runCase(cached: CachedCase, expected: Expected) {
     return { ...base, documentType: 'unknown', verdict: d.verdict, reasons: reasons.map((r) => r.code) };
   }
   const module = documentModuleFor(classification.type);
-  const extraction = module.extract(best.page.ocr);
+  const extraction = module.extract(buildOcrPage(best.page.ocr));
   reasons.push(...module.validate(extraction, { now: new Date(), applicant: expected.applicant ?? null }));
   const set = path.dirname(path.dirname(cached.input));
   for (const key of [documentKey(module.type, extraction.fields), `sha:${cached.sha256}`]) {

@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Extraction, SupportedDocumentType, ValidationContext } from './document-types.js';
+import type { OcrPage } from './ocr-page.js';
 import type { ValueRegions } from './value-regions.js';
 
 /**
  * One document type: everything that knows its layout and rules lives in its folder
  * (`src/documents/<type>/`), and `registry.ts` lists it. Adding a type touches one folder
- * and one registry line.
+ * and one registry line. Its functions read the page built once from the OCR result (`buildOcrPage`).
  */
 export interface DocumentModule {
   readonly type: SupportedDocumentType;
@@ -17,10 +17,10 @@ export interface DocumentModule {
   readonly schema: z.ZodObject;
   /** The contract's scored fields, in contract order. */
   readonly scoredFields: readonly string[];
-  /** 0..1: how strongly the OCR text looks like this type (titles, labels, layout). */
-  classify(ocr: OcrResult): number;
-  /** Fields with evidence from OCR lines; a field that cannot be read is null. */
-  extract(ocr: OcrResult): Extraction;
+  /** 0..1: how strongly the page looks like this type (titles, labels, layout). */
+  classify(page: OcrPage): number;
+  /** Fields with evidence from the page's characters; a field that cannot be read is null. */
+  extract(page: OcrPage): Extraction;
   /** Format, check-digit, range and cross-field rules, plus the applicant binding. */
   validate(extraction: Extraction, context: ValidationContext): Reason[];
   /**
@@ -28,5 +28,5 @@ export interface DocumentModule {
    * of the body sentence, the title), whatever they read as: a value read by the model is kept only
    * when it is printed in one of them.
    */
-  valueRegions(ocr: OcrResult): ValueRegions;
+  valueRegions(page: OcrPage): ValueRegions;
 }

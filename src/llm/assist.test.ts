@@ -5,10 +5,14 @@ import {
   type ScriptedOpenAi,
   startScriptedOpenAi,
 } from '../../test/support/scripted-openai.js';
-import { CET_ID_NUMBER, cetReportPpOcr } from '../documents/cet_score_report/cet_score_report.test-support.js';
+import {
+  CET_ID_NUMBER,
+  cetReportPpOcr,
+} from '../documents/cet_score_report/cet_score_report.test-support.js';
 import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
 import { classifyDocument } from '../documents/classify.js';
 import type { Extraction } from '../documents/document-types.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
 import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
@@ -73,8 +77,9 @@ async function assistWith(
 async function verify(assist: LlmAssist | null, ocr: OcrResult) {
   const session = createAssistSession(assist);
   const page = { ocr, prepared: null };
+  const ocrPage = buildOcrPage(ocr);
   const reasons: Reason[] = [...instructionReasons(findInstructionText(ocr))];
-  const classified = await session.classify(page, classifyDocument(ocr));
+  const classified = await session.classify(page, classifyDocument(ocrPage));
   reasons.push(...classified.reasons);
   const { classification } = classified;
   if (classification.type !== 'cet_score_report') {
@@ -84,7 +89,8 @@ async function verify(assist: LlmAssist | null, ocr: OcrResult) {
   const assisted = await session.extract({
     module: cetScoreReportModule,
     page,
-    extraction: cetScoreReportModule.extract(ocr),
+    ocrPage,
+    extraction: cetScoreReportModule.extract(ocrPage),
     context,
     classification,
   });
@@ -130,7 +136,9 @@ describe('the assist stages', () => {
     const ocr = reportWithoutSchoolLabel();
     const result = await verify(null, ocr);
     expect(result.extraction?.fields.school).toBeNull();
-    expect(result.reasons).toEqual(cetScoreReportModule.validate(cetScoreReportModule.extract(ocr), context));
+    expect(result.reasons).toEqual(
+      cetScoreReportModule.validate(cetScoreReportModule.extract(buildOcrPage(ocr)), context),
+    );
     expect(result.session.versions()).toEqual({ prompt: 'none', model: 'none' });
   });
 
@@ -145,7 +153,7 @@ describe('the assist stages', () => {
   it('fill a field the rules missed with a value grounded at its place (source llm, its box), then validate', async () => {
     const assist = await assistWith((req) => extractionReply(req, TRUE_FIELDS));
     const ocr = reportWithStrayNumberBesideTotal();
-    expect(cetScoreReportModule.extract(ocr).fields.totalScore).toBeNull();
+    expect(cetScoreReportModule.extract(buildOcrPage(ocr)).fields.totalScore).toBeNull();
     const result = await verify(assist, ocr);
     expect(result.extraction?.fields.totalScore).toBe(570);
     const evidence = result.extraction?.evidence.totalScore;
@@ -206,7 +214,7 @@ describe('the assist stages', () => {
       ),
       'ppocr',
     );
-    expect(cetScoreReportModule.extract(ocr).fields.name).toBeNull();
+    expect(cetScoreReportModule.extract(buildOcrPage(ocr)).fields.name).toBeNull();
     const assist = await assistWith((req) => extractionReply(req, { ...TRUE_FIELDS, name: '李四' }));
     const result = await verify(assist, ocr);
     expect(result.extraction?.fields.name).toBeNull();
@@ -288,7 +296,7 @@ describe('the assist stages', () => {
       ppLine('准考证号：340801252117128', 150, 250),
       ppLine('总分 570', 150, 320),
     ]);
-    expect(classifyDocument(weak).type).toBe('unknown');
+    expect(classifyDocument(buildOcrPage(weak)).type).toBe('unknown');
     const assist = await assistWith((req) =>
       req.schemaName === 'document_classification'
         ? { json: { documentType: 'cet_score_report', instructionsInDocument: false } }
@@ -350,7 +358,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123' },
       new Set(['reportNumber']),
       kinds,
-      cetScoreReportModule.valueRegions(ocr),
+      cetScoreReportModule.valueRegions(buildOcrPage(ocr)),
     );
     expect(merged.extraction.fields.reportNumber).toBe('252134080100123');
     expect(merged.extraction.evidence.reportNumber).toMatchObject({ source: 'llm', confidence: 0.9 });
@@ -364,7 +372,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123' },
       new Set(['reportNumber']),
       kinds,
-      cetScoreReportModule.valueRegions(elsewhere),
+      cetScoreReportModule.valueRegions(buildOcrPage(elsewhere)),
     );
     expect(merged.extraction.fields.reportNumber).toBe('252134080100128');
     expect(merged.reasons).toEqual([
@@ -378,7 +386,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123', listeningExempt: true },
       new Set(),
       kinds,
-      cetScoreReportModule.valueRegions(ocr),
+      cetScoreReportModule.valueRegions(buildOcrPage(ocr)),
     );
     expect(merged.extraction).toEqual(rules);
     expect(merged.reasons).toEqual([]);

@@ -8,6 +8,7 @@ import type {
   ValidationContext,
 } from '../documents/document-types.js';
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
+import type { OcrPage } from '../documents/ocr-page.js';
 import type { ValueRegions } from '../documents/value-regions.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
@@ -148,6 +149,8 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
     async extract(input: {
       module: DocumentModule;
       page: AssistPage;
+      /** The page as built once for the rules: the model's values are grounded on its value regions. */
+      ocrPage: OcrPage;
       extraction: Extraction;
       context: ValidationContext;
       classification: Classification;
@@ -201,7 +204,7 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
         result.value.fields as Record<string, unknown>,
         flagged,
         fieldKindsOf(module.schema),
-        module.valueRegions(page.ocr),
+        module.valueRegions(input.ocrPage),
       );
       assistReasons.push(...merged.reasons);
       const kept = keepValidatedFills(module, input.extraction, merged, ruleReasons, context);

@@ -1,6 +1,7 @@
 import { type Classification, classifyDocument } from '../documents/classify.js';
 import type { DocumentModule } from '../documents/document-module.js';
 import type { Extraction, FieldEvidence, Fields } from '../documents/document-types.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
 import { documentModuleFor } from '../documents/registry.js';
 import { createAssistSession } from '../llm/assist.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
@@ -160,10 +161,12 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
     }
     // Extract with the rules, then the LLM assist stage (fills or fixes fields only with values grounded
     // in the OCR text), then the type's validators on the result.
+    const ocrPage = buildOcrPage(page.ocr);
     const assisted = await assist.extract({
       module,
       page,
-      extraction: module.extract(page.ocr),
+      ocrPage,
+      extraction: module.extract(ocrPage),
       context: { now: deps.clock.now(), applicant: input.applicant },
       classification,
     });
@@ -248,7 +251,7 @@ function bestPage(
   pages: ReadPage[],
   input: PipelineInput,
 ): { page: ReadPage | null; classification: Classification } {
-  const ranked = pages.map((page) => ({ page, classification: classifyDocument(page.ocr) }));
+  const ranked = pages.map((page) => ({ page, classification: classifyDocument(buildOcrPage(page.ocr)) }));
   const hinted = ranked.find(
     (r) => input.documentTypeHint && r.classification.type === input.documentTypeHint,
   );

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { buildOcrPage } from '../ocr-page.js';
 import { realOcr } from '../real-ocr.test-support.js';
 import { extractDegreeCertificate } from './degree_certificate.extractor.js';
 
 describe('degree certificate on real OCR output', () => {
   it('reads a professional degree ("授予工商管理硕士专业学位")', () => {
-    expect(extractDegreeCertificate(realOcr('degree_certificate', 'professional')).fields).toMatchObject({
+    expect(
+      extractDegreeCertificate(buildOcrPage(realOcr('degree_certificate', 'professional'))).fields,
+    ).toMatchObject({
       name: '邱峰振',
       school: '武汉大学',
       major: '工商管理',
@@ -15,7 +18,9 @@ describe('degree certificate on real OCR output', () => {
   });
 
   it('reads the awarding unit from its committee signature when the body is garbled', () => {
-    expect(extractDegreeCertificate(realOcr('degree_certificate', 'garbled-body')).fields).toMatchObject({
+    expect(
+      extractDegreeCertificate(buildOcrPage(realOcr('degree_certificate', 'garbled-body'))).fields,
+    ).toMatchObject({
       school: '南京大学',
       major: null,
       name: null,
@@ -23,7 +28,9 @@ describe('degree certificate on real OCR output', () => {
   });
 
   it('reads a degree whose level OCR garbled (顾士) with the level of the title (硕士学位证书)', () => {
-    const { fields, evidence } = extractDegreeCertificate(realOcr('degree_certificate', 'garbled-body'));
+    const { fields, evidence } = extractDegreeCertificate(
+      buildOcrPage(realOcr('degree_certificate', 'garbled-body')),
+    );
     expect(fields.degree).toBe('工商管理硕士');
     expect(evidence.degree?.text).toBe('工商管理顾士');
   });

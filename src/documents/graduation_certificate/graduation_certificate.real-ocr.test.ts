@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { buildOcrPage } from '../ocr-page.js';
 import { realOcr } from '../real-ocr.test-support.js';
 import { extractGraduationCertificate } from './graduation_certificate.extractor.js';
 
 describe('graduation certificate on real OCR output', () => {
   it('separates two tilted body lines and reads 性例男, 二 read as "=" in a year', () => {
     expect(
-      extractGraduationCertificate(realOcr('graduation_certificate', 'tilted-body')).fields,
+      extractGraduationCertificate(buildOcrPage(realOcr('graduation_certificate', 'tilted-body'))).fields,
     ).toMatchObject({
       gender: '男',
       enrollmentDate: '2019-09',
@@ -21,7 +22,7 @@ describe('graduation certificate on real OCR output', () => {
 
   it('reads the graduation month when the enrolment year lost a digit, and leaves the enrolment null', () => {
     expect(
-      extractGraduationCertificate(realOcr('graduation_certificate', 'lost-start')).fields,
+      extractGraduationCertificate(buildOcrPage(realOcr('graduation_certificate', 'lost-start'))).fields,
     ).toMatchObject({
       enrollmentDate: null,
       graduationDate: '2026-06',
