@@ -1,3 +1,4 @@
+import type { DocumentModules } from './document-module.js';
 import type { DocumentType, SupportedDocumentType } from './document-types.js';
 import type { OcrPage } from './ocr-page.js';
 import { documentModules } from './registry.js';
@@ -17,7 +18,7 @@ export const MIN_CLASSIFICATION_SCORE = 0.5;
  * Scores the page with every module and takes the best. The confidence is the best score, reduced
  * when a second type scores close to it (a page that looks like two types is not surely either).
  */
-export function classifyDocument(page: OcrPage, modules = documentModules): Classification {
+export function classifyDocument(page: OcrPage, modules: DocumentModules = documentModules): Classification {
   const scores = Object.fromEntries(
     Object.entries(modules).map(([type, module]) => [type, module.classify(page)]),
   ) as Record<SupportedDocumentType, number>;

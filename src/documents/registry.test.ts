@@ -12,6 +12,8 @@ describe('documentModules', () => {
   it('lists scored fields that exist in each schema, and every extraction has exactly the schema fields', () => {
     for (const module of Object.values(documentModules)) {
       for (const field of module.scoredFields) expect(module.schema.shape).toHaveProperty(field);
+      // The identifying field keys duplicates: a field that is never read would never catch one.
+      expect(module.scoredFields).toContain(module.identifyingField);
       const extraction = module.extract(
         buildOcrPage({
           engine: 't',

@@ -3,6 +3,7 @@ import type { DocumentModule } from '../documents/document-module.js';
 import type { Extraction, FieldEvidence, Fields } from '../documents/document-types.js';
 import { buildOcrPage } from '../documents/ocr-page.js';
 import { documentModuleFor } from '../documents/registry.js';
+import { unsupportedDocumentReason } from '../documents/unsupported-document.js';
 import { createAssistSession } from '../llm/assist.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
 import { decideVerdict } from '../verdicts/decide.js';
@@ -125,16 +126,7 @@ export function createDocumentPipeline(deps: PipelineDeps): Pipeline {
     }
 
     if (!page || classification.type === 'unknown') {
-      reasons.unshift(
-        reason(
-          'UNSUPPORTED_DOCUMENT',
-          'hard',
-          'This is not a CET score report, graduation or degree certificate, or CHSI record.',
-          {
-            messageZh: '不支持的文件类型：请上传四六级成绩报告单、毕业证书、学位证书或学信网备案表。',
-          },
-        ),
-      );
+      reasons.unshift(unsupportedDocumentReason());
       return {
         documentType: 'unknown',
         fields: {},

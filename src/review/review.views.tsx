@@ -5,11 +5,12 @@
  */
 import type { Child } from 'hono/jsx';
 import type { FieldEvidence, Fields } from '../documents/document-types.js';
+import { documentModules } from '../documents/registry.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { FixtureSummary } from './fixtures.store.js';
 import {
-  DOCUMENT_TYPE_LABELS,
+  documentTypeLabels,
   FIELD_LABELS_ZH,
   type QueueFilters,
   type QueueItem,
@@ -19,6 +20,8 @@ import {
   versionOf,
 } from './review.models.js';
 import type { ReviewApproval } from './review-approvals.repository.js';
+
+const DOCUMENT_TYPE_LABELS = documentTypeLabels(documentModules);
 
 export interface Viewer {
   keyId: string;
