@@ -2,11 +2,9 @@ import { toIsoMonth } from '../../text/dates.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, type FieldReading } from '../extraction-builder.js';
 import { digitsParser, parseInstitutionText, parsePersonName, parseScore } from '../field-parsers.js';
 import {
-  ExtractionBuilder,
-  evidenceOf,
-  type FieldReading,
   type LabelledField,
   labelledValueRegions,
   readAllLabelledFields,

@@ -4,16 +4,14 @@ import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import { cleanMajor, parseDiplomaNumber, parseSeventeenDigitNumber } from '../certificate-text.js';
 import type { Extraction, FieldValue } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, surely } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
-  ExtractionBuilder,
-  evidenceOf,
   type LabelledField,
   labelledValueRegions,
   readGroup,
   readLabelledField,
   searchPage,
-  surely,
   type TextMatch,
 } from '../field-reading.js';
 import { compactRow, type OcrPage, type PageChar, type TextWithPositions } from '../ocr-page.js';

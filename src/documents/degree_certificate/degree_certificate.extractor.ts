@@ -10,16 +10,9 @@ import {
   readIssueDate,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, type FieldReading } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import {
-  ExtractionBuilder,
-  evidenceOf,
-  type FieldReading,
-  labelledValueRegions,
-  readGroup,
-  readLabelledField,
-  searchPage,
-} from '../field-reading.js';
+import { labelledValueRegions, readGroup, readLabelledField, searchPage } from '../field-reading.js';
 import type { OcrPage, PageChar } from '../ocr-page.js';
 import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';

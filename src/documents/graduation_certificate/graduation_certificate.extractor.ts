@@ -19,16 +19,9 @@ import {
   studyTypeOfCertificateNumber,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, surely } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import {
-  ExtractionBuilder,
-  evidenceOf,
-  labelledValueRegions,
-  readGroup,
-  readLabelledField,
-  searchPage,
-  surely,
-} from '../field-reading.js';
+import { labelledValueRegions, readGroup, readLabelledField, searchPage } from '../field-reading.js';
 import type { OcrPage } from '../ocr-page.js';
 import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
