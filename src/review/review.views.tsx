@@ -5,12 +5,10 @@
  */
 import type { Child } from 'hono/jsx';
 import type { FieldEvidence, Fields } from '../documents/document-types.js';
-import { documentModules } from '../documents/registry.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Verification } from '../verifications/verifications.models.js';
 import type { FixtureSummary } from './fixtures.store.js';
 import {
-  documentTypeLabels,
   FIELD_LABELS_ZH,
   type QueueFilters,
   type QueueItem,
@@ -20,8 +18,7 @@ import {
   versionOf,
 } from './review.models.js';
 import type { ReviewApproval } from './review-approvals.repository.js';
-
-const DOCUMENT_TYPE_LABELS = documentTypeLabels(documentModules);
+import { DOCUMENT_TYPE_LABELS } from './views/document-type-labels.js';
 
 export interface Viewer {
   keyId: string;
