@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { z } from 'zod';
+import { documentTypeHintSchema } from './documents/registry.js';
 import { ProblemError } from './http/problems.js';
 import type { Services } from './services.js';
 import { SUBJECT_ID_PATTERN } from './subjects/subjects.models.js';
@@ -13,9 +14,7 @@ const ManifestLine = z.looseObject({
   file: z.string().min(1),
   subjectId: z.string().regex(SUBJECT_ID_PATTERN),
   applicant: z.object({ name: z.string().nullish(), idNumber: z.string().nullish() }).nullish(),
-  documentTypeHint: z
-    .enum(['cet_score_report', 'graduation_certificate', 'degree_certificate', 'chsi_record'])
-    .nullish(),
+  documentTypeHint: documentTypeHintSchema().nullish(),
 });
 
 const BATCH_CLIENT = 'cli-batch';

@@ -2,7 +2,8 @@ import { DATE_NUMERAL_CLASS, toImpossibleIsoDate, toIsoDate } from '../text/date
 import { normalizeDigitField } from '../text/digits.js';
 import { STUDY_TYPE_OF_CERTIFICATE_DIGIT } from '../text/education.js';
 import { normalizeText, removeWhitespace } from '../text/unicode.js';
-import { evidenceOf, type FieldReading, readGroup, searchPage, surely } from './field-reading.js';
+import { evidenceOf, type FieldReading, surely } from './extraction-builder.js';
+import { readGroup, searchPage } from './field-reading.js';
 import type { OcrPage } from './ocr-page.js';
 import { slotRegions, type ValueRegion } from './value-regions.js';
 

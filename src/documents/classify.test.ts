@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { cetReportPpOcr, cetReportTesseract } from './cet_score_report/cet_score_report.fixtures.js';
-import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record/chsi_record.fixtures.js';
+import { cetReportPpOcr, cetReportTesseract } from './cet_score_report/cet_score_report.test-support.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record/chsi_record.test-support.js';
 import { classifyDocument, MIN_CLASSIFICATION_SCORE } from './classify.js';
 import {
   bachelorDegreePpOcr,
   classicDegreeTesseract,
-} from './degree_certificate/degree_certificate.fixtures.js';
+} from './degree_certificate/degree_certificate.test-support.js';
 import {
   bachelorCertificatePpOcr,
   masterCertificateTesseract,
-} from './graduation_certificate/graduation_certificate.fixtures.js';
-import { ocrResult, ppLine } from './test-helpers.js';
+} from './graduation_certificate/graduation_certificate.test-support.js';
+import { buildOcrPage } from './ocr-page.js';
+import { ocrResult, ppLine } from './synthetic-ocr.test-support.js';
 
 const page = (...texts: string[]) => ocrResult(texts.map((text, i) => ppLine(text, 100, 100 + i * 60)));
 
@@ -25,7 +26,7 @@ describe('classifyDocument', () => {
     ['CHSI record (PP-OCR)', chsiRecordPpOcr(), 'chsi_record'],
     ['CHSI record (tesseract)', chsiRecordTesseract(), 'chsi_record'],
   ])('%s → %s with high confidence', (_, ocr, type) => {
-    const result = classifyDocument(ocr);
+    const result = classifyDocument(buildOcrPage(ocr));
     expect(result.type).toBe(type);
     expect(result.confidence).toBeGreaterThanOrEqual(0.7);
   });
@@ -96,18 +97,20 @@ describe('classifyDocument', () => {
       ),
     ],
   ])('%s → unknown', (_, ocr) => {
-    const result = classifyDocument(ocr);
+    const result = classifyDocument(buildOcrPage(ocr));
     expect(result.type).toBe('unknown');
     expect(Math.max(...Object.values(result.scores))).toBeLessThan(MIN_CLASSIFICATION_SCORE);
   });
 
   it('recognises a professional degree whose level OCR garbled (授予工商管理顾士专业学位)', () => {
     const result = classifyDocument(
-      page(
-        '硕士学位证书',
-        '雷哲，男，一九九六年十二月三日生。',
-        '的规定，授予工商管理顾士专业学位。',
-        '证书编号：1028432021003097',
+      buildOcrPage(
+        page(
+          '硕士学位证书',
+          '雷哲，男，一九九六年十二月三日生。',
+          '的规定，授予工商管理顾士专业学位。',
+          '证书编号：1028432021003097',
+        ),
       ),
     );
     expect(result.type).toBe('degree_certificate');
@@ -115,7 +118,7 @@ describe('classifyDocument', () => {
   });
 
   it('reports every module score', () => {
-    expect(Object.keys(classifyDocument(cetReportPpOcr()).scores).sort()).toEqual([
+    expect(Object.keys(classifyDocument(buildOcrPage(cetReportPpOcr())).scores).sort()).toEqual([
       'cet_score_report',
       'chsi_record',
       'degree_certificate',

@@ -1,5 +1,6 @@
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { DocumentModules } from './document-module.js';
 import type { DocumentType, SupportedDocumentType } from './document-types.js';
+import type { OcrPage } from './ocr-page.js';
 import { documentModules } from './registry.js';
 
 export interface Classification {
@@ -17,9 +18,9 @@ export const MIN_CLASSIFICATION_SCORE = 0.5;
  * Scores the page with every module and takes the best. The confidence is the best score, reduced
  * when a second type scores close to it (a page that looks like two types is not surely either).
  */
-export function classifyDocument(ocr: OcrResult, modules = documentModules): Classification {
+export function classifyDocument(page: OcrPage, modules: DocumentModules = documentModules): Classification {
   const scores = Object.fromEntries(
-    Object.entries(modules).map(([type, module]) => [type, module.classify(ocr)]),
+    Object.entries(modules).map(([type, module]) => [type, module.classify(page)]),
   ) as Record<SupportedDocumentType, number>;
   const ranked = (Object.entries(scores) as [SupportedDocumentType, number][]).sort((a, b) => b[1] - a[1]);
   const [best, second] = ranked;

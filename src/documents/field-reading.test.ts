@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePersonName, parseScore } from './field-parsers.js';
 import { readLabelledField, searchPage } from './field-reading.js';
 import { buildOcrPage } from './ocr-page.js';
-import { ocrResult, ppLine, sparseBoxes } from './test-helpers.js';
+import { ocrResult, ppLine, sparseBoxes } from './synthetic-ocr.test-support.js';
 
 const STOP = /姓名|性别|总分|听力/;
 

@@ -1,29 +1,7 @@
-import type { Extraction, FieldEvidence, FieldValue } from './document-types.js';
-import {
-  boxAround,
-  compactRow,
-  type OcrPage,
-  type PageChar,
-  type PageRow,
-  type TextWithPositions,
-} from './ocr-page.js';
+import type { FieldValue } from './document-types.js';
+import { evidenceOf, type FieldReading } from './extraction-builder.js';
+import { compactRow, type OcrPage, type PageChar, type PageRow, type TextWithPositions } from './ocr-page.js';
 import type { ValueRegion } from './value-regions.js';
-
-/** A value read from the page with the characters it came from. */
-export interface FieldReading<T extends FieldValue> {
-  value: T;
-  evidence: FieldEvidence;
-}
-
-export function evidenceOf(chars: readonly PageChar[], text?: string): FieldEvidence {
-  const readChars = chars.filter((c) => c.ch !== ' ');
-  return {
-    text: text ?? readChars.map((c) => c.ch).join(''),
-    box: boxAround(readChars),
-    confidence: readChars.length > 0 ? Math.min(...readChars.map((c) => c.confidence)) : 0,
-    source: 'rules',
-  };
-}
 
 export interface LabelledField<T extends FieldValue> {
   /** The printed label, matched on a row's text with whitespace removed. */
@@ -385,54 +363,6 @@ export function searchPage(text: TextWithPositions, pattern: RegExp): TextMatch[
 
 function uniqueChars(chars: PageChar[]): PageChar[] {
   return chars.filter((c, i) => chars[i - 1] !== c);
-}
-
-/** Collects field values and their evidence; every schema field starts as null. */
-export class ExtractionBuilder {
-  private readonly fields: Extraction['fields'];
-  private readonly evidence: Extraction['evidence'] = {};
-
-  constructor(fieldNames: readonly string[]) {
-    this.fields = Object.fromEntries(fieldNames.map((name) => [name, null]));
-  }
-
-  /** Sets a field unless it already has a value (the first, most specific reading wins). */
-  set<T extends FieldValue>(field: string, reading: FieldReading<T> | null): void {
-    if (reading === null || reading.value === null || this.fields[field] !== null) return;
-    if (!(field in this.fields)) throw new Error(`${field} is not a field of this document type`);
-    this.fields[field] = reading.value;
-    this.evidence[field] = reading.evidence;
-  }
-
-  has(field: string): boolean {
-    return this.fields[field] !== null && this.fields[field] !== undefined;
-  }
-
-  get(field: string): FieldValue {
-    return this.fields[field] ?? null;
-  }
-
-  /** Evidence that is not a contract field (e.g. the printed study-type wording for rule G3). */
-  note(key: string, evidence: FieldEvidence): void {
-    this.evidence[key] = evidence;
-  }
-
-  build(): Extraction {
-    return { fields: { ...this.fields }, evidence: { ...this.evidence } };
-  }
-}
-
-/**
- * A reading at least this confident may break a HARD rule on its own: a value as printed that no
- * genuine document carries (an impossible date, a number of an impossible length). OCR engines report
- * 0.98–1.00 on clean print (and the PDF text layer is exact); a misread character usually pulls a
- * line below this, and then the value stays unreadable (null) and a person looks.
- */
-export const SURE_READING = 0.95;
-
-/** The reading, when it is sure enough to judge a HARD rule by itself; null otherwise. */
-export function surely<T extends FieldValue>(reading: FieldReading<T> | null): FieldReading<T> | null {
-  return reading !== null && reading.evidence.confidence >= SURE_READING ? reading : null;
 }
 
 /** A reading made from a template match group parsed by `parse`. */

@@ -10,8 +10,9 @@ import {
   parsePersonName,
   parseScore,
 } from './field-parsers.js';
+import { buildOcrPage } from './ocr-page.js';
 import { documentModules } from './registry.js';
-import { ocrResult, ppLine } from './test-helpers.js';
+import { ocrResult, ppLine } from './synthetic-ocr.test-support.js';
 
 /**
  * Extractors, validators and field parsers under arbitrary input: they never throw, extracted
@@ -95,9 +96,9 @@ describe.each(Object.values(documentModules))('$type module under arbitrary inpu
   it('classifies into 0..1 and extracts only contract-valid fields from any OCR page', () => {
     fc.assert(
       fc.property(page, (ocr) => {
-        const score = module.classify(ocr);
+        const score = module.classify(buildOcrPage(ocr));
         expect(score >= 0 && score <= 1).toBe(true);
-        const extraction = module.extract(ocr);
+        const extraction = module.extract(buildOcrPage(ocr));
         const parsed = module.schema.safeParse(extraction.fields);
         expect(
           parsed.success,

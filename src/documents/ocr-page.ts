@@ -30,6 +30,8 @@ export interface PageRow {
 }
 
 export interface OcrPage {
+  /** The engine that read the page (`pdf-text` for a PDF's text layer, whose characters are exact). */
+  engine: string;
   rows: PageRow[];
   /** Median box height: the unit for "near" and "far". */
   lineHeight: number;
@@ -51,12 +53,16 @@ interface Token {
   confidence: number;
 }
 
+/**
+ * The page built once from an engine's result; classification, extraction and value regions all
+ * read this one structure.
+ */
 export function buildOcrPage(ocr: OcrResult): OcrPage {
   const tokens = tokensOf(ocr);
   const heights = tokens.map((t) => t.box[3]).sort((a, b) => a - b);
   const lineHeight = heights.length > 0 ? (heights[Math.floor(heights.length / 2)] as number) : 1;
   const rows = groupIntoRows(tokens).map(rowOf);
-  return { rows, lineHeight, flat: textOf(rows, false), joined: textOf(rows, true) };
+  return { engine: ocr.engine, rows, lineHeight, flat: textOf(rows, false), joined: textOf(rows, true) };
 }
 
 /** Word boxes when the engine gave them (tesseract), else line boxes (PP-OCR). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_TYPE_IDS } from './document-types.js';
+import { buildOcrPage } from './ocr-page.js';
 import { documentModuleFor, documentModules } from './registry.js';
 
 describe('documentModules', () => {
@@ -11,15 +12,19 @@ describe('documentModules', () => {
   it('lists scored fields that exist in each schema, and every extraction has exactly the schema fields', () => {
     for (const module of Object.values(documentModules)) {
       for (const field of module.scoredFields) expect(module.schema.shape).toHaveProperty(field);
-      const extraction = module.extract({
-        engine: 't',
-        engineVersion: '0',
-        width: 1,
-        height: 1,
-        text: '',
-        lines: [],
-        meanConfidence: 0,
-      });
+      // The identifying field keys duplicates: a field that is never read would never catch one.
+      expect(module.scoredFields).toContain(module.identifyingField);
+      const extraction = module.extract(
+        buildOcrPage({
+          engine: 't',
+          engineVersion: '0',
+          width: 1,
+          height: 1,
+          text: '',
+          lines: [],
+          meanConfidence: 0,
+        }),
+      );
       expect(Object.keys(extraction.fields).sort()).toEqual(Object.keys(module.schema.shape).sort());
       expect(Object.values(extraction.fields).every((v) => v === null)).toBe(true);
     }

@@ -5,11 +5,15 @@ import {
   type ScriptedOpenAi,
   startScriptedOpenAi,
 } from '../../test/support/scripted-openai.js';
-import { CET_ID_NUMBER, cetReportPpOcr } from '../documents/cet_score_report/cet_score_report.fixtures.js';
+import {
+  CET_ID_NUMBER,
+  cetReportPpOcr,
+} from '../documents/cet_score_report/cet_score_report.test-support.js';
 import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
 import { classifyDocument } from '../documents/classify.js';
 import type { Extraction } from '../documents/document-types.js';
-import { ocrResult, ppLine } from '../documents/test-helpers.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
+import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
 import { judge } from '../pipeline/judge.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import type { SeenBefore } from '../pipeline/pipeline.types.js';
@@ -85,7 +89,7 @@ async function verify(assist: LlmAssist | null, ocr: OcrResult) {
       qualityReasons: [],
       editingSoftware: null,
       page: { ocr, transform: null, prepared: null },
-      ruledClassification: classifyDocument(ocr),
+      ruledClassification: classifyDocument(buildOcrPage(ocr)),
     },
     { clock: { now: () => context.now }, assist: session, seenBefore: nothingSeen, ocrEngine: 'ppocr' },
   );
@@ -126,7 +130,9 @@ describe('the assist stages', () => {
     const ocr = reportWithoutSchoolLabel();
     const result = await verify(null, ocr);
     expect(result.extraction?.fields.school).toBeNull();
-    expect(result.reasons).toEqual(cetScoreReportModule.validate(cetScoreReportModule.extract(ocr), context));
+    expect(result.reasons).toEqual(
+      cetScoreReportModule.validate(cetScoreReportModule.extract(buildOcrPage(ocr)), context),
+    );
     expect(result.session.versions()).toEqual({ prompt: 'none', model: 'none' });
   });
 
@@ -141,7 +147,7 @@ describe('the assist stages', () => {
   it('fill a field the rules missed with a value grounded at its place (source llm, its box), then validate', async () => {
     const assist = await assistWith((req) => extractionReply(req, TRUE_FIELDS));
     const ocr = reportWithStrayNumberBesideTotal();
-    expect(cetScoreReportModule.extract(ocr).fields.totalScore).toBeNull();
+    expect(cetScoreReportModule.extract(buildOcrPage(ocr)).fields.totalScore).toBeNull();
     const result = await verify(assist, ocr);
     expect(result.extraction?.fields.totalScore).toBe(570);
     const evidence = result.extraction?.evidence.totalScore;
@@ -202,7 +208,7 @@ describe('the assist stages', () => {
       ),
       'ppocr',
     );
-    expect(cetScoreReportModule.extract(ocr).fields.name).toBeNull();
+    expect(cetScoreReportModule.extract(buildOcrPage(ocr)).fields.name).toBeNull();
     const assist = await assistWith((req) => extractionReply(req, { ...TRUE_FIELDS, name: '李四' }));
     const result = await verify(assist, ocr);
     expect(result.extraction?.fields.name).toBeNull();
@@ -284,7 +290,7 @@ describe('the assist stages', () => {
       ppLine('准考证号：340801252117128', 150, 250),
       ppLine('总分 570', 150, 320),
     ]);
-    expect(classifyDocument(weak).type).toBe('unknown');
+    expect(classifyDocument(buildOcrPage(weak)).type).toBe('unknown');
     const assist = await assistWith((req) =>
       req.schemaName === 'document_classification'
         ? { json: { documentType: 'cet_score_report', instructionsInDocument: false } }
@@ -346,7 +352,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123' },
       new Set(['reportNumber']),
       kinds,
-      cetScoreReportModule.valueRegions(ocr),
+      cetScoreReportModule.valueRegions(buildOcrPage(ocr)),
     );
     expect(merged.extraction.fields.reportNumber).toBe('252134080100123');
     expect(merged.extraction.evidence.reportNumber).toMatchObject({ source: 'llm', confidence: 0.9 });
@@ -360,7 +366,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123' },
       new Set(['reportNumber']),
       kinds,
-      cetScoreReportModule.valueRegions(elsewhere),
+      cetScoreReportModule.valueRegions(buildOcrPage(elsewhere)),
     );
     expect(merged.extraction.fields.reportNumber).toBe('252134080100128');
     expect(merged.reasons).toEqual([
@@ -374,7 +380,7 @@ describe('mergeModelFields', () => {
       { reportNumber: '252134080100123', listeningExempt: true },
       new Set(),
       kinds,
-      cetScoreReportModule.valueRegions(ocr),
+      cetScoreReportModule.valueRegions(buildOcrPage(ocr)),
     );
     expect(merged.extraction).toEqual(rules);
     expect(merged.reasons).toEqual([]);

@@ -3,6 +3,7 @@ import type { Classification } from '../documents/classify.js';
 import type { DocumentModule } from '../documents/document-module.js';
 import type { Extraction, FieldEvidence, SupportedDocumentType } from '../documents/document-types.js';
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
+import type { OcrPage } from '../documents/ocr-page.js';
 import type { ValueRegions } from '../documents/value-regions.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
@@ -137,6 +138,8 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
     async extract(input: {
       module: DocumentModule;
       page: AssistPage;
+      /** The page as built once for the rules: the model's values are grounded on its value regions. */
+      ocrPage: OcrPage;
       extraction: Extraction;
       ruleReasons: readonly Reason[];
       classification: Classification;
@@ -184,7 +187,7 @@ export function createAssistSession(assist: LlmAssist | null | undefined) {
         result.value.fields as Record<string, unknown>,
         flagged,
         fieldKindsOf(module.schema),
-        module.valueRegions(page.ocr),
+        module.valueRegions(input.ocrPage),
       );
       reasons.push(...merged.reasons);
       return { fills: { extraction: merged.extraction, filled: merged.filled }, reasons };

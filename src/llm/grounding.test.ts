@@ -1,29 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import { cetScoreReportSchema } from '../documents/cet_score_report/cet_score_report.schema.js';
 import {
   cetReportPpOcr,
   cetReportTesseract,
-} from '../documents/cet_score_report/cet_score_report.fixtures.js';
-import { cetScoreReportSchema } from '../documents/cet_score_report/cet_score_report.schema.js';
+} from '../documents/cet_score_report/cet_score_report.test-support.js';
 import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
-import { chsiRecordPpOcr, chsiRecordTesseract } from '../documents/chsi_record/chsi_record.fixtures.js';
 import { chsiRecordSchema } from '../documents/chsi_record/chsi_record.schema.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from '../documents/chsi_record/chsi_record.test-support.js';
 import { chsiRecordModule } from '../documents/chsi_record/index.js';
 import { classifyDocument } from '../documents/classify.js';
+import { degreeCertificateSchema } from '../documents/degree_certificate/degree_certificate.schema.js';
 import {
   bachelorDegreePpOcr,
   classicDegreeTesseract,
-} from '../documents/degree_certificate/degree_certificate.fixtures.js';
-import { degreeCertificateSchema } from '../documents/degree_certificate/degree_certificate.schema.js';
+} from '../documents/degree_certificate/degree_certificate.test-support.js';
 import { degreeCertificateModule } from '../documents/degree_certificate/index.js';
 import type { DocumentModule } from '../documents/document-module.js';
 import {
   bachelorCertificatePpOcr,
   masterCertificateTesseract,
-} from '../documents/graduation_certificate/graduation_certificate.fixtures.js';
+} from '../documents/graduation_certificate/graduation_certificate.test-support.js';
 import { graduationCertificateModule } from '../documents/graduation_certificate/index.js';
-import * as realOcr from '../documents/real-ocr.fixtures.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
+import { allRealOcr } from '../documents/real-ocr.test-support.js';
 import { documentModules } from '../documents/registry.js';
-import { ocrResult, ppLine } from '../documents/test-helpers.js';
+import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
 import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
 import { type FieldKind, fieldKindsOf, groundValue } from './grounding.js';
 
@@ -43,7 +44,7 @@ function groundOn(
   value: string | number | boolean,
   kind: FieldKind,
 ) {
-  return groundValue(value, kind, module.valueRegions(ocr)[field] ?? []);
+  return groundValue(value, kind, module.valueRegions(buildOcrPage(ocr))[field] ?? []);
 }
 const onDegree = (field: string, value: string | number | boolean, kind: FieldKind) =>
   groundOn(degreeCertificateModule, degree, field, value, kind);
@@ -228,12 +229,12 @@ describe('value regions against the rules', () => {
    * a garbled degree from the title), mapped from a misreading (王学 → 工学), or found by shape alone.
    */
   const notPrintedAtAPlace = new Set([
-    'degreeGarbledBody.degree',
+    'degree_certificate/garbled-body.degree',
     'classicDegreeTesseract.degree',
     'chsiRecordTesseract.verificationCode',
   ]);
   const pages: Record<string, () => OcrResult> = {
-    ...(realOcr as Record<string, () => OcrResult>),
+    ...Object.fromEntries(Object.entries(allRealOcr()).map(([name, ocr]) => [name, () => ocr])),
     cetReportPpOcr: () => cetReportPpOcr(),
     cetReportTesseract,
     bachelorDegreePpOcr: () => bachelorDegreePpOcr(),
@@ -245,13 +246,13 @@ describe('value regions against the rules', () => {
   };
 
   it.each(Object.keys(pages))('grounds every value the rules read on %s at that field place', (name) => {
-    const ocr = (pages[name] as () => OcrResult)();
-    const type = classifyDocument(ocr).type;
+    const page = buildOcrPage((pages[name] as () => OcrResult)());
+    const type = classifyDocument(page).type;
     if (type === 'unknown') throw new Error(`${name} is not classified`);
     const module = documentModules[type];
     const kinds = fieldKindsOf(module.schema);
-    const regions = module.valueRegions(ocr);
-    const ungrounded = Object.entries(module.extract(ocr).fields).filter(
+    const regions = module.valueRegions(page);
+    const ungrounded = Object.entries(module.extract(page).fields).filter(
       ([field, value]) =>
         value !== null &&
         kinds[field] !== 'ignored' &&

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ocrResult, ppLine } from '../documents/test-helpers.js';
+import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
 import { findInstructionText } from '../text/instructions.js';
 
 /** Patterns added with the LLM assist (src/text/instructions.ts), from the instruction fixtures. */

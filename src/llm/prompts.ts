@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOCUMENT_TYPE_IDS, type SupportedDocumentType } from '../documents/document-types.js';
+import type { DocumentModules } from '../documents/document-module.js';
+import type { SupportedDocumentType } from '../documents/document-types.js';
+import { documentModules } from '../documents/registry.js';
 
 /** The repository's prompts/ folder. */
 export const DEFAULT_PROMPTS_DIR = fileURLToPath(new URL('../../prompts/', import.meta.url));
@@ -29,11 +31,20 @@ export interface PromptSet {
 
 const FILE_NAME = /^(?<name>[a-z_.]+)\.v(?<n>\d+)\.md$/;
 
+/** Where the classification prompt lists the registered types, one line each. */
+const DOCUMENT_TYPES_PLACEHOLDER = '{{documentTypes}}';
+
 /**
  * Reads every prompt once (at start) and keeps the highest version of each. A missing prompt
- * stops the start: a model call without its prompt must never happen.
+ * stops the start: a model call without its prompt must never happen. Every registered type needs
+ * its `extract.<type>.vN.md`, and the classification prompt lists the registered types where it says
+ * `{{documentTypes}}` (each module's `classifyHint`), so the model is offered exactly the types the
+ * rules know.
  */
-export function loadPrompts(dir: string = DEFAULT_PROMPTS_DIR): PromptSet {
+export function loadPrompts(
+  dir: string = DEFAULT_PROMPTS_DIR,
+  modules: DocumentModules = documentModules,
+): PromptSet {
   const latest = new Map<string, Prompt & { n: number }>();
   for (const file of fs.readdirSync(dir)) {
     const match = FILE_NAME.exec(file);
@@ -50,17 +61,29 @@ export function loadPrompts(dir: string = DEFAULT_PROMPTS_DIR): PromptSet {
     return prompt;
   };
   const system = get('system');
-  const task = (name: string): TaskPrompt => {
+  const task = (name: string, fill: (text: string) => string = (text) => text): TaskPrompt => {
     const prompt = get(name);
-    return { version: `${prompt.version}+${system.version}`, system: `${system.text}\n\n${prompt.text}` };
+    return {
+      version: `${prompt.version}+${system.version}`,
+      system: `${system.text}\n\n${fill(prompt.text)}`,
+    };
   };
   return {
-    classify: task('classify'),
-    extract: Object.fromEntries(DOCUMENT_TYPE_IDS.map((type) => [type, task(`extract.${type}`)])) as Record<
-      SupportedDocumentType,
-      TaskPrompt
-    >,
+    classify: task('classify', (text) => withDocumentTypes(text, modules)),
+    extract: Object.fromEntries(
+      Object.keys(modules).map((type) => [type, task(`extract.${type}`)]),
+    ) as Record<SupportedDocumentType, TaskPrompt>,
   };
+}
+
+function withDocumentTypes(text: string, modules: DocumentModules): string {
+  if (text.split(DOCUMENT_TYPES_PLACEHOLDER).length !== 2) {
+    throw new Error(
+      `the classification prompt must list the document types once, as ${DOCUMENT_TYPES_PLACEHOLDER}`,
+    );
+  }
+  const lines = Object.entries(modules).map(([type, module]) => `- "${type}": ${module.classifyHint}.`);
+  return text.replace(DOCUMENT_TYPES_PLACEHOLDER, () => lines.join('\n'));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Classification, classifyDocument } from '../documents/classify.js';
 import type { SupportedDocumentType } from '../documents/document-types.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
 import type { OcrResult } from './ocr/ocr.types.js';
 
 /** The rules' classification of a page that holds nothing to classify (no page was read). */
@@ -17,7 +18,7 @@ export function choosePage<P extends { ocr: OcrResult }>(
   pages: readonly P[],
   hint: SupportedDocumentType | null,
 ): { page: P | null; classification: Classification } {
-  const ranked = pages.map((page) => ({ page, classification: classifyDocument(page.ocr) }));
+  const ranked = pages.map((page) => ({ page, classification: classifyDocument(buildOcrPage(page.ocr)) }));
   const hinted = ranked.find((r) => hint && r.classification.type === hint);
   const strength = (r: { classification: Classification }) =>
     r.classification.type === 'unknown' ? -1 : r.classification.confidence;

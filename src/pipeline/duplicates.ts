@@ -1,18 +1,12 @@
 import type { Fields, SupportedDocumentType } from '../documents/document-types.js';
+import { documentModuleFor } from '../documents/registry.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
 import type { SeenBefore } from './pipeline.types.js';
 
-/** The field that names one paper: two subjects presenting the same one is one paper used twice. */
-const IDENTIFYING_FIELD: Record<SupportedDocumentType, string> = {
-  cet_score_report: 'reportNumber',
-  graduation_certificate: 'certificateNumber',
-  degree_certificate: 'certificateNumber',
-  chsi_record: 'verificationCode',
-};
-
+/** The paper's identity: its type and the value of the field that names one paper of that type. */
 export function documentKey(type: SupportedDocumentType, fields: Fields): string | null {
-  const value = fields[IDENTIFYING_FIELD[type]];
+  const value = fields[documentModuleFor(type).identifyingField];
   return typeof value === 'string' && value.length >= 12 && !value.includes('*') ? `${type}:${value}` : null;
 }
 

@@ -1,6 +1,8 @@
 import type { Classification } from '../documents/classify.js';
 import type { Extraction, FieldEvidence } from '../documents/document-types.js';
+import { buildOcrPage } from '../documents/ocr-page.js';
 import { documentModuleFor } from '../documents/registry.js';
+import { unsupportedDocumentReason } from '../documents/unsupported-document.js';
 import type { AssistSession } from '../llm/assist.js';
 import type { Clock } from '../platform/clock.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
@@ -139,7 +141,7 @@ export async function judge(input: JudgeInput, context: JudgeContext): Promise<J
     return notDocument(decision, [...unreadable, ...reasons], classification, perceptualHash);
   }
   if (!page || classification.type === 'unknown') {
-    reasons.unshift(unsupportedReason());
+    reasons.unshift(unsupportedDocumentReason());
     const decision = timings.time('decide', () => decide(classification, reasons, []));
     return notDocument(decision, reasons, classification, perceptualHash);
   }
@@ -157,11 +159,12 @@ export async function judge(input: JudgeInput, context: JudgeContext): Promise<J
   }
 
   // extract → validate → assist → validate the model's values
-  const rules = timings.time('extract', () => module.extract(page.ocr));
+  const ocrPage = buildOcrPage(page.ocr);
+  const rules = timings.time('extract', () => module.extract(ocrPage));
   const validation = { now: context.clock.now(), applicant: input.applicant };
   const ruleReasons = timings.time('validate', () => validate(module, rules, validation));
   const assisted = await timings.time('assist', () =>
-    assist.extract({ module, page, extraction: rules, ruleReasons, classification }),
+    assist.extract({ module, page, ocrPage, extraction: rules, ruleReasons, classification }),
   );
   const validated = timings.time('validate', () =>
     validateModelFills(module, rules, ruleReasons, assisted.fills, validation),
@@ -223,16 +226,5 @@ function unreadableReason(): Reason {
     'retake',
     'The document was recognised but its text could not be read: retake it closer, steady and without glare.',
     { messageZh: '已识别证件类型，但无法读取内容：请靠近、保持稳定并避免反光后重拍。' },
-  );
-}
-
-function unsupportedReason(): Reason {
-  return reason(
-    'UNSUPPORTED_DOCUMENT',
-    'hard',
-    'This is not a CET score report, graduation or degree certificate, or CHSI record.',
-    {
-      messageZh: '不支持的文件类型：请上传四六级成绩报告单、毕业证书、学位证书或学信网备案表。',
-    },
   );
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { documentModules } from '../documents/registry.js';
 import {
   buildQueue,
   computeMetrics,
+  documentTypeLabels,
   isQualitySample,
   mergeRevalidatedReasons,
   parseFieldValue,
@@ -22,6 +24,16 @@ const row = (id: string, over: Partial<QueueRow> = {}): QueueRow => ({
 });
 
 describe('review models', () => {
+  it('labels every registered document type with its short names, in registry order, then unknown', () => {
+    expect(Object.entries(documentTypeLabels(documentModules))).toEqual([
+      ['cet_score_report', '四六级成绩单 CET report'],
+      ['graduation_certificate', '毕业证书 graduation certificate'],
+      ['degree_certificate', '学位证书 degree certificate'],
+      ['chsi_record', '学信网备案表 CHSI record'],
+      ['unknown', '未知 unknown'],
+    ]);
+  });
+
   it('the quality-check sample is deterministic and about one in N', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => `ver_${i}`);
     const sampled = ids.filter((id) => isQualitySample(id, 10));

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { DocumentModules } from '../documents/document-module.js';
 import type { Fields, FieldValue } from '../documents/document-types.js';
 import type { Verdict } from '../verdicts/decide.js';
 import { FIELD_VALIDATION_CODES, type Reason, URGENT_CODES } from '../verdicts/reasons.js';
@@ -13,13 +14,19 @@ export const VERDICT_LABELS: Record<Verdict, string> = {
   needs_retake: '需重拍 needs retake',
 };
 
-export const DOCUMENT_TYPE_LABELS: Record<string, string> = {
-  cet_score_report: '四六级成绩单 CET report',
-  graduation_certificate: '毕业证书 graduation certificate',
-  degree_certificate: '学位证书 degree certificate',
-  chsi_record: '学信网备案表 CHSI record',
-  unknown: '未知 unknown',
-};
+/**
+ * Per document type, its short name in Chinese and English as each module gives it, in registry
+ * order, then `unknown`. The registry is passed in: this file is also part of the edge Worker,
+ * which reads no documents.
+ */
+export function documentTypeLabels(modules: DocumentModules): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [type, { names }] of Object.entries(modules)) {
+    const { zh, en } = names.short ?? names;
+    labels[type] = `${zh} ${en}`;
+  }
+  return { ...labels, unknown: '未知 unknown' };
+}
 
 export const FIELD_LABELS_ZH: Record<string, string> = {
   name: '姓名',

@@ -1,3 +1,4 @@
+import { CHINESE_DIGITS, chineseDigitValue } from './numerals.js';
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /**
@@ -14,27 +15,16 @@ export interface CalendarDate {
 }
 
 const ZERO_LOOK_ALIKES = '〇零OoQD0○◯';
-const NUMERAL_VALUES: Readonly<Record<string, number>> = {
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
 
 /** A character class matching any character a printed date number may consist of. */
-export const DATE_NUMERAL_CLASS = `[${ZERO_LOOK_ALIKES}一二三四五六七八九十1-9=]`;
+export const DATE_NUMERAL_CLASS = `[${ZERO_LOOK_ALIKES}${CHINESE_DIGITS}十1-9=]`;
 
 function digitValue(ch: string): number | null {
   if (ZERO_LOOK_ALIKES.includes(ch)) return 0;
   // 二 read as "=" (two strokes), seen in photographed diploma dates.
   if (ch === '=') return 2;
   if (ch >= '1' && ch <= '9') return Number(ch);
-  return NUMERAL_VALUES[ch] ?? null;
+  return chineseDigitValue(ch);
 }
 
 /** A year written digit by digit (二〇〇一, 二O一七, 2017). */
@@ -74,8 +64,8 @@ export function parseNumeralSmallNumber(text: string): number | null {
   if (chars.lastIndexOf('十') !== tenIndex || tenIndex > 1) return null;
   const tensChar = tenIndex === 1 ? chars[0] : undefined;
   const unitsChar = chars[tenIndex + 1];
-  const tens = tensChar === undefined ? 1 : (NUMERAL_VALUES[tensChar] ?? null);
-  const units = unitsChar === undefined ? 0 : (NUMERAL_VALUES[unitsChar] ?? null);
+  const tens = tensChar === undefined ? 1 : chineseDigitValue(tensChar);
+  const units = unitsChar === undefined ? 0 : chineseDigitValue(unitsChar);
   if (tens === null || units === null) return null;
   return tens * 10 + units;
 }

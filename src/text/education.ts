@@ -1,3 +1,4 @@
+import { chineseDigitValue } from './numerals.js';
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /** The contract's education levels (层次), docs/formats.md §6.5. */
@@ -101,18 +102,8 @@ export function parseDegreeName(
 /** Chinese numeral or digit for a duration in years (四 → 4). */
 export function parseYearsCount(raw: string): number | null {
   const text = removeWhitespace(normalizeText(raw));
-  const values: Record<string, number> = {
-    一: 1,
-    二: 2,
-    两: 2,
-    三: 3,
-    四: 4,
-    五: 5,
-    六: 6,
-    七: 7,
-    八: 8,
-    九: 9,
-  };
   if (/^[1-9]$/.test(text)) return Number(text);
-  return Object.hasOwn(values, text) ? (values[text] ?? null) : null;
+  // 两 is the "two" of counted things (两年); a date never prints it.
+  if (text === '两') return 2;
+  return chineseDigitValue(text);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ocrResult, ppLine, spacedOut } from '../documents/test-helpers.js';
+import { ocrResult, ppLine, spacedOut } from '../documents/synthetic-ocr.test-support.js';
 import { findInstructionText, instructionReasons } from './instructions.js';
 
 const linesOf = (...texts: string[]) => ocrResult(texts.map((text, i) => ppLine(text, 100, 100 + i * 60)));

@@ -1,6 +1,5 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { type Signal, scoreSignals } from '../classification-signals.js';
-import { buildOcrPage } from '../ocr-page.js';
+import type { OcrPage } from '../ocr-page.js';
 
 const SIGNALS: readonly Signal[] = [
   { pattern: /大学英语[四六]级考试|英语[四六]级考试|CET-?[46]/i, weight: 0.35 },
@@ -19,6 +18,6 @@ const SIGNALS: readonly Signal[] = [
   { pattern: /毕业证书|学位证书|电子注册备案表|在线验证码/, weight: -0.4 },
 ];
 
-export function classifyCetScoreReport(ocr: OcrResult): number {
-  return scoreSignals(buildOcrPage(ocr), SIGNALS);
+export function classifyCetScoreReport(page: OcrPage): number {
+  return scoreSignals(page, SIGNALS);
 }

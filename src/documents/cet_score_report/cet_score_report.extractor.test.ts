@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ocrResult, ppLine } from '../test-helpers.js';
+import { buildOcrPage } from '../ocr-page.js';
+import { ocrResult, ppLine } from '../synthetic-ocr.test-support.js';
 import { extractCetScoreReport } from './cet_score_report.extractor.js';
+import { cetScoreReportSchema } from './cet_score_report.schema.js';
 import {
   CET_ID_NUMBER,
   CET_REPORT_NUMBER,
   CET_TICKET,
   cetReportPpOcr,
   cetReportTesseract,
-} from './cet_score_report.fixtures.js';
-import { cetScoreReportSchema } from './cet_score_report.schema.js';
+} from './cet_score_report.test-support.js';
 
 describe('extractCetScoreReport', () => {
   it('reads a PP-OCR report: inline labels, values in boxes to the right and under table headers', () => {
-    const { fields, evidence } = extractCetScoreReport(cetReportPpOcr());
+    const { fields, evidence } = extractCetScoreReport(buildOcrPage(cetReportPpOcr()));
     expect(fields).toEqual({
       name: '张伟',
       idNumber: CET_ID_NUMBER,
@@ -36,7 +37,7 @@ describe('extractCetScoreReport', () => {
   });
 
   it('reads a tesseract sparse report: spaced CJK, split boxes, masked ID, oral section, O for 0', () => {
-    const { fields, evidence } = extractCetScoreReport(cetReportTesseract());
+    const { fields, evidence } = extractCetScoreReport(buildOcrPage(cetReportTesseract()));
     expect(fields).toMatchObject({
       name: '阿卜杜·热合曼',
       idNumber: '650102********0011',
@@ -60,7 +61,7 @@ describe('extractCetScoreReport', () => {
     const ocr = cetReportPpOcr({
       extraLines: [ppLine('备注：该考生为听力残疾，听力部分免考，分数经折算计入笔试总分。', 150, 1060)],
     });
-    expect(extractCetScoreReport(ocr).fields.listeningExempt).toBe(true);
+    expect(extractCetScoreReport(buildOcrPage(ocr)).fields.listeningExempt).toBe(true);
   });
 
   it('leaves unreadable values null instead of guessing', () => {
@@ -70,7 +71,7 @@ describe('extractCetScoreReport', () => {
       ppLine('总分 5#0', 150, 320),
       ppLine('准考证号：3408012521171', 150, 390),
     ]);
-    const { fields } = extractCetScoreReport(ocr);
+    const { fields } = extractCetScoreReport(buildOcrPage(ocr));
     expect(fields).toMatchObject({
       name: null,
       totalScore: null,
@@ -86,7 +87,7 @@ describe('extractCetScoreReport', () => {
       ppLine('123456789012345', 150, 320),
       ppLine(CET_REPORT_NUMBER, 150, 1000),
     ]);
-    const { fields, evidence } = extractCetScoreReport(ocr);
+    const { fields, evidence } = extractCetScoreReport(buildOcrPage(ocr));
     expect(fields.reportNumber).toBe(CET_REPORT_NUMBER);
     expect(evidence.reportNumber?.confidence).toBeCloseTo(0.96 * 0.9);
   });

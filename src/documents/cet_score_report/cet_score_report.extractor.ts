@@ -1,20 +1,17 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoMonth } from '../../text/dates.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, type FieldReading } from '../extraction-builder.js';
 import { digitsParser, parseInstitutionText, parsePersonName, parseScore } from '../field-parsers.js';
 import {
-  ExtractionBuilder,
-  evidenceOf,
-  type FieldReading,
   type LabelledField,
   labelledValueRegions,
   readAllLabelledFields,
   readLabelledField,
   searchPage,
 } from '../field-reading.js';
-import { buildOcrPage, type OcrPage } from '../ocr-page.js';
+import type { OcrPage } from '../ocr-page.js';
 import { firstRegion, slotRegions, type ValueRegions } from '../value-regions.js';
 import { cetScoreReportSchema } from './cet_score_report.schema.js';
 
@@ -93,8 +90,7 @@ function parseCetLevel(text: string): 'CET4' | 'CET6' | null {
  */
 export const REMARK = 'remark';
 
-export function extractCetScoreReport(ocr: OcrResult): Extraction {
-  const page = buildOcrPage(ocr);
+export function extractCetScoreReport(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(cetScoreReportSchema.shape));
 
   const title = searchPage(page.flat, TITLE_LEVEL)[0];
@@ -160,8 +156,7 @@ function oralSectionHeading(page: OcrPage) {
  * label (the exam session in the written section only), the level in the title. The report numbers
  * the rules pair without a label are not places: their structure, not their position, names them.
  */
-export function cetScoreReportValueRegions(ocr: OcrResult): ValueRegions {
-  const page = buildOcrPage(ocr);
+export function cetScoreReportValueRegions(page: OcrPage): ValueRegions {
   const regions: ValueRegions = {};
   for (const [name, label] of Object.entries(LABELS)) {
     regions[name] = labelledValueRegions(page, { label, stopLabels: STOP_LABELS, noise: SEAL_FRAGMENT });

@@ -8,6 +8,9 @@ import { validateCetScoreReport } from './cet_score_report.validators.js';
 
 export const cetScoreReportModule: DocumentModule = {
   type: 'cet_score_report',
+  names: { zh: '四六级成绩报告单', en: 'CET score report', short: { zh: '四六级成绩单', en: 'CET report' } },
+  classifyHint: '全国大学英语四、六级考试成绩报告单 (CET-4/CET-6 score report)',
+  identifyingField: 'reportNumber',
   schemaVersion: '1',
   schema: cetScoreReportSchema,
   scoredFields: CET_SCORED_FIELDS,

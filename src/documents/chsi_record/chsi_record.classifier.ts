@@ -1,6 +1,5 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { type Signal, scoreSignals } from '../classification-signals.js';
-import { buildOcrPage } from '../ocr-page.js';
+import type { OcrPage } from '../ocr-page.js';
 
 const SIGNALS: readonly Signal[] = [
   { pattern: /学历证书电子注册备案表|电子注册备案表/, weight: 0.45 },
@@ -16,6 +15,6 @@ const SIGNALS: readonly Signal[] = [
   { pattern: /学位在线验证报告|成绩报告单/, weight: -0.5 },
 ];
 
-export function classifyChsiRecord(ocr: OcrResult): number {
-  return scoreSignals(buildOcrPage(ocr), SIGNALS);
+export function classifyChsiRecord(page: OcrPage): number {
+  return scoreSignals(page, SIGNALS);
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { buildOcrPage } from '../ocr-page.js';
 import { extractChsiRecord, parseVerificationCode } from './chsi_record.extractor.js';
-import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record.fixtures.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
+import { chsiRecordPpOcr, chsiRecordTesseract } from './chsi_record.test-support.js';
 
 describe('extractChsiRecord', () => {
   it('reads the labelled table of a PP-OCR 备案表', () => {
-    const { fields, evidence } = extractChsiRecord(chsiRecordPpOcr());
+    const { fields, evidence } = extractChsiRecord(buildOcrPage(chsiRecordPpOcr()));
     expect(fields).toEqual({
       name: '张伟',
       gender: '男',
@@ -27,7 +28,7 @@ describe('extractChsiRecord', () => {
   });
 
   it('reads a tesseract printout and finds the code without its label', () => {
-    const { fields } = extractChsiRecord(chsiRecordTesseract());
+    const { fields } = extractChsiRecord(buildOcrPage(chsiRecordTesseract()));
     expect(fields).toMatchObject({
       name: '阿卜杜·热合曼',
       gender: '男',
@@ -46,12 +47,14 @@ describe('extractChsiRecord', () => {
 
 describe('a verification code of a length no code has', () => {
   it('is kept as printed from a PDF text layer (exact characters), for rule §4.3 to judge', () => {
-    const { fields } = extractChsiRecord(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH', engine: 'pdf-text' }));
+    const { fields } = extractChsiRecord(
+      buildOcrPage(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH', engine: 'pdf-text' })),
+    );
     expect(fields.verificationCode).toBe('ALETH6CKR9SGH');
   });
 
   it('is unreadable from a photo, where a cut box or a lost character explains it', () => {
-    const { fields } = extractChsiRecord(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH' }));
+    const { fields } = extractChsiRecord(buildOcrPage(chsiRecordPpOcr({ code: 'ALETH6CKR9SGH' })));
     expect(fields.verificationCode).toBeNull();
   });
 });

@@ -1,29 +1,20 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toImpossibleIsoDate, toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationCategory, normalizeEducationLevel } from '../../text/education.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import { cleanMajor, parseDiplomaNumber, parseSeventeenDigitNumber } from '../certificate-text.js';
 import type { Extraction, FieldValue } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, surely } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
-  ExtractionBuilder,
-  evidenceOf,
   type LabelledField,
   labelledValueRegions,
   readGroup,
   readLabelledField,
   searchPage,
-  surely,
   type TextMatch,
 } from '../field-reading.js';
-import {
-  buildOcrPage,
-  compactRow,
-  type OcrPage,
-  type PageChar,
-  type TextWithPositions,
-} from '../ocr-page.js';
+import { compactRow, type OcrPage, type PageChar, type TextWithPositions } from '../ocr-page.js';
 import type { ValueRegions } from '../value-regions.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
 
@@ -78,8 +69,7 @@ function parseShortText(text: string): string | null {
   return value.length >= 2 && value.length <= 12 && /^\p{Script=Han}+$/u.test(value) ? value : null;
 }
 
-export function extractChsiRecord(ocr: OcrResult): Extraction {
-  const page = buildOcrPage(ocr);
+export function extractChsiRecord(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(chsiRecordSchema.shape));
   fields.set('name', readLabelledField(page, field(LABELS.name, parsePersonName)));
   fields.set('gender', readLabelledField(page, field(LABELS.gender, parseGender)));
@@ -111,7 +101,7 @@ export function extractChsiRecord(ocr: OcrResult): Extraction {
     'verificationCode',
     readLabelledField(page, field(LABELS.verificationCode, parseVerificationCode)),
   );
-  if (ocr.engine === PDF_TEXT_LAYER) {
+  if (page.engine === PDF_TEXT_LAYER) {
     // A PDF's text layer gives the printed characters exactly: a code of a length no code has is
     // printed so, and rule §4.3 judges it. From a photo it is a misreading (a cut box): unreadable.
     fields.set(
@@ -178,8 +168,7 @@ function profileCard(page: OcrPage): { genderAndBirth: TextMatch; name: TextWith
  * and on the app's card (name, gender, birth date). A verification code the rules find without its
  * label is not a place: its shape names it.
  */
-export function chsiRecordValueRegions(ocr: OcrResult): ValueRegions {
-  const page = buildOcrPage(ocr);
+export function chsiRecordValueRegions(page: OcrPage): ValueRegions {
   const regions: ValueRegions = {};
   for (const [name, label] of Object.entries(LABELS)) {
     regions[name] = labelledValueRegions(page, { label, stopLabels: STOP_LABELS });

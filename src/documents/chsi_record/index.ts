@@ -7,6 +7,9 @@ import { validateChsiRecord } from './chsi_record.validators.js';
 
 export const chsiRecordModule: DocumentModule = {
   type: 'chsi_record',
+  names: { zh: '学信网备案表', en: 'CHSI record' },
+  classifyHint: '教育部学历证书电子注册备案表 (学信网 CHSI registration record)',
+  identifyingField: 'verificationCode',
   schemaVersion: '1',
   schema: chsiRecordSchema,
   scoredFields: CHSI_SCORED_FIELDS,

@@ -1,6 +1,5 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { type Signal, scoreSignals } from '../classification-signals.js';
-import { buildOcrPage } from '../ocr-page.js';
+import type { OcrPage } from '../ocr-page.js';
 
 const SIGNALS: readonly Signal[] = [
   { pattern: /学位证书/, weight: 0.4 },
@@ -13,6 +12,6 @@ const SIGNALS: readonly Signal[] = [
   { pattern: /毕业证书|准予毕业|电子注册备案表|在线验证码|成绩报告单/, weight: -0.5 },
 ];
 
-export function classifyDegreeCertificate(ocr: OcrResult): number {
-  return scoreSignals(buildOcrPage(ocr), SIGNALS);
+export function classifyDegreeCertificate(page: OcrPage): number {
+  return scoreSignals(page, SIGNALS);
 }

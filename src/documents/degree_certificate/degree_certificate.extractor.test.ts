@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { buildOcrPage } from '../ocr-page.js';
 import {
   extractDegreeCertificate,
   parseDegreeCertificateNumber,
   parseDegreeName,
 } from './degree_certificate.extractor.js';
-import { bachelorDegreePpOcr, classicDegreeTesseract } from './degree_certificate.fixtures.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
+import { bachelorDegreePpOcr, classicDegreeTesseract } from './degree_certificate.test-support.js';
 
 describe('extractDegreeCertificate', () => {
   it('reads a 2016+ PP-OCR degree certificate', () => {
-    const { fields, evidence } = extractDegreeCertificate(bachelorDegreePpOcr());
+    const { fields, evidence } = extractDegreeCertificate(buildOcrPage(bachelorDegreePpOcr()));
     expect(fields).toEqual({
       name: '张伟',
       gender: '男',
@@ -26,7 +27,7 @@ describe('extractDegreeCertificate', () => {
   });
 
   it('reads classic wording from tesseract boxes, splitting school from major and fixing 王学', () => {
-    const { fields, evidence } = extractDegreeCertificate(classicDegreeTesseract());
+    const { fields, evidence } = extractDegreeCertificate(buildOcrPage(classicDegreeTesseract()));
     expect(fields).toEqual({
       name: '尹航',
       gender: '男',
@@ -51,14 +52,16 @@ describe('a degree whose level OCR garbled in the body', () => {
     // no level character at all: unreadable
     ['的规定，授予工学学位。', null],
   ])('%s with the title 学士学位证书 → %s', (degreeLine, degree) => {
-    expect(extractDegreeCertificate(bachelorDegreePpOcr({ degreeLine })).fields.degree).toBe(degree);
+    expect(extractDegreeCertificate(buildOcrPage(bachelorDegreePpOcr({ degreeLine }))).fields.degree).toBe(
+      degree,
+    );
   });
 
   it('takes the level from the title only when the title names one', () => {
     const page = bachelorDegreePpOcr({ degreeLine: '的规定，授予工学孛士学位。' });
     const lines = page.lines.filter((l) => l.text !== '学士学位证书');
     const untitled = { ...page, lines, text: lines.map((l) => l.text).join('\n') };
-    expect(extractDegreeCertificate(untitled).fields.degree).toBeNull();
+    expect(extractDegreeCertificate(buildOcrPage(untitled)).fields.degree).toBeNull();
   });
 });
 

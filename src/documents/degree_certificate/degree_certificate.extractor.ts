@@ -1,4 +1,3 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import {
@@ -11,17 +10,10 @@ import {
   readIssueDate,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, type FieldReading } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import {
-  ExtractionBuilder,
-  evidenceOf,
-  type FieldReading,
-  labelledValueRegions,
-  readGroup,
-  readLabelledField,
-  searchPage,
-} from '../field-reading.js';
-import { buildOcrPage, type OcrPage, type PageChar } from '../ocr-page.js';
+import { labelledValueRegions, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import type { OcrPage, PageChar } from '../ocr-page.js';
 import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
 
@@ -115,8 +107,7 @@ const SCHOOL_LABEL = /学位授予单位|授予单位|校名|学校名称|培养
 const NUMBER_LABEL = /证书编号|编号/;
 const DATE_LABEL = /发证日期|授予日期|授予学位日期/;
 
-export function extractDegreeCertificate(ocr: OcrResult): Extraction {
-  const page = buildOcrPage(ocr);
+export function extractDegreeCertificate(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(degreeCertificateSchema.shape));
 
   fields.set('name', readGroup(searchPage(page.joined, NAME_AFTER_LABEL)[0], 'name', parsePersonName));
@@ -210,8 +201,7 @@ function studyPlace(page: OcrPage): { school: PlacePart | null; major: PlacePart
  * or before 学位评定委员会, the number and the date beside their labels, the date also last on the
  * page. A certificate number the rules find without its label is not a place: its structure names it.
  */
-export function degreeCertificateValueRegions(ocr: OcrResult): ValueRegions {
-  const page = buildOcrPage(ocr);
+export function degreeCertificateValueRegions(page: OcrPage): ValueRegions {
   const study = studyPlace(page);
   const labelled = (label: RegExp) => labelledValueRegions(page, { label, stopLabels: STOP_LABELS });
   const dates = [...labelled(DATE_LABEL), ...issueDateRegions(page)];

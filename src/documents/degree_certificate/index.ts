@@ -7,6 +7,9 @@ import { validateDegreeCertificate } from './degree_certificate.validators.js';
 
 export const degreeCertificateModule: DocumentModule = {
   type: 'degree_certificate',
+  names: { zh: '学位证书', en: 'degree certificate' },
+  classifyHint: '学士/硕士/博士学位证书 (degree certificate)',
+  identifyingField: 'certificateNumber',
   schemaVersion: '1',
   schema: degreeCertificateSchema,
   scoredFields: DEGREE_SCORED_FIELDS,

@@ -1,6 +1,5 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { type Signal, scoreSignals } from '../classification-signals.js';
-import { buildOcrPage } from '../ocr-page.js';
+import type { OcrPage } from '../ocr-page.js';
 
 const SIGNALS: readonly Signal[] = [
   { pattern: /毕业证书/, weight: 0.4 },
@@ -14,6 +13,6 @@ const SIGNALS: readonly Signal[] = [
   { pattern: /学位证书|授予.{1,10}学位|电子注册备案表|在线验证码|成绩报告单/, weight: -0.5 },
 ];
 
-export function classifyGraduationCertificate(ocr: OcrResult): number {
-  return scoreSignals(buildOcrPage(ocr), SIGNALS);
+export function classifyGraduationCertificate(page: OcrPage): number {
+  return scoreSignals(page, SIGNALS);
 }

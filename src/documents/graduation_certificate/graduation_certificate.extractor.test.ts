@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { buildOcrPage } from '../ocr-page.js';
 import { extractGraduationCertificate, PRINTED_STUDY_TYPE } from './graduation_certificate.extractor.js';
-import { bachelorCertificatePpOcr, masterCertificateTesseract } from './graduation_certificate.fixtures.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
+import {
+  bachelorCertificatePpOcr,
+  masterCertificateTesseract,
+} from './graduation_certificate.test-support.js';
 
 describe('extractGraduationCertificate', () => {
   it('reads the diploma sentence across PP-OCR lines', () => {
-    const { fields, evidence } = extractGraduationCertificate(bachelorCertificatePpOcr());
+    const { fields, evidence } = extractGraduationCertificate(buildOcrPage(bachelorCertificatePpOcr()));
     expect(fields).toEqual({
       name: '尹航',
       gender: '男',
@@ -27,7 +31,7 @@ describe('extractGraduationCertificate', () => {
   });
 
   it('reads a tesseract master certificate: spaced text, no punctuation, O/0 for 〇, value under its label', () => {
-    const { fields } = extractGraduationCertificate(masterCertificateTesseract());
+    const { fields } = extractGraduationCertificate(buildOcrPage(masterCertificateTesseract()));
     expect(fields).toEqual({
       name: '李明',
       gender: '男',
@@ -46,13 +50,15 @@ describe('extractGraduationCertificate', () => {
 
   it('tolerates missing punctuation and reads the online-education note', () => {
     const { fields, evidence } = extractGraduationCertificate(
-      bachelorCertificatePpOcr({
-        certificateNumber: '104867201805000001',
-        body: [
-          '学生王芳性别女二〇〇〇年十二月一日生于二〇一六年三月至二〇一八年七月在本校计算机科学与技术',
-          '（网络教育）专业二年制专科学习修完教学计划规定的全部课程成绩合格准予毕业',
-        ],
-      }),
+      buildOcrPage(
+        bachelorCertificatePpOcr({
+          certificateNumber: '104867201805000001',
+          body: [
+            '学生王芳性别女二〇〇〇年十二月一日生于二〇一六年三月至二〇一八年七月在本校计算机科学与技术',
+            '（网络教育）专业二年制专科学习修完教学计划规定的全部课程成绩合格准予毕业',
+          ],
+        }),
+      ),
     );
     expect(fields).toMatchObject({
       name: '王芳',
@@ -68,10 +74,12 @@ describe('extractGraduationCertificate', () => {
 
   it('leaves an impossible birth date read unsurely null instead of guessing', () => {
     const { fields } = extractGraduationCertificate(
-      bachelorCertificatePpOcr({
-        body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
-        bodyConfidence: 0.9,
-      }),
+      buildOcrPage(
+        bachelorCertificatePpOcr({
+          body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
+          bodyConfidence: 0.9,
+        }),
+      ),
     );
     expect(fields.birthDate).toBeNull();
     expect(fields.name).toBe('尹航');
@@ -79,10 +87,12 @@ describe('extractGraduationCertificate', () => {
 
   it('keeps an impossible birth date read surely as printed, for the calendar rule', () => {
     const { fields } = extractGraduationCertificate(
-      bachelorCertificatePpOcr({
-        body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
-        bodyConfidence: 0.99,
-      }),
+      buildOcrPage(
+        bachelorCertificatePpOcr({
+          body: ['学生尹航，性别男，一九九四年二月三十日生，于二〇一二年九月至二〇一七年六月在本校'],
+          bodyConfidence: 0.99,
+        }),
+      ),
     );
     expect(fields.birthDate).toBe('1994-02-30');
   });
@@ -90,11 +100,11 @@ describe('extractGraduationCertificate', () => {
   it('keeps a 17-digit number of a year after 2002 only when read surely (rule G1 judges it)', () => {
     const seventeen = '10486120170500478';
     const sure = extractGraduationCertificate(
-      bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.99 }),
+      buildOcrPage(bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.99 })),
     );
     expect(sure.fields.certificateNumber).toBe(seventeen);
     const unsure = extractGraduationCertificate(
-      bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.9 }),
+      buildOcrPage(bachelorCertificatePpOcr({ certificateNumber: seventeen, numberConfidence: 0.9 })),
     );
     expect(unsure.fields.certificateNumber).toBeNull();
   });

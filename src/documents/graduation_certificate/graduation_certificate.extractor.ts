@@ -1,4 +1,3 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
 import { toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationLevel, parseYearsCount } from '../../text/education.js';
 import {
@@ -20,17 +19,10 @@ import {
   studyTypeOfCertificateNumber,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
+import { ExtractionBuilder, evidenceOf, surely } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import {
-  ExtractionBuilder,
-  evidenceOf,
-  labelledValueRegions,
-  readGroup,
-  readLabelledField,
-  searchPage,
-  surely,
-} from '../field-reading.js';
-import { buildOcrPage } from '../ocr-page.js';
+import { labelledValueRegions, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import type { OcrPage } from '../ocr-page.js';
 import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { graduationCertificateSchema } from './graduation_certificate.schema.js';
 
@@ -58,8 +50,7 @@ const TITLE_LEVEL_PATTERN = /(?<level>硕士研究生|博士研究生|研究生)
 const SCHOOL_LABEL = /校名|培养单位|学校名称/;
 const NUMBER_LABEL = /证书编号|编号/;
 
-export function extractGraduationCertificate(ocr: OcrResult): Extraction {
-  const page = buildOcrPage(ocr);
+export function extractGraduationCertificate(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(graduationCertificateSchema.shape));
 
   fields.set('name', readGroup(searchPage(page.joined, NAME_PATTERN)[0], 'name', parsePersonName));
@@ -139,8 +130,7 @@ export const PRINTED_STUDY_TYPE = 'printedStudyType';
  * level in the title (硕士研究生毕业证书), the school and number beside their labels, the issue date
  * last. A certificate number the rules find without its label is not a place: its structure names it.
  */
-export function graduationCertificateValueRegions(ocr: OcrResult): ValueRegions {
-  const page = buildOcrPage(ocr);
+export function graduationCertificateValueRegions(page: OcrPage): ValueRegions {
   return {
     name: slotRegions(page.joined, NAME_SLOT),
     gender: slotRegions(page.flat, GENDER_SLOT),

@@ -10,6 +10,9 @@ import { validateGraduationCertificate } from './graduation_certificate.validato
 
 export const graduationCertificateModule: DocumentModule = {
   type: 'graduation_certificate',
+  names: { zh: '毕业证书', en: 'graduation certificate' },
+  classifyHint: '普通高等学校毕业证书 or 研究生毕业证书 (graduation certificate)',
+  identifyingField: 'certificateNumber',
   schemaVersion: '1',
   schema: graduationCertificateSchema,
   scoredFields: GRADUATION_SCORED_FIELDS,

@@ -22,7 +22,7 @@ const UNSURE_LINE = 0.85;
 const DIGIT_RUN = /[0-9OoDQIlSBZ]{10,20}[Xx]?/g;
 /**
  * The confidence of a line whose two readings disagree on a number's length: below the 0.95 at which
- * a reading may break a HARD rule by itself (documents/field-reading SURE_READING), above the 0.75 of
+ * a reading may break a HARD rule by itself (documents/extraction-builder SURE_READING), above the 0.75 of
  * LOW_CONFIDENCE.
  */
 const DOUBTFUL_LINE = 0.9;

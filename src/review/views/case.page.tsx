@@ -1,8 +1,9 @@
 import type { FieldEvidence } from '../../documents/document-types.js';
 import type { Reason } from '../../verdicts/reasons.js';
 import type { Verification } from '../../verifications/verifications.models.js';
-import { DOCUMENT_TYPE_LABELS, VERDICT_LABELS, VERDICTS, versionOf } from '../review.models.js';
+import { VERDICT_LABELS, VERDICTS, versionOf } from '../review.models.js';
 import { AwaitingApproval, type PendingApproval } from './awaiting-approval.js';
+import { DOCUMENT_TYPE_LABELS } from './document-type-labels.js';
 import { FieldInput, FieldLabelCell } from './field-input.js';
 import { type Banner, Layout, type Viewer } from './layout.js';
 

@@ -1,4 +1,5 @@
-import { DOCUMENT_TYPE_LABELS, type QueueFilters, type QueueItem, VERDICT_LABELS } from '../review.models.js';
+import { type QueueFilters, type QueueItem, VERDICT_LABELS } from '../review.models.js';
+import { DOCUMENT_TYPE_LABELS } from './document-type-labels.js';
 import { formatAge, Layout, type Viewer } from './layout.js';
 
 const dateInput = (d: Date | undefined) => (d ? d.toISOString().slice(0, 10) : '');

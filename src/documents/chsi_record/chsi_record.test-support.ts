@@ -1,5 +1,5 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
-import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../test-helpers.js';
+import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../synthetic-ocr.test-support.js';
 
 /** A 备案表 PDF page rendered and read by PP-OCR: a labelled table, one box per cell. */
 export function chsiRecordPpOcr(

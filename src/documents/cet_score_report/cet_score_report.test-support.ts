@@ -1,5 +1,5 @@
 import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
-import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../test-helpers.js';
+import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../synthetic-ocr.test-support.js';
 
 /**
  * OCR-shaped CET-4 reports (2025 H2, ticket 340801252117128 from formats-research §1.4; report
