@@ -14,8 +14,10 @@ export const auditTable = sqliteTable(
     /** Chain order. */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
-    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations) or 'audit' (the chain's own records). */
-    entityType: text('entity_type', { enum: ['verification', 'subject', 'data_key', 'audit'] }).notNull(),
+    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations), 'api_key' or 'audit' (the chain's own records). */
+    entityType: text('entity_type', {
+      enum: ['verification', 'subject', 'data_key', 'api_key', 'audit'],
+    }).notNull(),
     entityId: text('entity_id').notNull(),
     subjectId: text('subject_id').notNull(),
     action: text('action').notNull(),
