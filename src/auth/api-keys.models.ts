@@ -49,6 +49,24 @@ export function isKeyUsable(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: D
   return key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now);
 }
 
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** A key as an admin sees it, over HTTP or in the CLI: dates in ISO 8601, never the secret or its hash. */
+export function apiKeyView(key: ApiKey) {
+  return {
+    id: key.id,
+    prefix: key.prefix,
+    role: key.role,
+    name: key.name,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: iso(key.lastUsedAt),
+    expiresAt: iso(key.expiresAt),
+    revokedAt: iso(key.revokedAt),
+    rotatedAt: iso(key.rotatedAt),
+    previousKeyExpiresAt: iso(key.previousKeyExpiresAt),
+  };
+}
+
 /** What the audit trail keeps of a key: no secret, no hash. */
 export function auditView(key: ApiKey): Record<string, unknown> {
   return {

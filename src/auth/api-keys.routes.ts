@@ -5,6 +5,7 @@ import { createRouter } from '../http/openapi-app.js';
 import { problemResponses } from '../verifications/verifications.schemas.js';
 import {
   type ApiKey,
+  apiKeyView,
   DEFAULT_ROTATION_GRACE_SECONDS,
   MAX_ROTATION_GRACE_SECONDS,
   ROLES,
@@ -51,23 +52,6 @@ const KeyIdParam = z.object({
     .openapi({ param: { name: 'keyId', in: 'path' } }),
 });
 
-const iso = (date: Date | null) => date?.toISOString() ?? null;
-
-function toView(key: ApiKey): z.infer<typeof ApiKeySchema> {
-  return {
-    id: key.id,
-    prefix: key.prefix,
-    role: key.role,
-    name: key.name,
-    createdAt: key.createdAt.toISOString(),
-    lastUsedAt: iso(key.lastUsedAt),
-    expiresAt: iso(key.expiresAt),
-    revokedAt: iso(key.revokedAt),
-    rotatedAt: iso(key.rotatedAt),
-    previousKeyExpiresAt: iso(key.previousKeyExpiresAt),
-  };
-}
-
 export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authenticator }) {
   const router = createRouter();
   const adminOnly = requireRole(deps.authenticator, 'admin');
@@ -86,7 +70,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
       ...problemResponses(401, 403),
     },
   });
-  router.openapi(list, async (c) => c.json({ keys: (await listApiKeys(deps)).map(toView) }, 200));
+  router.openapi(list, async (c) => c.json({ keys: (await listApiKeys(deps)).map(apiKeyView) }, 200));
 
   const create = createRoute({
     method: 'post',
@@ -131,7 +115,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
       },
       actorOfRequest(c.get('apiKey')),
     );
-    return c.json({ ...toView(key), key: secret }, 201);
+    return c.json({ ...apiKeyView(key), key: secret }, 201);
   });
 
   const revoke = createRoute({
@@ -148,7 +132,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
   });
   router.openapi(revoke, async (c) => {
     const { keyId } = c.req.valid('param');
-    return c.json(toView(await revokeApiKey(deps, keyId, actorOfRequest(c.get('apiKey')))), 200);
+    return c.json(apiKeyView(await revokeApiKey(deps, keyId, actorOfRequest(c.get('apiKey')))), 200);
   });
 
   const rotate = createRoute({
@@ -195,7 +179,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
       { graceSeconds: body.gracePeriodSeconds },
       actorOfRequest(c.get('apiKey')),
     );
-    return c.json({ ...toView(key), key: secret }, 200);
+    return c.json({ ...apiKeyView(key), key: secret }, 200);
   });
   return router;
 }
