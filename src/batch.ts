@@ -33,12 +33,15 @@ export async function runBatch(
   io: { write: (line: string) => void; progress: (text: string) => void },
 ): Promise<number> {
   const baseDir = path.dirname(manifestPath);
+  const { config } = services;
+  // The queue starts before the manifest is opened: readline emits lines as soon as the stream
+  // flows, and lines (and the end) emitted while an await held up the `for await` below are lost,
+  // which left the loop waiting for ever where starting takes a while (pg-boss on PostgreSQL).
+  await services.queue.start();
   const lines = readline.createInterface({
     input: fs.createReadStream(manifestPath, 'utf8'),
     crlfDelay: Infinity,
   });
-  const { config } = services;
-  await services.queue.start();
   let index = 0;
   let failures = 0;
   const started = Date.now();

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ensureBootstrapAdminKey } from './auth/api-keys.usecases.js';
 import type { Config } from './config.js';
+import { ListenError } from './server.errors.js';
 import { buildServices, type ServiceOverrides } from './services.js';
 
 /**
@@ -13,23 +14,33 @@ import { buildServices, type ServiceOverrides } from './services.js';
  */
 export async function startServer(config: Config, overrides: ServiceOverrides = {}) {
   const services = await buildServices(config, overrides);
+  const app = createApp(services);
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+      s.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code ? new ListenError(error.code, config.port, config.host) : error),
+      );
+    });
+  } catch (error) {
+    // Nothing was started yet but the services: leave nothing behind.
+    await services.close();
+    throw error;
+  }
+  // After the port is ours, so a start that cannot listen makes no key.
   const bootstrapKey = await ensureBootstrapAdminKey(services);
   if (bootstrapKey) {
     // Created once, on the very first start, so the operator can create the other keys. It goes
-    // to a file only this user can read: stdout is the log stream, and stderr is collected too.
+    // to a file only this user can read, never into the output: stdout is the JSON log stream,
+    // and stderr is collected too. One plain line says where it is.
     const file = writeBootstrapKeyFile(config.dataDir, bootstrapKey);
     process.stderr.write(
-      `\nFirst start: created an admin API key and wrote it to ${file} (mode 0600).\n` +
-        'Read it, keep it in your secret store and delete the file. Create client and engine keys\n' +
-        'with `npx docverify keys create --role client`.\n\n',
+      `docverify: first start: an admin API key is in ${file} (mode 0600); store it in your secret store and delete the file\n`,
     );
   }
-  const app = createApp(services);
   if (config.jobs.inApi) await services.queue.start();
   services.sweeper.start();
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
-  });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.logger.info({ port, dataDir: config.dataDir }, 'docverify listening');

@@ -3,7 +3,7 @@ import { loadOrCreateChainKey } from './audit/audit.keys.js';
 import { parseChainKey } from './audit/audit.models.js';
 import { createAuditRepository } from './audit/audit.repository.js';
 import { createApiKeysRepository } from './auth/api-keys.repository.js';
-import { authenticate } from './auth/api-keys.usecases.js';
+import { createAuthenticator } from './auth/api-keys.usecases.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { blobStores } from './blobs/registry.js';
 import { createSealedBlobStore } from './blobs/sealed-blob-store.js';
@@ -77,7 +77,7 @@ export async function buildServices(config: Config, overrides: ServiceOverrides 
   const sealer = createSealer(keys.dataKeys, { blindIndexKey: keys.blindIndexKey });
 
   const apiKeys = createApiKeysRepository(database);
-  const authenticator: Authenticator = { authenticate: (secret) => authenticate({ apiKeys }, secret) };
+  const authenticator: Authenticator = createAuthenticator({ apiKeys, clock, logger });
   const verifications = createVerificationsRepository(database, sealer);
   const subjects = createSubjectsRepository(database, sealer);
   const jobs = createJobsRepository(database);

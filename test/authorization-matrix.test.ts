@@ -71,6 +71,9 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/subjects/:subjectId/eligibility': api('engine'),
   'DELETE /v1/subjects/:subjectId': api(),
   'POST /v1/admin/keys': api(),
+  'GET /v1/admin/keys': api(),
+  'POST /v1/admin/keys/:keyId/revoke': api(),
+  'POST /v1/admin/keys/:keyId/rotate': api(),
   'POST /v1/admin/webhooks': api(),
   'GET /v1/admin/webhooks': api(),
   'DELETE /v1/admin/webhooks/:endpointId': api(),
@@ -123,6 +126,7 @@ function urlFor(pattern: string, verificationId: string, subjectId: string): str
     .replace(':subjectId', subjectId)
     .replace(':id', verificationId)
     .replace(':endpointId', 'whe_missing')
+    .replace(':keyId', 'key_missing')
     .replace(':eventId', 'evt_missing')
     .replace(':scope', 'public')
     .replace(':caseId', 'case-missing');

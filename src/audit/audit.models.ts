@@ -44,6 +44,10 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.removed',
   'webhook_endpoint.secret_rotated',
   'webhook_endpoint.pinged',
+  /** An API key was created, revoked or given a new secret: its metadata, never the secret or its hash. */
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -52,7 +56,7 @@ export type AuditSnapshot = Record<string, unknown> | null;
 /** What a caller appends; id, time and hashes are added by the repository. */
 export interface AuditEntry {
   /** 'data_key' for key rotations; 'audit' only for the chain's own records (audit.chain_keyed). */
-  entityType: 'verification' | 'subject' | 'data_key' | 'webhook_endpoint' | 'audit';
+  entityType: 'verification' | 'subject' | 'data_key' | 'webhook_endpoint' | 'api_key' | 'audit';
   entityId: string;
   subjectId: string;
   action: AuditAction;

@@ -12,7 +12,7 @@ const AuditRecordSchema = z
   .object({
     seq: z.number().int(),
     id: z.string(),
-    entityType: z.enum(['verification', 'subject', 'data_key', 'webhook_endpoint', 'audit']),
+    entityType: z.enum(['verification', 'subject', 'data_key', 'webhook_endpoint', 'api_key', 'audit']),
     entityId: z.string(),
     subjectId: z.string(),
     action: z.string(),

@@ -14,9 +14,9 @@ export const auditTable = sqliteTable(
     /** Chain order. */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     id: text('id').notNull(),
-    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations), 'webhook_endpoint' or 'audit' (the chain's own records). */
+    /** 'verification', 'subject' (eligibility decisions, erasure), 'data_key' (key rotations), 'webhook_endpoint', 'api_key' or 'audit' (the chain's own records). */
     entityType: text('entity_type', {
-      enum: ['verification', 'subject', 'data_key', 'webhook_endpoint', 'audit'],
+      enum: ['verification', 'subject', 'data_key', 'webhook_endpoint', 'api_key', 'audit'],
     }).notNull(),
     entityId: text('entity_id').notNull(),
     subjectId: text('subject_id').notNull(),

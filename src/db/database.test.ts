@@ -93,10 +93,10 @@ describe.each(databaseTargets)('database on $name', ({ open, skip }) => {
     const keys = createApiKeysRepository(database);
     await keys.insert(keyRow('t'));
     expect(await keys.countActive()).toBe(1);
-    const found = await keys.findActiveByHash('hash-t');
+    const found = await keys.findUsableByHash('hash-t', new Date());
     expect(found?.createdAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');
     expect(await keys.revoke('t', new Date())).toBe(true);
-    expect(await keys.findActiveByHash('hash-t')).toBeNull();
+    expect(await keys.findUsableByHash('hash-t', new Date())).toBeNull();
   });
 
   it('hands out a raw client only inside a PostgreSQL transaction', async () => {

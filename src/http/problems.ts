@@ -28,6 +28,7 @@ export const PROBLEM_CODES = {
     title: "The subject's personal data was erased; the verification is closed",
   },
   SUBJECT_IDENTITY_CONFLICT: { status: 409, title: "The subject's registered identity is another one" },
+  API_KEY_INACTIVE: { status: 409, title: 'The API key is revoked or expired' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import type { Role } from '../auth/api-keys.models.js';
 import { type DatabaseHandle, exclusively } from '../db/database-port.js';
 
@@ -26,7 +26,7 @@ export function createReviewSessionsRepository(database: DatabaseHandle) {
       await db.insert(reviewSessionsTable).values(row);
     },
 
-    /** A live session whose API key is still active: revoking the key ends its sessions at once. */
+    /** A live session whose API key is still usable: revoking the key, or its expiry, ends its sessions at once. */
     async findLive(idHash: string, now: Date): Promise<ReviewSession | null> {
       const [row] = await db
         .select({
@@ -43,6 +43,7 @@ export function createReviewSessionsRepository(database: DatabaseHandle) {
             eq(reviewSessionsTable.idHash, idHash),
             gt(reviewSessionsTable.expiresAt, now),
             isNull(apiKeysTable.revokedAt),
+            or(isNull(apiKeysTable.expiresAt), gt(apiKeysTable.expiresAt, now)),
           ),
         )
         .limit(1);
@@ -51,6 +52,11 @@ export function createReviewSessionsRepository(database: DatabaseHandle) {
 
     async delete(idHash: string): Promise<void> {
       await db.delete(reviewSessionsTable).where(eq(reviewSessionsTable.idHash, idHash));
+    },
+
+    /** Ends every session of a key (its revocation). */
+    async deleteByKey(keyId: string): Promise<void> {
+      await db.delete(reviewSessionsTable).where(eq(reviewSessionsTable.keyId, keyId));
     },
 
     async deleteExpired(now: Date): Promise<void> {

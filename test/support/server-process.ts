@@ -24,6 +24,9 @@ export interface ServerProcess {
   baseUrl: string;
   dataDir: string;
   output: () => string;
+  /** Each stream alone (`output` has both): stdout is the JSON log. */
+  stdout: () => string;
+  stderr: () => string;
   /** Settles when the process has exited, whoever ended it. */
   exited: Promise<void>;
   kill9(): Promise<void>;
@@ -45,11 +48,15 @@ export async function startServerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdout = '';
+  let stderr = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();
+    stdout += d.toString();
   });
   child.stderr?.on('data', (d: Buffer) => {
     output += d.toString();
+    stderr += d.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
@@ -73,6 +80,8 @@ export async function startServerProcess(
     baseUrl: `http://127.0.0.1:${port}`,
     dataDir: path.resolve(repoRoot, env.DATA_DIR ?? process.env.DATA_DIR ?? 'data'),
     output: () => output,
+    stdout: () => stdout,
+    stderr: () => stderr,
     exited,
     async kill9() {
       child.kill('SIGKILL');
