@@ -2,8 +2,9 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { problemResponses } from '../http/openapi-schemas.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
-import { problemResponses, SubjectParamSchema } from '../verifications/verifications.schemas.js';
+import { SubjectParamSchema } from '../subjects/subjects.schemas.js';
 import { EligibilitySchema } from './eligibility.schemas.js';
 import { decisionToJson, type EligibilityService } from './eligibility.usecases.js';
 

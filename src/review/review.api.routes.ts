@@ -3,14 +3,11 @@ import { EligibilitySchema } from '../eligibility/eligibility.schemas.js';
 import { decisionToJson } from '../eligibility/eligibility.usecases.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import type { Reason } from '../verdicts/reasons.js';
 import { toResult, type Verdict } from '../verifications/verifications.models.js';
-import {
-  IdParamSchema,
-  problemResponses,
-  VerificationResultSchema,
-} from '../verifications/verifications.schemas.js';
+import { VerificationResultSchema } from '../verifications/verifications.schemas.js';
 import { parseVersion, VERDICTS, versionOf } from './review.models.js';
 import { createReviewQueueRoutes } from './review.queue.routes.js';
 import {

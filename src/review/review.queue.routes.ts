@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses } from '../verifications/verifications.schemas.js';
+import { problemResponses } from '../http/openapi-schemas.js';
 import { VERDICTS, versionOf } from './review.models.js';
 import { type ReviewQueueDeps, reviewMetrics, reviewQueue } from './review.queue.js';
 

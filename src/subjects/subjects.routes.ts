@@ -2,8 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses, SubjectParamSchema } from '../verifications/verifications.schemas.js';
+import { problemResponses } from '../http/openapi-schemas.js';
 import { registerSubjectIdentity } from './subjects.identity.usecases.js';
+import { SubjectParamSchema } from './subjects.schemas.js';
 import { eraseSubject } from './subjects.usecases.js';
 
 type EraseDeps = Parameters<typeof eraseSubject>[0];

@@ -3,18 +3,14 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, ListQuerySchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import { canSeeSubject } from '../subjects/subjects.models.js';
 import type { SubjectsRepository } from '../subjects/subjects.repository.js';
+import { SubjectParamSchema } from '../subjects/subjects.schemas.js';
 import { toResult, type Verification } from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
-import {
-  IdParamSchema,
-  ListQuerySchema,
-  problemResponses,
-  SubjectParamSchema,
-  VerificationResultSchema,
-} from './verifications.schemas.js';
+import { VerificationResultSchema } from './verifications.schemas.js';
 
 export interface VerificationReadRoutesDeps {
   authenticator: Authenticator;

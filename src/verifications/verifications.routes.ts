@@ -7,18 +7,14 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { REVOCATION_REASONS, toResult } from './verifications.models.js';
 import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
-import {
-  IdParamSchema,
-  problemResponses,
-  UploadFormSchema,
-  VerificationResultSchema,
-} from './verifications.schemas.js';
+import { UploadFormSchema, VerificationResultSchema } from './verifications.schemas.js';
 import {
   assertQueueHasRoom,
   type ChangeDeps,

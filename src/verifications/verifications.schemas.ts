@@ -1,29 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_TYPE_IDS } from '../documents/document-types.js';
-import { SUBJECT_ID_PATTERN, SUBJECT_ID_RULE } from '../subjects/subjects.models.js';
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string().optional(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
-
-export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
-    ]),
-  );
+import { SubjectIdSchema } from '../subjects/subjects.schemas.js';
 
 const ReasonSchema = z.object({
   code: z.string(),
@@ -39,12 +16,6 @@ const EvidenceSchema = z.object({
   confidence: z.number(),
   source: z.enum(['rules', 'pdf_text', 'llm', 'reviewer']),
 });
-
-export const SubjectIdSchema = z
-  .string()
-  .trim()
-  .regex(SUBJECT_ID_PATTERN, SUBJECT_ID_RULE)
-  .openapi({ description: SUBJECT_ID_RULE, example: 'u-123' });
 
 export const VerificationResultSchema = z
   .object({
@@ -94,20 +65,3 @@ export const UploadFormSchema = z
     }
   })
   .openapi('VerificationUpload');
-
-export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-export const SubjectParamSchema = z.object({
-  subjectId: SubjectIdSchema.openapi({ param: { name: 'subjectId', in: 'path' } }),
-});
-
-export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(64).optional(),
-});
