@@ -48,6 +48,12 @@ const multipartOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * When a 202's Location is worth polling first: one document takes about 2 s at the median (README,
+ * "What it measures"), so an earlier poll mostly finds it still queued.
+ */
+export const POLL_AFTER_SECONDS = 2;
+
 /** RFC 7240 `Prefer: wait=N`. */
 export function preferredWaitSeconds(prefer: string | undefined): number | null {
   const match = prefer ? /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer) : null;
@@ -149,6 +155,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     }
     if (done) return c.json(body, 201);
     if (replayed) return c.json(body, 200);
+    c.header('Retry-After', String(POLL_AFTER_SECONDS));
     return c.json(body, 202);
   });
 

@@ -232,6 +232,8 @@ export function createWebhookRoutes(deps: {
     // The new deliveries and their jobs commit together.
     const deliveries = await deps.transaction(() => deps.publisher.replay(eventId, body.endpointId ?? null));
     deps.queue.wake();
+    // Deliveries go out within the second unless the target is slow; then poll the event.
+    c.header('Retry-After', '1');
     return c.json({ deliveries: deliveries.map(deliveryJson) }, 202);
   });
 
