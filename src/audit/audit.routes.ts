@@ -40,6 +40,7 @@ export function createAuditRoutes(deps: {
   const list = createRoute({
     method: 'get',
     path: '/v1/verifications/{id}/audit',
+    operationId: 'listVerificationAudit',
     tags: ['audit'],
     summary: "A verification's audit trail, oldest first (hash-chained records)",
     middleware: [requireRole(deps.authenticator, 'reviewer', 'engine')] as const,

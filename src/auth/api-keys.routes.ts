@@ -18,6 +18,7 @@ export function createApiKeyRoutes(deps: {
   const create = createRoute({
     method: 'post',
     path: '/v1/admin/keys',
+    operationId: 'createApiKey',
     tags: ['admin'],
     summary: 'Create an API key (the secret is shown once)',
     middleware: [requireRole(deps.authenticator, 'admin')] as const,

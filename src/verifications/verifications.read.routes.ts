@@ -31,6 +31,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
   const read = createRoute({
     method: 'get',
     path: '/v1/verifications/{id}',
+    operationId: 'getVerification',
     tags: ['verifications'],
     summary: 'A verification and, once completed, its result',
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
@@ -57,6 +58,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
   const list = createRoute({
     method: 'get',
     path: '/v1/subjects/{subjectId}/verifications',
+    operationId: 'listSubjectVerifications',
     tags: ['verifications'],
     summary: "A subject's verifications, newest first (a client: only its own subjects, else 404)",
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,

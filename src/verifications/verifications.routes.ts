@@ -1,20 +1,30 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EligibilitySchema } from '../eligibility/eligibility.schemas.js';
+import { EligibilitySchema, EXAMPLE_ELIGIBILITY } from '../eligibility/eligibility.schemas.js';
 import { decisionToJson, type EligibilityService } from '../eligibility/eligibility.usecases.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { IdParamSchema, problemResponses } from '../http/openapi-schemas.js';
+import {
+  IdParamSchema,
+  problemResponses,
+  RATE_LIMIT_HEADERS,
+  responseHeaders,
+} from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { REVOCATION_REASONS, toResult } from './verifications.models.js';
 import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
-import { UploadFormSchema, VerificationResultSchema } from './verifications.schemas.js';
+import {
+  EXAMPLE_ACCEPTED,
+  EXAMPLE_RESULT,
+  UploadFormSchema,
+  VerificationResultSchema,
+} from './verifications.schemas.js';
 import {
   assertQueueHasRoom,
   type ChangeDeps,
@@ -66,6 +76,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
   const upload = createRoute({
     method: 'post',
     path: '/v1/verifications',
+    operationId: 'createVerification',
     tags: ['verifications'],
     summary: 'Upload a document photo or PDF for verification',
     description:
@@ -94,23 +105,61 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     ] as const,
     request: {
       headers: z.object({
-        'idempotency-key': z.string().min(1).max(255).optional(),
-        prefer: z.string().optional().openapi({ description: 'RFC 7240, e.g. "wait=10"' }),
+        'idempotency-key': z.string().min(1).max(255).optional().openapi({
+          description:
+            'Makes a retry safe: the same key with the same file and subject answers the first upload (Idempotent-Replayed); with another, 422 IDEMPOTENCY_KEY_REUSED',
+          example: 'upload-7c1e2f',
+        }),
+        prefer: z
+          .string()
+          .optional()
+          .openapi({ description: 'RFC 7240: wait up to N seconds for the verdict', example: 'wait=10' }),
       }),
-      body: { required: true, content: { 'multipart/form-data': { schema: UploadFormSchema } } },
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: UploadFormSchema,
+            encoding: {
+              file: {
+                contentType: 'image/jpeg, image/png, image/webp, image/tiff, image/heic, application/pdf',
+              },
+            },
+          },
+        },
+      },
     },
     responses: {
       200: {
         description: 'A retried upload (same Idempotency-Key) whose verification is still running',
+        headers: responseHeaders(
+          'Location',
+          'Idempotent-Replayed',
+          'Preference-Applied',
+          ...RATE_LIMIT_HEADERS,
+        ),
         content: { 'application/json': { schema: UploadResultSchema } },
       },
       201: {
-        description: 'Verified within the requested wait: the completed result',
-        content: { 'application/json': { schema: UploadResultSchema } },
+        description:
+          'Completed (or failed) within the requested wait, or a retried upload that had: the result, and the eligibility when it completed within the wait',
+        headers: responseHeaders(
+          'Location',
+          'Idempotent-Replayed',
+          'Preference-Applied',
+          ...RATE_LIMIT_HEADERS,
+        ),
+        content: {
+          'application/json': {
+            schema: UploadResultSchema,
+            example: { ...EXAMPLE_RESULT, eligibility: EXAMPLE_ELIGIBILITY },
+          },
+        },
       },
       202: {
-        description: 'Accepted; poll the Location',
-        content: { 'application/json': { schema: UploadResultSchema } },
+        description: 'Accepted: poll the Location, not before Retry-After seconds',
+        headers: responseHeaders('Location', 'Retry-After', 'Preference-Applied', ...RATE_LIMIT_HEADERS),
+        content: { 'application/json': { schema: UploadResultSchema, example: EXAMPLE_ACCEPTED } },
       },
       ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
     },
@@ -165,6 +214,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
   const revoke = createRoute({
     method: 'post',
     path: '/v1/verifications/{id}/revoke',
+    operationId: 'revokeVerification',
     tags: ['verifications'],
     summary: 'Revoke a verification: it never counts for eligibility again (event verification.revoked)',
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses } from '../http/openapi-schemas.js';
+import { problemResponses, responseHeaders } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
@@ -79,6 +79,7 @@ export function createWebhookRoutes(deps: {
   const create = createRoute({
     method: 'post',
     path: '/v1/admin/webhooks',
+    operationId: 'createWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Register a webhook endpoint (its signing secret is shown once)',
     middleware: [admin] as const,
@@ -103,6 +104,7 @@ export function createWebhookRoutes(deps: {
     responses: {
       201: {
         description: 'The endpoint and its secret',
+        headers: responseHeaders('Location'),
         content: { 'application/json': { schema: EndpointSchema.extend({ secret: z.string() }) } },
       },
       ...problemResponses(400, 401, 403),
@@ -123,6 +125,7 @@ export function createWebhookRoutes(deps: {
   const list = createRoute({
     method: 'get',
     path: '/v1/admin/webhooks',
+    operationId: 'listWebhookEndpoints',
     tags: ['webhooks'],
     summary: 'The active webhook endpoints (never their secrets)',
     middleware: [admin] as const,
@@ -141,6 +144,7 @@ export function createWebhookRoutes(deps: {
   const remove = createRoute({
     method: 'delete',
     path: '/v1/admin/webhooks/{endpointId}',
+    operationId: 'deleteWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Remove an endpoint: nothing more is sent to it, pending deliveries are cancelled',
     middleware: [admin] as const,
@@ -158,6 +162,7 @@ export function createWebhookRoutes(deps: {
   const event = createRoute({
     method: 'get',
     path: '/v1/admin/webhooks/events/{eventId}',
+    operationId: 'getWebhookEvent',
     tags: ['webhooks'],
     summary: 'An event, its payload and every delivery of it',
     middleware: [admin] as const,
@@ -204,6 +209,7 @@ export function createWebhookRoutes(deps: {
   const replay = createRoute({
     method: 'post',
     path: '/v1/admin/webhooks/events/{eventId}/replay',
+    operationId: 'replayWebhookEvent',
     tags: ['webhooks'],
     summary: 'Send an event again (same Webhook-Id) to every endpoint that takes it, or to one',
     middleware: [admin] as const,
@@ -220,7 +226,8 @@ export function createWebhookRoutes(deps: {
     },
     responses: {
       202: {
-        description: 'The new deliveries, queued',
+        description: 'The new deliveries, queued: read the event again, not before Retry-After seconds',
+        headers: responseHeaders('Retry-After'),
         content: { 'application/json': { schema: z.object({ deliveries: z.array(DeliverySchema) }) } },
       },
       ...problemResponses(400, 401, 403, 404),
