@@ -6,6 +6,7 @@ import { createDocsRoutes } from './http/docs.routes.js';
 import { problemResponse } from './http/errors.js';
 import { apiResponseHeaders, requestContext } from './http/middleware.js';
 import { createRouter } from './http/openapi-app.js';
+import { serveOpenApiDocument } from './http/openapi-document.js';
 import { ProblemError } from './http/problems.js';
 import { createSystemRoutes } from './http/system.routes.js';
 import { createReviewApiRoutes } from './review/review.api.routes.js';
@@ -57,17 +58,8 @@ export function createApp(services: Services) {
   app.route('/', createReviewApiRoutes(reviewDeps));
   app.route('/', createReviewRoutes(reviewDeps));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   registerWebhookEvents(app.openAPIRegistry);
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'docverify',
-      version: API_VERSION,
-      description: 'Verification of Chinese education documents for consumer-credit limit raises.',
-    },
-    security: [{ bearer: [] }],
-  });
+  serveOpenApiDocument(app, API_VERSION);
   app.route('/', createDocsRoutes());
   return app;
 }

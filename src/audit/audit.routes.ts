@@ -2,9 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
-import { IdParamSchema, problemResponses } from '../verifications/verifications.schemas.js';
 import type { AuditRecord } from './audit.models.js';
 import type { AuditRepository } from './audit.repository.js';
 
@@ -40,6 +40,7 @@ export function createAuditRoutes(deps: {
   const list = createRoute({
     method: 'get',
     path: '/v1/verifications/{id}/audit',
+    operationId: 'listVerificationAudit',
     tags: ['audit'],
     summary: "A verification's audit trail, oldest first (hash-chained records)",
     middleware: [requireRole(deps.authenticator, 'reviewer', 'engine')] as const,

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses } from '../verifications/verifications.schemas.js';
+import { problemResponses } from '../http/openapi-schemas.js';
 import {
   type ApiKey,
   apiKeyView,
@@ -59,6 +59,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
   const list = createRoute({
     method: 'get',
     path: '/v1/admin/keys',
+    operationId: 'listApiKeys',
     tags: ['admin'],
     summary: 'List the API keys, revoked and expired ones included (never their secrets)',
     middleware: [adminOnly] as const,
@@ -75,6 +76,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
   const create = createRoute({
     method: 'post',
     path: '/v1/admin/keys',
+    operationId: 'createApiKey',
     tags: ['admin'],
     summary: 'Create an API key (the secret is shown once)',
     middleware: [adminOnly] as const,
@@ -121,6 +123,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
   const revoke = createRoute({
     method: 'post',
     path: '/v1/admin/keys/{keyId}/revoke',
+    operationId: 'revokeApiKey',
     tags: ['admin'],
     summary: 'Revoke a key: refused from the next request on, and its reviewer sessions end (idempotent)',
     middleware: [adminOnly] as const,
@@ -138,6 +141,7 @@ export function createApiKeyRoutes(deps: KeyAdminDeps & { authenticator: Authent
   const rotate = createRoute({
     method: 'post',
     path: '/v1/admin/keys/{keyId}/rotate',
+    operationId: 'rotateApiKey',
     tags: ['admin'],
     summary: 'Give a key a new secret; the old one stays valid for a grace period',
     middleware: [adminOnly] as const,

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './app-env.js';
+import { bearerChallenge } from './middleware.js';
 import { PROBLEM_CODES, type ProblemCode, ProblemError, problemBody } from './problems.js';
 
 /** The one place errors become responses: problem+json with a stable code, never a stack. */
@@ -22,6 +23,7 @@ export function problemResponse(c: Context<AppEnv>, error: unknown): Response {
   if (extra.errors) body.errors = extra.errors;
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (extra.retryAfterSeconds !== undefined) headers['retry-after'] = String(extra.retryAfterSeconds);
+  if (code === 'UNAUTHORIZED') headers['www-authenticate'] = bearerChallenge(c.req.header('authorization'));
   return new Response(JSON.stringify(body), { status: PROBLEM_CODES[code].status, headers });
 }
 

@@ -10,7 +10,11 @@ import { ProblemError } from './problems.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Request id (from X-Request-Id when well-formed), a child logger, an access log line and metrics. */
+/**
+ * Request id (from X-Request-Id when well-formed), a child logger, an access log line and metrics.
+ * Every answer carries the id in X-Request-Id, problem answers (built apart from the handler's
+ * context, src/http/errors.ts) and unknown routes included: it is the `requestId` of a problem body.
+ */
 export function requestContext(deps: { logger: Logger; metrics: Metrics }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
@@ -18,10 +22,10 @@ export function requestContext(deps: { logger: Logger; metrics: Metrics }): Midd
     const logger = deps.logger.child({ requestId });
     c.set('requestId', requestId);
     c.set('logger', logger);
-    c.header('X-Request-Id', requestId);
     const started = performance.now();
     try {
       await next();
+      c.header('X-Request-Id', requestId);
     } finally {
       const seconds = (performance.now() - started) / 1000;
       const route = routePath(c) || 'unmatched';
@@ -66,6 +70,12 @@ export function requireRole(authenticator: Authenticator, ...roles: Role[]): Mid
     c.set('apiKey', key);
     await next();
   };
+}
+
+/** RFC 6750 §3: the challenge of a 401, with `invalid_token` when a bearer token was sent and refused. */
+export function bearerChallenge(authorization: string | undefined): string {
+  const sentToken = /^Bearer\s+\S+$/i.test(authorization ?? '');
+  return sentToken ? 'Bearer realm="docverify", error="invalid_token"' : 'Bearer realm="docverify"';
 }
 
 async function authenticatedKey(c: Context<AppEnv>, authenticator: Authenticator): Promise<ApiKey> {

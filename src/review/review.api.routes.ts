@@ -3,28 +3,17 @@ import { EligibilitySchema } from '../eligibility/eligibility.schemas.js';
 import { decisionToJson } from '../eligibility/eligibility.usecases.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
 import { toResult } from '../verifications/verifications.models.js';
-import {
-  IdParamSchema,
-  problemResponses,
-  VerificationResultSchema,
-} from '../verifications/verifications.schemas.js';
+import { ReasonSchema, VerificationResultSchema } from '../verifications/verifications.schemas.js';
 import { decideApproval, openProposal, submitReview } from './review.decisions.js';
 import { parseVersion, VERDICTS, versionOf } from './review.models.js';
 import { createReviewQueueRoutes } from './review.queue.routes.js';
 import { actorOf, loadCase, type ReviewDeps } from './review.usecases.js';
 import type { ReviewApproval } from './review-approvals.repository.js';
-
-const ReasonOutSchema = z.object({
-  code: z.string(),
-  field: z.string().optional(),
-  message: z.string(),
-  messageZh: z.string().optional(),
-  severity: z.enum(['hard', 'soft', 'info', 'retake']),
-});
 
 const CorrectionSchema = z
   .strictObject({
@@ -49,7 +38,7 @@ const CorrectionSchema = z
 
 const RevalidationSchema = z.object({
   verdict: z.enum(VERDICTS).openapi({ description: 'What the rules decide on the corrected fields' }),
-  reasons: z.array(ReasonOutSchema),
+  reasons: z.array(ReasonSchema),
 });
 
 const revalidationToJson = (r: { verdict: Verdict; reasons: Reason[] }) => ({
@@ -140,6 +129,7 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
   const correct = createRoute({
     method: 'post',
     path: '/v1/verifications/{id}/corrections',
+    operationId: 'correctVerification',
     tags: ['review'],
     summary: "A reviewer's correction: fields and/or verdict, re-validated (event verification.corrected)",
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
@@ -201,6 +191,7 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
   const listApprovals = createRoute({
     method: 'get',
     path: '/v1/verifications/{id}/approvals',
+    operationId: 'listApprovals',
     tags: ['review'],
     summary: "A case's proposals for a second reviewer, newest first, with the proposed values",
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,
@@ -233,6 +224,7 @@ export function createReviewApiRoutes(deps: ReviewDeps) {
   const decide = createRoute({
     method: 'post',
     path: '/v1/verifications/{id}/approvals',
+    operationId: 'decideApproval',
     tags: ['review'],
     summary:
       'A second reviewer approves a proposal (the correction is applied: audit, event, eligibility) or sends it back',

@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses } from '../verifications/verifications.schemas.js';
+import { problemResponses } from '../http/openapi-schemas.js';
+import { REASON_CODES } from '../verdicts/reasons.js';
 import { VERDICTS, versionOf } from './review.models.js';
 import { type ReviewQueueDeps, reviewMetrics, reviewQueue } from './review.queue.js';
 
@@ -13,7 +14,7 @@ const QueueItemSchema = z.object({
   verdict: z.enum(VERDICTS),
   priority: z.number().int(),
   qualityCheck: z.boolean(),
-  reasonCodes: z.array(z.string()),
+  reasonCodes: z.array(z.enum(REASON_CODES)),
   completedAt: z.string(),
   ageSeconds: z.number().int(),
   version: z.string(),
@@ -55,6 +56,7 @@ export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
   const queue = createRoute({
     method: 'get',
     path: '/v1/review/queue',
+    operationId: 'getReviewQueue',
     tags: ['review'],
     summary:
       'The review queue: needs_review cases, cases awaiting a second approval and the quality-check sample, most urgent and oldest first',
@@ -115,6 +117,7 @@ export function createReviewQueueRoutes(deps: ReviewQueueRoutesDeps) {
   const metrics = createRoute({
     method: 'get',
     path: '/v1/review/metrics',
+    operationId: 'getReviewMetrics',
     tags: ['review'],
     summary: 'Queue size, oldest case, corrections per field, machine–reviewer agreement',
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,

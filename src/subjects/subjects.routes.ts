@@ -2,8 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
-import { problemResponses, SubjectParamSchema } from '../verifications/verifications.schemas.js';
+import { problemResponses } from '../http/openapi-schemas.js';
 import { registerSubjectIdentity } from './subjects.identity.usecases.js';
+import { SubjectParamSchema } from './subjects.schemas.js';
 import { eraseSubject } from './subjects.usecases.js';
 
 type EraseDeps = Parameters<typeof eraseSubject>[0];
@@ -50,6 +51,7 @@ export function createSubjectRoutes(deps: EraseDeps & IdentityDeps & { authentic
   const erase = createRoute({
     method: 'delete',
     path: '/v1/subjects/{subjectId}',
+    operationId: 'eraseSubject',
     tags: ['subjects'],
     summary:
       "Erase a subject's personal data (PIPL): applicant, fields, evidence, notes (rows and audit trail), originals, exported fixtures and cached model replies; verdicts stay anonymised",
@@ -76,6 +78,7 @@ export function createSubjectRoutes(deps: EraseDeps & IdentityDeps & { authentic
   const identity = createRoute({
     method: 'put',
     path: '/v1/subjects/{subjectId}/identity',
+    operationId: 'registerSubjectIdentity',
     tags: ['subjects'],
     summary:
       "Register the identity (name + ID number) the subject's documents must belong to; creates the subject for this client when new",

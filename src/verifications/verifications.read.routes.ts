@@ -3,18 +3,14 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { IdParamSchema, ListQuerySchema, problemResponses } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import { canSeeSubject } from '../subjects/subjects.models.js';
 import type { SubjectsRepository } from '../subjects/subjects.repository.js';
+import { SubjectParamSchema } from '../subjects/subjects.schemas.js';
 import { toResult, type Verification } from './verifications.models.js';
 import type { VerificationsRepository } from './verifications.repository.js';
-import {
-  IdParamSchema,
-  ListQuerySchema,
-  problemResponses,
-  SubjectParamSchema,
-  VerificationResultSchema,
-} from './verifications.schemas.js';
+import { VerificationResultSchema } from './verifications.schemas.js';
 
 export interface VerificationReadRoutesDeps {
   authenticator: Authenticator;
@@ -35,6 +31,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
   const read = createRoute({
     method: 'get',
     path: '/v1/verifications/{id}',
+    operationId: 'getVerification',
     tags: ['verifications'],
     summary: 'A verification and, once completed, its result',
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,
@@ -61,6 +58,7 @@ export function createVerificationReadRoutes(deps: VerificationReadRoutesDeps) {
   const list = createRoute({
     method: 'get',
     path: '/v1/subjects/{subjectId}/verifications',
+    operationId: 'listSubjectVerifications',
     tags: ['verifications'],
     summary: "A subject's verifications, newest first (a client: only its own subjects, else 404)",
     middleware: [requireRole(deps.authenticator, 'client', 'engine', 'reviewer')] as const,

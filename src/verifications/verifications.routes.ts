@@ -1,12 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EligibilitySchema } from '../eligibility/eligibility.schemas.js';
+import { EligibilitySchema, EXAMPLE_ELIGIBILITY } from '../eligibility/eligibility.schemas.js';
 import { decisionToJson, type EligibilityService } from '../eligibility/eligibility.usecases.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import {
+  IdParamSchema,
+  problemResponses,
+  RATE_LIMIT_HEADERS,
+  responseHeaders,
+} from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import { perKeyRateLimit } from '../http/rate-limit.js';
 import type { JobQueue } from '../jobs/job-queue.js';
@@ -16,8 +22,8 @@ import { createVerificationReadRoutes } from './verifications.read.routes.js';
 import type { VerificationsRepository } from './verifications.repository.js';
 import { revokeVerification } from './verifications.revoke.usecases.js';
 import {
-  IdParamSchema,
-  problemResponses,
+  EXAMPLE_ACCEPTED,
+  EXAMPLE_RESULT,
   UploadFormSchema,
   VerificationResultSchema,
 } from './verifications.schemas.js';
@@ -52,6 +58,12 @@ const multipartOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * When a 202's Location is worth polling first: one document takes about 2 s at the median (README,
+ * "What it measures"), so an earlier poll mostly finds it still queued.
+ */
+export const POLL_AFTER_SECONDS = 2;
+
 /** RFC 7240 `Prefer: wait=N`. */
 export function preferredWaitSeconds(prefer: string | undefined): number | null {
   const match = prefer ? /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer) : null;
@@ -64,6 +76,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
   const upload = createRoute({
     method: 'post',
     path: '/v1/verifications',
+    operationId: 'createVerification',
     tags: ['verifications'],
     summary: 'Upload a document photo or PDF for verification',
     description:
@@ -92,23 +105,61 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     ] as const,
     request: {
       headers: z.object({
-        'idempotency-key': z.string().min(1).max(255).optional(),
-        prefer: z.string().optional().openapi({ description: 'RFC 7240, e.g. "wait=10"' }),
+        'idempotency-key': z.string().min(1).max(255).optional().openapi({
+          description:
+            'Makes a retry safe: the same key with the same file and subject answers the first upload (Idempotent-Replayed); with another, 422 IDEMPOTENCY_KEY_REUSED',
+          example: 'upload-7c1e2f',
+        }),
+        prefer: z
+          .string()
+          .optional()
+          .openapi({ description: 'RFC 7240: wait up to N seconds for the verdict', example: 'wait=10' }),
       }),
-      body: { required: true, content: { 'multipart/form-data': { schema: UploadFormSchema } } },
+      body: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: UploadFormSchema,
+            encoding: {
+              file: {
+                contentType: 'image/jpeg, image/png, image/webp, image/tiff, image/heic, application/pdf',
+              },
+            },
+          },
+        },
+      },
     },
     responses: {
       200: {
         description: 'A retried upload (same Idempotency-Key) whose verification is still running',
+        headers: responseHeaders(
+          'Location',
+          'Idempotent-Replayed',
+          'Preference-Applied',
+          ...RATE_LIMIT_HEADERS,
+        ),
         content: { 'application/json': { schema: UploadResultSchema } },
       },
       201: {
-        description: 'Verified within the requested wait: the completed result',
-        content: { 'application/json': { schema: UploadResultSchema } },
+        description:
+          'Completed (or failed) within the requested wait, or a retried upload that had: the result, and the eligibility when it completed within the wait',
+        headers: responseHeaders(
+          'Location',
+          'Idempotent-Replayed',
+          'Preference-Applied',
+          ...RATE_LIMIT_HEADERS,
+        ),
+        content: {
+          'application/json': {
+            schema: UploadResultSchema,
+            example: { ...EXAMPLE_RESULT, eligibility: EXAMPLE_ELIGIBILITY },
+          },
+        },
       },
       202: {
-        description: 'Accepted; poll the Location',
-        content: { 'application/json': { schema: UploadResultSchema } },
+        description: 'Accepted: poll the Location, not before Retry-After seconds',
+        headers: responseHeaders('Location', 'Retry-After', 'Preference-Applied', ...RATE_LIMIT_HEADERS),
+        content: { 'application/json': { schema: UploadResultSchema, example: EXAMPLE_ACCEPTED } },
       },
       ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
     },
@@ -153,6 +204,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
     }
     if (done) return c.json(body, 201);
     if (replayed) return c.json(body, 200);
+    c.header('Retry-After', String(POLL_AFTER_SECONDS));
     return c.json(body, 202);
   });
 
@@ -162,6 +214,7 @@ export function createVerificationRoutes(deps: VerificationRoutesDeps) {
   const revoke = createRoute({
     method: 'post',
     path: '/v1/verifications/{id}/revoke',
+    operationId: 'revokeVerification',
     tags: ['verifications'],
     summary: 'Revoke a verification: it never counts for eligibility again (event verification.revoked)',
     middleware: [requireRole(deps.authenticator, 'reviewer')] as const,

@@ -1,32 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { DOCUMENT_TYPE_IDS } from '../documents/document-types.js';
-import { SUBJECT_ID_PATTERN, SUBJECT_ID_RULE } from '../subjects/subjects.models.js';
+import { documentModules } from '../documents/registry.js';
+import { SubjectIdSchema } from '../subjects/subjects.schemas.js';
+import { REASON_CODES } from '../verdicts/reasons.js';
+import { REVOCATION_REASONS } from './verifications.models.js';
 
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string().optional(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');
-
-export const problemResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { 'application/problem+json': { schema: ProblemSchema } },
-      },
-    ]),
-  );
-
-const ReasonSchema = z.object({
-  code: z.string(),
+export const ReasonSchema = z.object({
+  code: z.enum(REASON_CODES).openapi({ description: 'The closed list of reason codes (document-types.md)' }),
   field: z.string().optional(),
   message: z.string(),
   messageZh: z.string().optional(),
@@ -34,17 +14,93 @@ const ReasonSchema = z.object({
 });
 
 const EvidenceSchema = z.object({
-  text: z.string(),
-  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
-  confidence: z.number(),
+  text: z.string().openapi({ description: 'The text as read, before normalisation' }),
+  box: z
+    .tuple([z.number(), z.number(), z.number(), z.number()])
+    .nullable()
+    .openapi({ description: '[x, y, width, height] in pixels of the page as read' }),
+  confidence: z.number().min(0).max(1),
   source: z.enum(['rules', 'pdf_text', 'llm', 'reviewer']),
 });
 
-export const SubjectIdSchema = z
-  .string()
-  .trim()
-  .regex(SUBJECT_ID_PATTERN, SUBJECT_ID_RULE)
-  .openapi({ description: SUBJECT_ID_RULE, example: 'u-123' });
+const componentName = (type: string) =>
+  `${type.replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase())}Fields`;
+
+/**
+ * The fields of each document type, from its module's zod schema (src/documents/registry.ts): every
+ * field present, null when absent or unreadable. An unsupported document has none.
+ */
+const FieldsSchema = z.union([
+  ...Object.values(documentModules).map((module) =>
+    module.schema.openapi(componentName(module.type), { description: `The fields of a ${module.type}` }),
+  ),
+  z.strictObject({}).openapi({ description: 'No fields: the document type is unknown' }),
+]);
+
+/** A photographed degree certificate, read and verified (fixtures/sample-03-degree-photo). */
+export const EXAMPLE_RESULT = {
+  id: 'ver_0mxbewu15dU8FkOy6ybH_6A',
+  subjectId: 'u-719778-002',
+  status: 'completed',
+  documentType: 'degree_certificate',
+  fields: {
+    name: '徐佳',
+    gender: '女',
+    birthDate: '1995-08-26',
+    school: '浙江大学',
+    major: '土木工程',
+    degree: '工学学士',
+    conferDate: '2018-06',
+    certificateNumber: '1033542018003090',
+    issueDate: '2018-06-24',
+  },
+  evidence: {
+    name: { text: '徐佳', box: [425, 362, 67, 95], confidence: 0.971, source: 'rules' },
+    degree: { text: '工学学士', box: [485, 512, 120, 57], confidence: 0.995, source: 'rules' },
+    conferDate: {
+      text: '二〇一八年六月二十四日',
+      box: [1014, 891, 301, 49],
+      confidence: 0.985,
+      source: 'rules',
+    },
+  },
+  verdict: 'verified',
+  reasons: [
+    {
+      code: 'ONLINE_CHECK_REQUIRED',
+      field: 'certificateNumber',
+      message: 'D8: confirm the degree online (学位在线验证)',
+      severity: 'info',
+    },
+  ],
+  confidence: 0.969,
+  versions: {
+    pipeline: '1.0.0',
+    schema: 'degree_certificate@1',
+    prompt: 'none',
+    model: 'none',
+    ocr: 'ppocr',
+  },
+  timingsMs: { preprocess: 667, ocr: 1200, extract: 1878, total: 3744 },
+  failure: null,
+  createdAt: '2026-03-02T09:14:01.663Z',
+  completedAt: '2026-03-02T09:14:05.438Z',
+  revocation: null,
+};
+
+/** The same upload as it is accepted, before any processing. */
+export const EXAMPLE_ACCEPTED = {
+  ...EXAMPLE_RESULT,
+  status: 'queued',
+  documentType: null,
+  fields: null,
+  evidence: null,
+  verdict: null,
+  confidence: null,
+  versions: null,
+  timingsMs: null,
+  completedAt: null,
+};
 
 export const VerificationResultSchema = z
   .object({
@@ -52,19 +108,30 @@ export const VerificationResultSchema = z
     subjectId: z.string(),
     status: z.enum(['queued', 'processing', 'completed', 'failed']),
     documentType: z.enum([...DOCUMENT_TYPE_IDS, 'unknown']).nullable(),
-    fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
-    evidence: z.record(z.string(), EvidenceSchema).nullable(),
+    fields: FieldsSchema.nullable().openapi({
+      description: "By documentType; null until completed, and once the subject's personal data is erased",
+    }),
+    evidence: z.record(z.string(), EvidenceSchema).nullable().openapi({ description: 'By field name' }),
     verdict: z.enum(['verified', 'rejected', 'needs_review', 'needs_retake']).nullable(),
     reasons: z.array(ReasonSchema),
-    confidence: z.number().nullable(),
+    confidence: z.number().min(0).max(1).nullable(),
     versions: z.record(z.string(), z.string()).nullable(),
     timingsMs: z.record(z.string(), z.number()).nullable(),
-    failure: z.object({ code: z.string() }).nullable(),
-    createdAt: z.string(),
-    completedAt: z.string().nullable(),
-    revocation: z.object({ revokedAt: z.string(), reason: z.string() }).nullable(),
+    failure: z
+      .object({
+        code: z.string().openapi({
+          description:
+            'Why it could not be processed: the file (IMAGE_UNDECODABLE, IMAGE_TOO_LARGE, PDF_INVALID, PDF_ENCRYPTED, PDF_TOO_MANY_PAGES, PDF_TOO_COMPLEX), its original gone (BLOB_MISSING), or the processing (PROCESSING_FAILED, PROCESSING_INTERRUPTED)',
+        }),
+      })
+      .nullable(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    completedAt: z.string().nullable().openapi({ format: 'date-time' }),
+    revocation: z
+      .object({ revokedAt: z.string().openapi({ format: 'date-time' }), reason: z.enum(REVOCATION_REASONS) })
+      .nullable(),
   })
-  .openapi('VerificationResult');
+  .openapi('VerificationResult', { example: EXAMPLE_RESULT });
 
 export const UploadFormSchema = z
   .strictObject({
@@ -94,20 +161,3 @@ export const UploadFormSchema = z
     }
   })
   .openapi('VerificationUpload');
-
-export const IdParamSchema = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-export const SubjectParamSchema = z.object({
-  subjectId: SubjectIdSchema.openapi({ param: { name: 'subjectId', in: 'path' } }),
-});
-
-export const ListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(64).optional(),
-});

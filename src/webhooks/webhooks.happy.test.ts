@@ -135,6 +135,7 @@ describe('webhooks: delivery', () => {
       headers: t.auth('admin'),
     });
     expect(replay.status).toBe(202);
+    expect(replay.headers.get('retry-after')).toBe('1');
     const { deliveries } = await replay.json();
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0].replayOf).toBeTruthy();

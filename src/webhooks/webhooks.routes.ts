@@ -6,10 +6,10 @@ import type { AppEnv } from '../http/app-env.js';
 import type { Authenticator } from '../http/middleware.js';
 import { requireRole } from '../http/middleware.js';
 import { createRouter } from '../http/openapi-app.js';
+import { problemResponses, responseHeaders } from '../http/openapi-schemas.js';
 import { ProblemError } from '../http/problems.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
-import { problemResponses } from '../verifications/verifications.schemas.js';
 import {
   DEFAULT_SECRET_OVERLAP_SECONDS,
   MAX_SECRET_OVERLAP_SECONDS,
@@ -121,6 +121,7 @@ export function createWebhookRoutes(deps: {
   const create = createRoute({
     method: 'post',
     path: '/v1/admin/webhooks',
+    operationId: 'createWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Register a webhook endpoint (its signing secret is shown once)',
     middleware: [admin] as const,
@@ -141,6 +142,7 @@ export function createWebhookRoutes(deps: {
     responses: {
       201: {
         description: 'The endpoint and its secret',
+        headers: responseHeaders('Location'),
         content: { 'application/json': { schema: EndpointSchema.extend({ secret: z.string() }) } },
       },
       ...problemResponses(400, 401, 403),
@@ -161,6 +163,7 @@ export function createWebhookRoutes(deps: {
   const list = createRoute({
     method: 'get',
     path: '/v1/admin/webhooks',
+    operationId: 'listWebhookEndpoints',
     tags: ['webhooks'],
     summary: 'The webhook endpoints, disabled ones included (never their secrets)',
     middleware: [admin] as const,
@@ -180,6 +183,7 @@ export function createWebhookRoutes(deps: {
   const remove = createRoute({
     method: 'delete',
     path: '/v1/admin/webhooks/{endpointId}',
+    operationId: 'deleteWebhookEndpoint',
     tags: ['webhooks'],
     summary: 'Remove an endpoint: nothing more is sent to it, pending deliveries are cancelled',
     middleware: [admin] as const,
@@ -195,6 +199,7 @@ export function createWebhookRoutes(deps: {
   const event = createRoute({
     method: 'get',
     path: '/v1/admin/webhooks/events/{eventId}',
+    operationId: 'getWebhookEvent',
     tags: ['webhooks'],
     summary: 'An event, its payload and every delivery of it',
     middleware: [admin] as const,
@@ -241,6 +246,7 @@ export function createWebhookRoutes(deps: {
   const replay = createRoute({
     method: 'post',
     path: '/v1/admin/webhooks/events/{eventId}/replay',
+    operationId: 'replayWebhookEvent',
     tags: ['webhooks'],
     summary: 'Send an event again (same Webhook-Id) to every endpoint that takes it, or to one',
     middleware: [admin] as const,
@@ -257,7 +263,8 @@ export function createWebhookRoutes(deps: {
     },
     responses: {
       202: {
-        description: 'The new deliveries, queued',
+        description: 'The new deliveries, queued: read the event again, not before Retry-After seconds',
+        headers: responseHeaders('Retry-After'),
         content: { 'application/json': { schema: z.object({ deliveries: z.array(DeliverySchema) }) } },
       },
       ...problemResponses(400, 401, 403, 404),
@@ -269,6 +276,8 @@ export function createWebhookRoutes(deps: {
     // The new deliveries and their jobs commit together.
     const deliveries = await deps.transaction(() => deps.publisher.replay(eventId, body.endpointId ?? null));
     deps.queue.wake();
+    // Deliveries go out within the second unless the target is slow; then poll the event.
+    c.header('Retry-After', '1');
     return c.json({ deliveries: deliveries.map(deliveryJson) }, 202);
   });
 
