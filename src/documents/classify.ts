@@ -1,4 +1,4 @@
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import type { DocumentType, SupportedDocumentType } from './document-types.js';
 import { documentModules } from './registry.js';
 

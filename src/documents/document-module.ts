@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 import type { Extraction, SupportedDocumentType, ValidationContext } from './document-types.js';
 import type { ValueRegions } from './value-regions.js';

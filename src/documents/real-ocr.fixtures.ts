@@ -1,4 +1,4 @@
-import type { OcrLine, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrLine, OcrResult } from '../ocr/ocr.types.js';
 
 /**
  * REAL OCR output captured from the fixture photos and PDFs with scripts/ocr-dump.ts (PP-OCR and the

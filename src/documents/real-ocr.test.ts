@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OcrLine, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrLine, OcrResult } from '../ocr/ocr.types.js';
 import { extractCetScoreReport } from './cet_score_report/cet_score_report.extractor.js';
 import { validateCetScoreReport } from './cet_score_report/cet_score_report.validators.js';
 import { extractChsiRecord } from './chsi_record/chsi_record.extractor.js';

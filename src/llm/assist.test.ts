@@ -10,7 +10,7 @@ import { cetScoreReportModule } from '../documents/cet_score_report/index.js';
 import { classifyDocument } from '../documents/classify.js';
 import type { Extraction } from '../documents/document-types.js';
 import { ocrResult, ppLine } from '../documents/test-helpers.js';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
 import { decideVerdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';

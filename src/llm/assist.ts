@@ -9,7 +9,7 @@ import type {
 } from '../documents/document-types.js';
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
 import type { ValueRegions } from '../documents/value-regions.js';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
 import { type Reason, type ReasonCode, reason } from '../verdicts/reasons.js';
 import type { LlmClient, LlmUsage, StructuredResult } from './client.js';

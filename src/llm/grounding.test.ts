@@ -24,7 +24,7 @@ import { graduationCertificateModule } from '../documents/graduation_certificate
 import * as realOcr from '../documents/real-ocr.fixtures.js';
 import { documentModules } from '../documents/registry.js';
 import { ocrResult, ppLine } from '../documents/test-helpers.js';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import { type FieldKind, fieldKindsOf, groundValue } from './grounding.js';
 
 const degree = ocrResult([

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { OcrLine, OcrResult, OcrWord } from '../ocr/ocr.types.js';
 import { foldRadicalsSupplement } from '../text/unicode.js';
-import type { OcrLine, OcrResult, OcrWord } from './ocr/ocr.types.js';
 
 export type PdfErrorCode = 'PDF_INVALID' | 'PDF_TOO_MANY_PAGES' | 'PDF_ENCRYPTED' | 'PDF_TOO_COMPLEX';
 

@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
+import type { Box } from '../ocr/ocr.types.js';
 import { type ImageTransform, toOcrPoint, toOriginalPoint } from './image-transform.js';
-import type { Box } from './ocr/ocr.types.js';
 import { assessQuality, dilate, erode, type GrayImage, type QualityReport } from './quality.js';
 
 export type ImageErrorCode = 'IMAGE_UNDECODABLE' | 'IMAGE_TOO_LARGE';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
+import type { Box } from '../ocr/ocr.types.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
-import type { Box } from './ocr/ocr.types.js';
 
 /** One 8-bit channel, row-major. */
 export interface GrayImage {

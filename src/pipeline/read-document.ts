@@ -1,7 +1,7 @@
+import type { Box, OcrResult } from '../ocr/ocr.types.js';
+import type { OcrPool } from '../ocr/pool.js';
 import type { Reason } from '../verdicts/reasons.js';
 import { type ImageTransform, toOriginalBox } from './image-transform.js';
-import type { Box, OcrResult } from './ocr/ocr.types.js';
-import type { OcrPool } from './ocr/pool.js';
 import type { PdfReader } from './pdf-reader.js';
 import { perceptualHash } from './phash.js';
 import { editingSoftware, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';

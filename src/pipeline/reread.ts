@@ -1,7 +1,7 @@
 import sharp from 'sharp';
-import { OcrError } from './ocr/ocr.errors.js';
-import type { Box, OcrLine } from './ocr/ocr.types.js';
-import type { OcrPool } from './ocr/pool.js';
+import { OcrError } from '../ocr/ocr.errors.js';
+import type { Box, OcrLine } from '../ocr/ocr.types.js';
+import type { OcrPool } from '../ocr/pool.js';
 import type { ReadPage } from './read-document.js';
 
 /**

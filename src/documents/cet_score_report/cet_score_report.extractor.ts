@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { toIsoMonth } from '../../text/dates.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';

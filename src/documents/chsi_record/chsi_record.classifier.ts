@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { type Signal, scoreSignals } from '../classification-signals.js';
 import { buildOcrPage } from '../ocr-page.js';
 

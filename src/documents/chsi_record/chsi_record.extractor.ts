@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { toImpossibleIsoDate, toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationCategory, normalizeEducationLevel } from '../../text/education.js';
 import { normalizePrintedIdNumber } from '../../text/id-number.js';

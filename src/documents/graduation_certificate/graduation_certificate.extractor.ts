@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { toIsoMonth } from '../../text/dates.js';
 import { normalizeEducationLevel, parseYearsCount } from '../../text/education.js';
 import {

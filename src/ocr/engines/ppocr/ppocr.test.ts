@@ -1,0 +1,3 @@
+import { runOcrEngineContract } from '../../engines.test-suite.js';
+
+runOcrEngineContract('ppocr');
