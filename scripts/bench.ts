@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import sharp from 'sharp';
+import { preprocessImage } from '../src/imaging/preprocess.js';
 import type { OcrEngineName } from '../src/ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from '../src/ocr/pool.js';
-import { preprocessImage } from '../src/pipeline/preprocess.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import type { Fields, SupportedDocumentType } from '../documents/document-types.js';
+import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from '../imaging/phash.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
-import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
 
 /** The field that names one paper: two subjects presenting the same one is one paper used twice. */
 const IDENTIFYING_FIELD: Record<SupportedDocumentType, string> = {

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
 import type { LlmAssist } from '../llm/assist.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock } from '../platform/clock.js';
 import type { VerificationOutcome } from '../verifications/verifications.models.js';
 import type { VerificationsRepository } from '../verifications/verifications.repository.js';
-import type { PdfReader } from './pdf-reader.js';
 
 export interface PipelineInput {
   verificationId: string;

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPdfReader } from '../imaging/pdf-reader.js';
 import type { OcrLine } from '../ocr/ocr.types.js';
 import { createOcrPool, type OcrPool } from '../ocr/pool.js';
-import { createPdfReader } from './pdf-reader.js';
 import type { ReadPage } from './read-document.js';
 import { readDocument } from './read-document.js';
 import {

@@ -8,12 +8,12 @@ import type { Applicant, FieldEvidence, Fields, SupportedDocumentType } from '..
 import type { Evaluation } from '../eligibility/eligibility.models.js';
 import { evaluationSummary } from '../eligibility/eligibility.usecases.js';
 import { ProblemError } from '../http/problems.js';
+import { PdfError } from '../imaging/pdf.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
+import { ImageError } from '../imaging/preprocess.js';
 import type { JobHandler, JobQueue } from '../jobs/job-queue.js';
 import { PermanentJobError } from '../jobs/job-queue.js';
-import { PdfError } from '../pipeline/pdf.js';
-import type { PdfReader } from '../pipeline/pdf-reader.js';
 import type { Pipeline } from '../pipeline/pipeline.types.js';
-import { ImageError } from '../pipeline/preprocess.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import type { Sealer } from '../privacy/sealer.js';
 import {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { photographDocument, renderDocument, withExifOrientation } from '../pipeline/test-images.js';
 import { toOcrPoint, toOriginalBox } from './image-transform.js';
 import {
   editingSoftware,
@@ -8,7 +9,6 @@ import {
   preprocessImage,
   rotatePrepared,
 } from './preprocess.js';
-import { photographDocument, renderDocument, withExifOrientation } from './test-images.js';
 
 /** Grey pixels of an encoded image reduced to n×n, for comparing images. */
 async function thumb(image: Buffer, n = 48): Promise<Uint8Array> {
