@@ -1,14 +1,9 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { photographDocument, renderDocument, withExifOrientation } from '../pipeline/test-images.js';
+import { editingSoftware } from './exif.js';
 import { toOcrPoint, toOriginalBox } from './image-transform.js';
-import {
-  editingSoftware,
-  ImageError,
-  type PreparedImage,
-  preprocessImage,
-  rotatePrepared,
-} from './preprocess.js';
+import { ImageError, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';
 
 /** Grey pixels of an encoded image reduced to n×n, for comparing images. */
 async function thumb(image: Buffer, n = 48): Promise<Uint8Array> {
