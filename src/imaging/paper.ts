@@ -2,6 +2,9 @@ import type { Box } from '../ocr/ocr.types.js';
 import { type ImageTransform, toOcrPoint } from './image-transform.js';
 import { dilate, erode, fillHoles, type GrayImage, largestComponent, otsu } from './raster.js';
 
+/** Where a frame of a single grey level (no Otsu split) is cut: at mid-grey, so a blank bright frame is all paper. */
+const NO_SPLIT = { threshold: 127, meanLow: 0, meanHigh: 255 };
+
 export interface FoundDocument {
   /** Document bounding box on the analysis frame. */
   box: Box;
@@ -27,7 +30,7 @@ export function findDocument(frame: GrayImage): FoundDocument {
     mask: new Uint8Array(n).fill(1),
     touches: { left: true, top: true, right: true, bottom: true },
   });
-  const { threshold, meanLow, meanHigh } = otsu(data);
+  const { threshold, meanLow, meanHigh } = otsu(data) ?? NO_SPLIT;
   if (meanHigh - meanLow < 24) return whole();
   const bright = new Uint8Array(n);
   for (let i = 0; i < n; i++) bright[i] = (data[i] ?? 0) > threshold ? 1 : 0;

@@ -7,7 +7,18 @@ export interface GrayImage {
   height: number;
 }
 
-export function otsu(data: Uint8Array): { threshold: number; meanLow: number; meanHigh: number } {
+/** Otsu's split of 8-bit grey levels: dark is at or below `threshold`; the mean of each class. */
+export interface OtsuSplit {
+  threshold: number;
+  meanLow: number;
+  meanHigh: number;
+}
+
+/**
+ * Otsu's threshold: the grey level that best separates dark from bright pixels (the largest
+ * between-class variance). Null when the pixels take fewer than two values: nothing to separate.
+ */
+export function otsu(data: Uint8Array): OtsuSplit | null {
   const hist = new Float64Array(256);
   for (const v of data) hist[v] = (hist[v] ?? 0) + 1;
   const total = data.length;
@@ -16,9 +27,7 @@ export function otsu(data: Uint8Array): { threshold: number; meanLow: number; me
   let wB = 0;
   let sumB = 0;
   let best = 0;
-  let threshold = 127;
-  let meanLow = 0;
-  let meanHigh = 255;
+  let split: OtsuSplit | null = null;
   for (let t = 0; t < 256; t++) {
     wB += hist[t] ?? 0;
     if (wB === 0) continue;
@@ -30,12 +39,10 @@ export function otsu(data: Uint8Array): { threshold: number; meanLow: number; me
     const between = wB * wF * (mB - mF) ** 2;
     if (between > best) {
       best = between;
-      threshold = t;
-      meanLow = mB;
-      meanHigh = mF;
+      split = { threshold: t, meanLow: mB, meanHigh: mF };
     }
   }
-  return { threshold, meanLow, meanHigh };
+  return split;
 }
 
 /** Binary max filter with a square window of side 2r+1 (separable). */
