@@ -1,6 +1,5 @@
 import sharp from 'sharp';
 import type { Box } from '../ocr/ocr.types.js';
-import { type Reason, reason } from '../verdicts/reasons.js';
 import { componentAreas, dilate, erode, type GrayImage } from './raster.js';
 
 export interface QualityMetrics {
@@ -25,9 +24,32 @@ export interface QualityMetrics {
   edgeInk: number;
 }
 
+/**
+ * What the gate asks the user to fix. The codes are reason codes (src/verdicts/reasons.ts): the read
+ * stage hands these issues on as reasons, and the compiler checks there that every code is one.
+ */
+export type QualityIssueCode =
+  | 'IMAGE_DARK'
+  | 'IMAGE_OVEREXPOSED'
+  | 'IMAGE_GLARE'
+  | 'IMAGE_BLURRY'
+  | 'DOCUMENT_TOO_FAR'
+  | 'IMAGE_TOO_SMALL'
+  | 'DOCUMENT_CROPPED';
+
+/** A photo that cannot be read well enough: the user is asked to take it again. */
+export interface QualityIssue {
+  code: QualityIssueCode;
+  severity: 'retake';
+  /** Plain words for the person who reads the result (English). */
+  message: string;
+  /** The same in Chinese, for the mobile client. */
+  messageZh: string;
+}
+
 export interface QualityReport {
   metrics: QualityMetrics;
-  issues: Reason[];
+  issues: QualityIssue[];
 }
 
 export interface QualityInput {
@@ -175,11 +197,11 @@ export async function measureQuality(input: QualityInput): Promise<QualityMetric
   };
 }
 
-export function judgeQuality(m: QualityMetrics): Reason[] {
+export function judgeQuality(m: QualityMetrics): QualityIssue[] {
   const t = QUALITY_THRESHOLDS;
-  const issues: Reason[] = [];
-  const retake = (code: Parameters<typeof reason>[0], message: string, messageZh: string) =>
-    issues.push(reason(code, 'retake', message, { messageZh }));
+  const issues: QualityIssue[] = [];
+  const retake = (code: QualityIssueCode, message: string, messageZh: string) =>
+    issues.push({ code, severity: 'retake', message, messageZh });
   if (m.exposure.p50 < t.minPaperLevel) retake('IMAGE_DARK', 'More light', '请在光线充足处拍摄');
   else if (m.exposure.p50 >= 245 && m.exposure.p50 - m.exposure.p1 < t.minClippedInkContrast)
     retake('IMAGE_OVEREXPOSED', 'Avoid glare', '请避免反光');
