@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIPLOMA_ROWS, photographDocument, renderDocument } from '../pipeline/test-images.js';
+import { DIPLOMA_ROWS, photographDocument, renderDocument } from '../../test/support/images.js';
 import { hammingDistance, hashPixels, perceptualHash, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
 import { preprocessImage } from './preprocess.js';
 

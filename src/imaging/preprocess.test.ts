@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { photographDocument, renderDocument, withExifOrientation } from '../pipeline/test-images.js';
+import { photographDocument, renderDocument, withExifOrientation } from '../../test/support/images.js';
 import { editingSoftware } from './exif.js';
 import { toOcrPoint, toOriginalBox } from './image-transform.js';
 import { ImageError, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';

@@ -1,6 +1,11 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIPLOMA_ROWS, type PhotoSpec, photographDocument, renderDocument } from '../pipeline/test-images.js';
+import {
+  DIPLOMA_ROWS,
+  type PhotoSpec,
+  photographDocument,
+  renderDocument,
+} from '../../test/support/images.js';
 import { preprocessImage } from './preprocess.js';
 import { judgeQuality, QUALITY_THRESHOLDS, type QualityMetrics } from './quality.js';
 

@@ -82,7 +82,7 @@ export const SHARPNESS_TEXT_HEIGHT = 24;
 
 /**
  * Thresholds, set from two sets of measurements:
- *  - generated photos (test-images.ts: CET report and diploma layouts, 1500×2000 frames,
+ *  - generated photos (test/support/images.ts: CET report and diploma layouts, 1500×2000 frames,
  *    document 70 % of the frame width, body characters ≈ 27 px), labelled by eye: blur σ ≤ 2 px
  *    legible, σ 2.5–3 degraded, σ ≥ 4 illegible;
  *  - fixtures/generated/* (another engineer's Chromium-rendered photos, 134 images read,
