@@ -1,3 +1,3 @@
-import { runOcrEngineContract } from '../../engines.test-suite.js';
+import { runOcrEngineContract } from '../../engines.test-support.js';
 
 runOcrEngineContract('tesseract');

@@ -1,4 +1,4 @@
-// Child process of offline.test.ts (network blocked by offline.block-network.mjs).
+// Child process of offline.test.ts (network blocked by offline.block-network.test-support.mjs).
 import { renderScoreReport } from '../../test/support/images.js';
 import { createOcrPool } from './pool.js';
 
