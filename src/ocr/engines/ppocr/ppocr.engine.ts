@@ -147,14 +147,15 @@ async function runModel(session: ort.InferenceSession, input: ort.Tensor): Promi
 }
 
 async function recognize(engine: PpOcr, image: Buffer, options: RecognizeOptions = {}): Promise<OcrResult> {
-  throwIfAborted(options.signal);
+  const { raster, boxes } = await detectPage(engine, image, engine.detMaxSide, options.signal);
+  return readPage(engine, raster, boxes, options.signal);
+}
+
+/** Decodes a page and detects its text, on the page scaled to `maxSide` for detection. */
+async function detectPage(engine: PpOcr, image: Buffer, maxSide: number, signal?: AbortSignal) {
+  throwIfAborted(signal);
   const raster = await decodeRaster(image, engine.colorMode);
-  return readPage(
-    engine,
-    raster,
-    await detectTextBoxes(engine.detection, raster, engine.detMaxSide),
-    options.signal,
-  );
+  return { raster, boxes: await detectTextBoxes(engine.detection, raster, maxSide) };
 }
 
 /** Reads the detected lines of a page and keeps the ones read surely enough, in reading order. */
@@ -197,8 +198,9 @@ async function readPage(
 async function orientationOf(
   engine: PpOcr,
   raster: Raster,
-  boxes: readonly Box[],
+  detected: readonly DetectedBox[],
 ): Promise<OrientationResult> {
+  const boxes = detected.map(({ box }) => box);
   let wide = 0;
   let tall = 0;
   for (const [, , w, h] of boxes) {
@@ -246,14 +248,8 @@ async function detectOrientation(
   image: Buffer,
   options: RecognizeOptions = {},
 ): Promise<OrientationResult> {
-  throwIfAborted(options.signal);
-  const raster = await decodeRaster(image, engine.colorMode);
-  const boxes = await detectTextBoxes(engine.detection, raster, engine.orientationDetMaxSide);
-  return orientationOf(
-    engine,
-    raster,
-    boxes.map(({ box }) => box),
-  );
+  const { raster, boxes } = await detectPage(engine, image, engine.orientationDetMaxSide, options.signal);
+  return orientationOf(engine, raster, boxes);
 }
 
 /**
@@ -265,14 +261,8 @@ async function recognizePage(
   image: Buffer,
   options: PageOptions = {},
 ): Promise<PageRecognition> {
-  throwIfAborted(options.signal);
-  const raster = await decodeRaster(image, engine.colorMode);
-  const boxes = await detectTextBoxes(engine.detection, raster, engine.detMaxSide);
-  const orientation = await orientationOf(
-    engine,
-    raster,
-    boxes.map(({ box }) => box),
-  );
+  const { raster, boxes } = await detectPage(engine, image, engine.detMaxSide, options.signal);
+  const orientation = await orientationOf(engine, raster, boxes);
   const turn =
     orientation.confidence >= (options.minOrientationConfidence ?? 0.2) ? orientation.quarterTurns : 0;
   if (turn === 0) {
