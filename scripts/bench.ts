@@ -6,7 +6,7 @@
  * 1 and N workers, peak RSS, and field recall: the fraction of expected.json field values (spaces removed)
  * found anywhere in the OCR text. When the native `tesseract` CLI is installed it runs on the same
  * preprocessed images (OMP_THREAD_LIMIT=1, chi_sim+eng, --psm 11) as a baseline.
- * Without fixtures it photographs a few synthetic 12 MP documents (src/pipeline/test-images.ts) instead.
+ * Without fixtures it photographs a few synthetic 12 MP documents (test/support/images.ts) instead.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import sharp from 'sharp';
-import type { OcrEngineName } from '../src/pipeline/ocr/ocr.types.js';
-import { createOcrPool, type OcrPool } from '../src/pipeline/ocr/pool.js';
-import { preprocessImage } from '../src/pipeline/preprocess.js';
+import { preprocessImage } from '../src/imaging/preprocess.js';
+import type { OcrEngineName } from '../src/ocr/ocr.types.js';
+import { createOcrPool, type OcrPool } from '../src/ocr/pool.js';
 
 const run = promisify(execFile);
 
@@ -76,7 +76,7 @@ async function loadFixtureCases(): Promise<Case[]> {
 
 /** 12 MP (3000 × 4000) phone-like photos of rendered CET reports: a stand-in until fixtures exist. */
 async function syntheticCases(count: number): Promise<Case[]> {
-  const { CET_ROWS, photographDocument, renderDocument } = await import('../src/pipeline/test-images.js');
+  const { CET_ROWS, photographDocument, renderDocument } = await import('../test/support/images.js');
   const cases: Case[] = [];
   for (let i = 0; i < count; i++) {
     const doc = await renderDocument({ width: 2400, rows: CET_ROWS, seal: true });

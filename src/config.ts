@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { defaultOcrEngine, ocrEngineNames } from './ocr/engine-names.js';
 
 const defaultPolicyFile = fileURLToPath(new URL('../policies/limit-raise.v1.json', import.meta.url));
 
@@ -64,7 +65,7 @@ const configSchema = z
     SUBJECT_UPLOADS_PER_DAY: z.coerce.number().int().positive().default(50),
     MAX_QUEUED_JOBS: z.coerce.number().int().positive().default(500),
 
-    OCR_ENGINE: z.enum(['ppocr', 'tesseract']).default('ppocr'),
+    OCR_ENGINE: z.enum(ocrEngineNames).default(defaultOcrEngine),
     OCR_POOL_SIZE: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
     OCR_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 

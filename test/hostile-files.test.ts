@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_CODES } from '../src/http/problems.js';
-import { seededRandom } from '../src/pipeline/test-images.js';
-import { makeTextPng, pngHeaderClaiming } from './support/images.js';
+import { makeTextPng, pngHeaderClaiming, seededRandom } from './support/images.js';
 import { createTestApp, fileBlob, type TestApp, uploadForm } from './support/test-services.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Box } from '../pipeline/ocr/ocr.types.js';
+import type { Box } from '../ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 
 /** Type ids of the contract (document-types.md). */

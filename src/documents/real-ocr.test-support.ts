@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { OcrLine, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrLine, OcrResult } from '../ocr/ocr.types.js';
 import { DOCUMENT_TYPE_IDS, type SupportedDocumentType } from './document-types.js';
 
 /**

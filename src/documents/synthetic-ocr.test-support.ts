@@ -1,4 +1,4 @@
-import type { Box, OcrLine, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { Box, OcrLine, OcrResult } from '../ocr/ocr.types.js';
 
 /** One OCR box for a test: its text, position and (default 0.95) confidence. */
 export interface TestBox {

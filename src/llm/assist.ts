@@ -5,7 +5,7 @@ import type { Extraction, FieldEvidence, SupportedDocumentType } from '../docume
 import { LOW_FIELD_CONFIDENCE } from '../documents/field-checks.js';
 import type { OcrPage } from '../documents/ocr-page.js';
 import type { ValueRegions } from '../documents/value-regions.js';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import { MIN_VERIFIED_CLASSIFICATION_CONFIDENCE } from '../verdicts/decide.js';
 import { MODEL_REPLACEABLE_CODES, type Reason, reason } from '../verdicts/reasons.js';
 import type { LlmClient, LlmUsage, StructuredResult } from './client.js';

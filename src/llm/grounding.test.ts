@@ -25,7 +25,7 @@ import { buildOcrPage } from '../documents/ocr-page.js';
 import { allRealOcr } from '../documents/real-ocr.test-support.js';
 import { documentModules } from '../documents/registry.js';
 import { ocrResult, ppLine } from '../documents/synthetic-ocr.test-support.js';
-import type { OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 import { type FieldKind, fieldKindsOf, groundValue } from './grounding.js';
 
 const degree = ocrResult([

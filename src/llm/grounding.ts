@@ -3,7 +3,7 @@ import type { FieldValue } from '../documents/document-types.js';
 import { isoDate, isoMonth } from '../documents/field-formats.js';
 import { boxAround, type PageChar } from '../documents/ocr-page.js';
 import type { ValueRegion } from '../documents/value-regions.js';
-import type { Box } from '../pipeline/ocr/ocr.types.js';
+import type { Box } from '../ocr/ocr.types.js';
 import { DATE_NUMERAL_CLASS, toIsoDate, toIsoMonth } from '../text/dates.js';
 import { normalizeDigitField } from '../text/digits.js';
 import { NAME_DOT } from '../text/names.js';

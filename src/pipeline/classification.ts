@@ -1,7 +1,7 @@
 import { type Classification, classifyDocument } from '../documents/classify.js';
 import type { SupportedDocumentType } from '../documents/document-types.js';
 import { buildOcrPage } from '../documents/ocr-page.js';
-import type { OcrResult } from './ocr/ocr.types.js';
+import type { OcrResult } from '../ocr/ocr.types.js';
 
 /** The rules' classification of a page that holds nothing to classify (no page was read). */
 export const NOTHING_READ: Classification = {

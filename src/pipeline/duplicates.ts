@@ -1,7 +1,7 @@
 import type { Fields, SupportedDocumentType } from '../documents/document-types.js';
 import { documentModuleFor } from '../documents/registry.js';
+import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from '../imaging/phash.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
-import { hammingDistance, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
 import type { SeenBefore } from './pipeline.types.js';
 
 /** The paper's identity: its type and the value of the field that names one paper of that type. */

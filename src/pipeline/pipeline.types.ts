@@ -7,12 +7,12 @@ import type {
   Fields,
   SupportedDocumentType,
 } from '../documents/document-types.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
 import type { LlmAssist } from '../llm/assist.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Clock } from '../platform/clock.js';
 import type { Verdict } from '../verdicts/decide.js';
 import type { Reason } from '../verdicts/reasons.js';
-import type { PdfReader } from './pdf-reader.js';
 
 export interface PipelineInput {
   verificationId: string;

@@ -1,10 +1,11 @@
+import { editingSoftware } from '../imaging/exif.js';
+import { type ImageTransform, toOriginalBox } from '../imaging/image-transform.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
+import { perceptualHash } from '../imaging/phash.js';
+import { type PreparedImage, preprocessImage, rotatePrepared } from '../imaging/preprocess.js';
+import type { Box, OcrResult } from '../ocr/ocr.types.js';
+import type { OcrPool } from '../ocr/pool.js';
 import type { Reason } from '../verdicts/reasons.js';
-import { type ImageTransform, toOriginalBox } from './image-transform.js';
-import type { Box, OcrResult } from './ocr/ocr.types.js';
-import type { OcrPool } from './ocr/pool.js';
-import type { PdfReader } from './pdf-reader.js';
-import { perceptualHash } from './phash.js';
-import { editingSoftware, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';
 
 /** One page as the later stages see it: text with positions, and how to map them back. */
 export interface ReadPage {

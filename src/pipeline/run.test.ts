@@ -1,15 +1,14 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTextPng } from '../../test/support/images.js';
+import { makeTextPng, renderDocument } from '../../test/support/images.js';
 import { loadConfig } from '../config.js';
+import { createPdfReader } from '../imaging/pdf-reader.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { systemClock } from '../platform/clock.js';
-import { createPdfReader } from './pdf-reader.js';
 import type { Pipeline, PipelineInput, SeenBefore } from './pipeline.types.js';
 import { createDocumentPipeline } from './run.js';
 import { STAGES } from './stage-timings.js';
-import { renderDocument } from './test-images.js';
 
 /** Real OCR on three generated images: one refused by the quality gate, one unsupported, one CET report. */
 const nothingSeen: SeenBefore = { findCopies: async () => [], listPerceptualHashes: async () => [] };

@@ -1,7 +1,7 @@
 import { createAssistSession } from '../llm/assist.js';
+import { createOcrPool, type OcrPool } from '../ocr/pool.js';
 import { choosePage, NOTHING_READ } from './classification.js';
 import { judge } from './judge.js';
-import { createOcrPool, type OcrPool } from './ocr/pool.js';
 import type { Pipeline, PipelineDeps, PipelineInput, PipelineOutcome } from './pipeline.types.js';
 import { readDocument } from './read-document.js';
 import { rereadPage } from './reread/index.js';

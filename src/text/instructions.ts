@@ -1,4 +1,4 @@
-import type { Box, OcrResult } from '../pipeline/ocr/ocr.types.js';
+import type { Box, OcrResult } from '../ocr/ocr.types.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import { normalizeText } from './unicode.js';
 

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
 import { ProblemError } from '../http/problems.js';
-import { PdfError } from '../pipeline/pdf.js';
-import type { PdfReader } from '../pipeline/pdf-reader.js';
+import { PdfError } from '../imaging/pdf.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
 
 export const ACCEPTED_MIME_TYPES = [
   'image/jpeg',

@@ -4,8 +4,8 @@ import type { AuditRepository } from '../audit/audit.repository.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Applicant, SupportedDocumentType } from '../documents/document-types.js';
 import { ProblemError } from '../http/problems.js';
+import type { PdfReader } from '../imaging/pdf-reader.js';
 import type { JobQueue } from '../jobs/job-queue.js';
-import type { PdfReader } from '../pipeline/pdf-reader.js';
 import type { Clock, IdGenerator } from '../platform/clock.js';
 import {
   assertMayUpload,

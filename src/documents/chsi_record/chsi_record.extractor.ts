@@ -55,7 +55,7 @@ export function parseVerificationCode(text: string): string | null {
   return /^(\d{12}|[A-Z0-9]{16})$/.test(value) ? value : null;
 }
 
-/** The engine name of a PDF text layer read as an OcrResult (src/pipeline/pdf.ts). */
+/** The engine name of a PDF text layer read as an OcrResult (src/imaging/pdf-text.ts). */
 const PDF_TEXT_LAYER = 'pdf-text';
 
 /** Letters and digits that stand where a verification code is printed, of any length. */

@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { ocrResult, ppLine, sparseBoxes } from '../synthetic-ocr.test-support.js';
 
 /** A 2016+ self-designed bachelor degree certificate (学位〔2015〕18号 wording), as PP-OCR lines. */

@@ -1,4 +1,4 @@
-import type { OcrResult } from '../../pipeline/ocr/ocr.types.js';
+import type { OcrResult } from '../../ocr/ocr.types.js';
 import { ocrResult, ppLine, sparseBoxes } from '../synthetic-ocr.test-support.js';
 
 /** The 2017 Wuhan University bachelor certificate of formats-research §2.2, as PP-OCR lines. */

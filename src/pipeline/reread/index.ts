@@ -1,4 +1,4 @@
-import type { OcrPool } from '../ocr/pool.js';
+import type { OcrPool } from '../../ocr/pool.js';
 import type { RereadablePage } from './line-reading.js';
 import { rereadLongLinesInParts } from './long-lines.js';
 import { rereadSuspectNumbers } from './suspect-numbers.js';

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { OcrError } from '../ocr/ocr.errors.js';
-import type { Box, OcrLine, OcrResult } from '../ocr/ocr.types.js';
+import { OcrError } from '../../ocr/ocr.errors.js';
+import type { Box, OcrLine, OcrResult } from '../../ocr/ocr.types.js';
 
 /**
  * What every re-read strategy uses: crops of the OCR image, a line read anew, two readings compared.

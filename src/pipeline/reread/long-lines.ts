@@ -1,5 +1,5 @@
-import type { Box, OcrLine } from '../ocr/ocr.types.js';
-import type { OcrPool } from '../ocr/pool.js';
+import type { Box, OcrLine } from '../../ocr/ocr.types.js';
+import type { OcrPool } from '../../ocr/pool.js';
 import {
   greyCrop,
   INK_LEVEL,

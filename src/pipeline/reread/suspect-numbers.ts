@@ -1,5 +1,5 @@
-import type { OcrLine } from '../ocr/ocr.types.js';
-import type { OcrPool } from '../ocr/pool.js';
+import type { OcrLine } from '../../ocr/ocr.types.js';
+import type { OcrPool } from '../../ocr/pool.js';
 import {
   keepFirstReadingOnBadCrop,
   MIN_REREAD_CONFIDENCE,

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import type { OcrLine } from '../ocr/ocr.types.js';
-import type { OcrPool } from '../ocr/pool.js';
+import type { OcrLine } from '../../ocr/ocr.types.js';
+import type { OcrPool } from '../../ocr/pool.js';
 import { keepFirstReadingOnBadCrop, type RereadablePage, sharedCharacters } from './line-reading.js';
 
 /** A line this much taller than the page's typical line is tilted (perspective the deskew could not undo). */

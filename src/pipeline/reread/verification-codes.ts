@@ -1,5 +1,6 @@
-import type { Box, OcrLine } from '../ocr/ocr.types.js';
-import type { OcrPool } from '../ocr/pool.js';
+import { otsu } from '../../imaging/raster.js';
+import type { Box, OcrLine } from '../../ocr/ocr.types.js';
+import type { OcrPool } from '../../ocr/pool.js';
 import {
   greyCrop,
   keepFirstReadingOnBadCrop,
@@ -127,7 +128,7 @@ export async function resolveRoundGlyphs(image: Buffer, box: Box, code: string):
 
 /** Widths of the runs of inked columns in the text band of a greyscale crop (Otsu threshold). */
 function glyphSpans(data: Buffer, width: number, height: number): number[] {
-  const threshold = otsuThreshold(data);
+  const threshold = otsu(data)?.threshold ?? 128;
   const inkPerRow: number[] = [];
   for (let r = 0; r < height; r++) {
     let ink = 0;
@@ -182,36 +183,4 @@ function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? null;
-}
-
-/**
- * Otsu's threshold of a greyscale crop: the grey that best separates ink from paper, so glyph widths
- * do not depend on the photo's exposure. (preprocess.ts has its own for the page; this one serves the
- * glyph crops of a line.)
- */
-function otsuThreshold(data: Buffer): number {
-  const histogram = new Array<number>(256).fill(0);
-  for (const value of data) histogram[value] = (histogram[value] ?? 0) + 1;
-  let sum = 0;
-  for (let i = 0; i < 256; i++) sum += i * (histogram[i] ?? 0);
-  let backgroundSum = 0;
-  let backgroundCount = 0;
-  let best = 0;
-  let threshold = 128;
-  for (let t = 0; t < 256; t++) {
-    backgroundCount += histogram[t] ?? 0;
-    const foregroundCount = data.length - backgroundCount;
-    if (backgroundCount === 0) continue;
-    if (foregroundCount === 0) break;
-    backgroundSum += t * (histogram[t] ?? 0);
-    const between =
-      backgroundCount *
-      foregroundCount *
-      (backgroundSum / backgroundCount - (sum - backgroundSum) / foregroundCount) ** 2;
-    if (between > best) {
-      best = between;
-      threshold = t;
-    }
-  }
-  return threshold;
 }

@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DIPLOMA_ROWS, photographDocument, renderDocument } from '../../test/support/images.js';
 import { hammingDistance, hashPixels, perceptualHash, SAME_DOCUMENT_MAX_DISTANCE } from './phash.js';
 import { preprocessImage } from './preprocess.js';
-import { DIPLOMA_ROWS, photographDocument, renderDocument } from './test-images.js';
 
 async function documentHash(photo: Buffer): Promise<string> {
   const prepared = await preprocessImage(photo);

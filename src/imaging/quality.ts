@@ -1,13 +1,6 @@
 import sharp from 'sharp';
-import { type Reason, reason } from '../verdicts/reasons.js';
-import type { Box } from './ocr/ocr.types.js';
-
-/** One 8-bit channel, row-major. */
-export interface GrayImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
+import type { Box } from '../ocr/ocr.types.js';
+import { componentAreas, dilate, erode, type GrayImage } from './raster.js';
 
 export interface QualityMetrics {
   /** Median edge steepness of the text (0.5 = a perfect step; see edgeSharpness); null without text edges. */
@@ -31,9 +24,32 @@ export interface QualityMetrics {
   edgeInk: number;
 }
 
+/**
+ * What the gate asks the user to fix. The codes are reason codes (src/verdicts/reasons.ts): the read
+ * stage hands these issues on as reasons, and the compiler checks there that every code is one.
+ */
+export type QualityIssueCode =
+  | 'IMAGE_DARK'
+  | 'IMAGE_OVEREXPOSED'
+  | 'IMAGE_GLARE'
+  | 'IMAGE_BLURRY'
+  | 'DOCUMENT_TOO_FAR'
+  | 'IMAGE_TOO_SMALL'
+  | 'DOCUMENT_CROPPED';
+
+/** A photo that cannot be read well enough: the user is asked to take it again. */
+export interface QualityIssue {
+  code: QualityIssueCode;
+  severity: 'retake';
+  /** Plain words for the person who reads the result (English). */
+  message: string;
+  /** The same in Chinese, for the mobile client. */
+  messageZh: string;
+}
+
 export interface QualityReport {
   metrics: QualityMetrics;
-  issues: Reason[];
+  issues: QualityIssue[];
 }
 
 export interface QualityInput {
@@ -66,7 +82,7 @@ export const SHARPNESS_TEXT_HEIGHT = 24;
 
 /**
  * Thresholds, set from two sets of measurements:
- *  - generated photos (test-images.ts: CET report and diploma layouts, 1500×2000 frames,
+ *  - generated photos (test/support/images.ts: CET report and diploma layouts, 1500×2000 frames,
  *    document 70 % of the frame width, body characters ≈ 27 px), labelled by eye: blur σ ≤ 2 px
  *    legible, σ 2.5–3 degraded, σ ≥ 4 illegible;
  *  - fixtures/generated/* (another engineer's Chromium-rendered photos, 134 images read,
@@ -181,11 +197,11 @@ export async function measureQuality(input: QualityInput): Promise<QualityMetric
   };
 }
 
-export function judgeQuality(m: QualityMetrics): Reason[] {
+export function judgeQuality(m: QualityMetrics): QualityIssue[] {
   const t = QUALITY_THRESHOLDS;
-  const issues: Reason[] = [];
-  const retake = (code: Parameters<typeof reason>[0], message: string, messageZh: string) =>
-    issues.push(reason(code, 'retake', message, { messageZh }));
+  const issues: QualityIssue[] = [];
+  const retake = (code: QualityIssueCode, message: string, messageZh: string) =>
+    issues.push({ code, severity: 'retake', message, messageZh });
   if (m.exposure.p50 < t.minPaperLevel) retake('IMAGE_DARK', 'More light', '请在光线充足处拍摄');
   else if (m.exposure.p50 >= 245 && m.exposure.p50 - m.exposure.p1 < t.minClippedInkContrast)
     retake('IMAGE_OVEREXPOSED', 'Avoid glare', '请避免反光');
@@ -331,69 +347,3 @@ function edgeInk(frame: GrayImage, doc: QualityInput['document'], paperLevel: nu
 }
 
 const MIN_EDGE_RUN = 0.25;
-
-/** Areas of the 4-connected components of set pixels. */
-function componentAreas(src: Uint8Array, w: number, h: number): number[] {
-  const seen = new Uint8Array(w * h);
-  const stack: number[] = [];
-  const areas: number[] = [];
-  for (let s = 0; s < w * h; s++) {
-    if (!src[s] || seen[s]) continue;
-    seen[s] = 1;
-    stack.push(s);
-    let area = 0;
-    while (stack.length > 0) {
-      const i = stack.pop() ?? 0;
-      area++;
-      const x = i % w;
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, i - w, i + w]) {
-        if (j >= 0 && j < w * h && src[j] && !seen[j]) {
-          seen[j] = 1;
-          stack.push(j);
-        }
-      }
-    }
-    areas.push(area);
-  }
-  return areas;
-}
-
-/** Binary max filter with a square window of side 2r+1 (separable). */
-export function dilate(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  return morph(src, w, h, r, 1);
-}
-
-/** Binary min filter; outside the image counts as set so the frame edge does not erode. */
-export function erode(src: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  return morph(src, w, h, r, 0);
-}
-
-function morph(src: Uint8Array, w: number, h: number, r: number, hit: 0 | 1): Uint8Array {
-  const tmp = new Uint8Array(w * h);
-  const out = new Uint8Array(w * h);
-  const miss = hit === 1 ? 0 : 1;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
-    let count = 0;
-    for (let x = 0; x < Math.min(r, w); x++) if (src[row + x] === hit) count++;
-    for (let x = 0; x < w; x++) {
-      const add = x + r;
-      if (add < w && src[row + add] === hit) count++;
-      const drop = x - r - 1;
-      if (drop >= 0 && src[row + drop] === hit) count--;
-      tmp[row + x] = count > 0 ? hit : miss;
-    }
-  }
-  for (let x = 0; x < w; x++) {
-    let count = 0;
-    for (let y = 0; y < Math.min(r, h); y++) if (tmp[y * w + x] === hit) count++;
-    for (let y = 0; y < h; y++) {
-      const add = y + r;
-      if (add < h && tmp[add * w + x] === hit) count++;
-      const drop = y - r - 1;
-      if (drop >= 0 && tmp[drop * w + x] === hit) count--;
-      out[y * w + x] = count > 0 ? hit : miss;
-    }
-  }
-  return out;
-}

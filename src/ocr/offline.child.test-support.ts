@@ -1,5 +1,5 @@
-// Child process of offline.test.ts (network blocked by offline.block-network.mjs).
-import { renderScoreReport } from './ocr.test-images.js';
+// Child process of offline.test.ts (network blocked by offline.block-network.test-support.mjs).
+import { renderScoreReport } from '../../test/support/images.js';
 import { createOcrPool } from './pool.js';
 
 const page = await renderScoreReport();

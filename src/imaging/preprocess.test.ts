@@ -1,14 +1,14 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toOcrPoint, toOriginalBox } from './image-transform.js';
 import {
-  editingSoftware,
-  ImageError,
-  type PreparedImage,
-  preprocessImage,
-  rotatePrepared,
-} from './preprocess.js';
-import { photographDocument, renderDocument, withExifOrientation } from './test-images.js';
+  photographDocument,
+  pngHeaderClaiming,
+  renderDocument,
+  withExifOrientation,
+} from '../../test/support/images.js';
+import { editingSoftware } from './exif.js';
+import { toOcrPoint, toOriginalBox } from './image-transform.js';
+import { ImageError, type PreparedImage, preprocessImage, rotatePrepared } from './preprocess.js';
 
 /** Grey pixels of an encoded image reduced to n×n, for comparing images. */
 async function thumb(image: Buffer, n = 48): Promise<Uint8Array> {
@@ -215,22 +215,8 @@ describe('undecodable uploads', () => {
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
       .png()
       .toBuffer();
-    const forged = Buffer.from(png);
-    // IHDR data starts at byte 16: width, height (big-endian); then fix the chunk CRC.
-    forged.writeUInt32BE(100_000, 16);
-    forged.writeUInt32BE(100_000, 20);
-    forged.writeUInt32BE(crc32(forged.subarray(12, 29)), 29);
-    expect(await codeOf(forged)).toBe('IMAGE_TOO_LARGE');
+    expect(await codeOf(pngHeaderClaiming(100_000, 100_000))).toBe('IMAGE_TOO_LARGE');
     // The limit is the caller's: a small one refuses a normal image too.
     expect(await codeOf(png, { maxInputPixels: 32 })).toBe('IMAGE_TOO_LARGE');
   });
 });
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}

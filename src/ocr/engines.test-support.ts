@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { renderScoreReport, rotateImage, SAMPLE_REPORT } from '../../test/support/images.js';
 import { isOcrError } from './ocr.errors.js';
-import { renderScoreReport, rotateImage, SAMPLE_REPORT } from './ocr.test-images.js';
 import type { OcrEngineName, OcrResult, PageOcrEngine } from './ocr.types.js';
 import { ocrEngines } from './registry.js';
 

@@ -1,4 +1,4 @@
-import type { Box } from './ocr/ocr.types.js';
+import type { Box } from '../ocr/ocr.types.js';
 
 /**
  * How the OCR image was made from the upload, so OCR boxes map back to the photo that

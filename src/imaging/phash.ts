@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { Box } from './ocr/ocr.types.js';
+import type { Box } from '../ocr/ocr.types.js';
 
 /**
  * Hamming distance at or below which two uploads show the same paper (hash the paper region:

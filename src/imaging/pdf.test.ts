@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { buildPdf } from '../../test/hostile-pdfs.test-support.js';
-import { isUsableTextLayer, normaliseCjk, PDF_TEXT_SCALE, PdfError, readPdf } from './pdf.js';
+import { PdfError, readPdf } from './pdf.js';
+import { isUsableTextLayer, normaliseCjk, PDF_TEXT_SCALE } from './pdf-text.js';
 
 function stream(content: Buffer | string, dict = ''): Buffer {
   const data = typeof content === 'string' ? Buffer.from(content, 'latin1') : content;

@@ -15,8 +15,14 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 test('OCR works with the network blocked: models load from node_modules', async () => {
   const { stdout, stderr } = await run(
     process.execPath,
-    ['--import', 'tsx', '--import', here('./offline.block-network.mjs'), here('./offline.check.ts')],
-    { cwd: fileURLToPath(new URL('../../..', import.meta.url)), timeout: 110_000, maxBuffer: 1 << 24 },
+    [
+      '--import',
+      'tsx',
+      '--import',
+      here('./offline.block-network.test-support.mjs'),
+      here('./offline.child.test-support.ts'),
+    ],
+    { cwd: fileURLToPath(new URL('../..', import.meta.url)), timeout: 110_000, maxBuffer: 1 << 24 },
   );
   const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
   expect(report.networkBlocked).toBe(true);

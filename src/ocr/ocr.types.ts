@@ -1,3 +1,5 @@
+import type { OcrEngineName } from './engine-names.js';
+
 /** A rectangle in image pixels: left, top, width, height. */
 export type Box = [x: number, y: number, w: number, h: number];
 
@@ -46,8 +48,8 @@ export interface OcrEngine {
   close(): Promise<void>;
 }
 
-/** The OCR engines docverify ships (see `ocrEngines` in registry.ts). */
-export type OcrEngineName = 'ppocr' | 'tesseract';
+/** The OCR engines docverify ships (the list is engine-names.ts; their factories, registry.ts). */
+export type { OcrEngineName };
 
 /** Clockwise quarter turns. */
 export type QuarterTurns = 0 | 1 | 2 | 3;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { defaultOcrEngine } from './engine-names.js';
 import { deserializeOcrError, OcrError, type SerializedOcrError } from './ocr.errors.js';
 
 export type { PageRecognition } from './ocr.types.js';
@@ -83,9 +84,6 @@ interface Slot {
   ready: boolean;
   job: Job | undefined;
 }
-
-/** The engine a pool runs unless told otherwise: PP-OCR (see docs/benchmarks.md). */
-export const defaultOcrEngine: OcrEngineName = 'ppocr';
 
 const WORKER_ENTRY = new URL('./ocr.worker-entry.mjs', import.meta.url);
 

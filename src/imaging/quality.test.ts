@@ -1,8 +1,13 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  DIPLOMA_ROWS,
+  type PhotoSpec,
+  photographDocument,
+  renderDocument,
+} from '../../test/support/images.js';
 import { preprocessImage } from './preprocess.js';
 import { judgeQuality, QUALITY_THRESHOLDS, type QualityMetrics } from './quality.js';
-import { DIPLOMA_ROWS, type PhotoSpec, photographDocument, renderDocument } from './test-images.js';
 
 const FRAME: PhotoSpec = { frameWidth: 1500, frameHeight: 2000 };
 

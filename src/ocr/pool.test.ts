@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { renderScoreReport, rotateImage, SAMPLE_REPORT } from '../../test/support/images.js';
 import { isOcrError } from './ocr.errors.js';
-import { renderScoreReport, rotateImage, SAMPLE_REPORT } from './ocr.test-images.js';
 import { createOcrPool, type OcrPool } from './pool.js';
 
 const compact = (s: string) => s.replace(/\s+/g, '');

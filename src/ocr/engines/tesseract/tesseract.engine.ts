@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import Tesseract from 'tesseract.js';
-import { OcrError, throwIfAborted } from './ocr.errors.js';
+import { OcrError, throwIfAborted } from '../../ocr.errors.js';
 import type {
   Box,
   OcrEngineOptions,
@@ -18,8 +18,13 @@ import type {
   QuarterTurns,
   RecognizeOptions,
   RegionOptions,
-} from './ocr.types.js';
-import { meanConfidence, removeSpacesBetweenCjk, sortIntoReadingOrder, unionBox } from './reading-order.js';
+} from '../../ocr.types.js';
+import {
+  meanConfidence,
+  removeSpacesBetweenCjk,
+  sortIntoReadingOrder,
+  unionBox,
+} from '../../reading-order.js';
 
 /**
  * tesseract.js (WebAssembly Tesseract 5, LSTM) with chi_sim+eng, page segmentation mode 11 (sparse text),

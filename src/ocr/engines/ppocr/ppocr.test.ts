@@ -1,0 +1,3 @@
+import { runOcrEngineContract } from '../../engines.test-support.js';
+
+runOcrEngineContract('ppocr');

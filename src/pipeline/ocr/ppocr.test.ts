@@ -1,3 +1,0 @@
-import { runOcrEngineContract } from './engines.test-suite.js';
-
-runOcrEngineContract('ppocr');
