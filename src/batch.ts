@@ -9,7 +9,7 @@ import { SUBJECT_ID_PATTERN } from './subjects/subjects.models.js';
 import { toResult } from './verifications/verifications.models.js';
 import { submitVerification, waitForVerification } from './verifications/verifications.submit.usecases.js';
 
-/** The contract's batch manifest line (document-types.md, "Batch manifest"). */
+/** The contract's batch manifest line (docs/contract.md, "Batch manifest"). */
 const ManifestLine = z.looseObject({
   file: z.string().min(1),
   subjectId: z.string().regex(SUBJECT_ID_PATTERN),
@@ -24,7 +24,7 @@ const BATCH_CLIENT = 'cli-batch';
  * and in order, so a document seen earlier for another subject is caught as a duplicate. The
  * batch is one client: its subjects are its own, a line's complete `applicant` registers the
  * subject's identity as an upload's does, and a line with none (or a name alone) for a subject
- * without one is never verified (document-types.md, "Batch manifest").
+ * without one is never verified (docs/contract.md, "Batch manifest").
  * Returns how many lines could not be processed (each still gets an output line).
  */
 export async function runBatch(

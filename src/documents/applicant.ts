@@ -11,7 +11,7 @@ import type { Applicant, Extraction } from './document-types.js';
 import { printedIdNumberReasons, stringField } from './field-checks.js';
 
 /**
- * Binds a document to the applicant (formats-research X7, Z1, Z2, §5.4, §6.2):
+ * Binds a document to the applicant (docs/formats.md X7, Z1, Z2, §5.4, §6.2):
  * - name: same after normalization or without dots → bound; a wildcard, a truncated long name, or
  *   one character an OCR misreading explains (a look-alike, an unsure reading, a long name) →
  *   APPLICANT_NAME_UNCERTAIN (soft); anything else, read confidently → APPLICANT_NAME_MISMATCH (hard);
@@ -58,7 +58,7 @@ export function applicantBindingReasons(
 }
 
 /**
- * A document is verified only when it is bound to the subject's known identity (document-types.md,
+ * A document is verified only when it is bound to the subject's known identity (docs/contract.md,
  * "Verdicts"): with no applicant, or one without a name or a complete ID number (what a subject's
  * identity is, src/subjects/subjects.models.ts), it binds to nobody → APPLICANT_UNKNOWN (soft, and
  * never verified whatever its severity, src/verdicts/decide.ts). Whatever part was given is still

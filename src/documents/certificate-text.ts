@@ -7,7 +7,7 @@ import { readGroup, searchPage } from './field-reading.js';
 import type { OcrPage } from './ocr-page.js';
 import { slotRegions, type ValueRegion } from './value-regions.js';
 
-/** Patterns shared by the diploma and degree templates (formats-research §2.2, §3.3, §6.4). */
+/** Patterns shared by the diploma and degree templates (docs/formats.md §2.2, §3.3, §6.4). */
 const D = DATE_NUMERAL_CLASS;
 export const FULL_DATE = `${D}{4}年${D}{1,3}月${D}{1,3}[日号]`;
 export const YEAR_MONTH = `${D}{4}年${D}{1,3}月`;

@@ -1,7 +1,7 @@
 import type { Box } from '../ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 
-/** Type ids of the contract (document-types.md). */
+/** Type ids of the contract (docs/contract.md). */
 export const DOCUMENT_TYPE_IDS = [
   'cet_score_report',
   'graduation_certificate',

@@ -5,7 +5,7 @@ import type { Extraction } from './document-types.js';
 
 /**
  * Rules every document type applies to its fields: presence and confidence of the scored fields,
- * and date plausibility (formats-research Z8).
+ * and date plausibility (docs/formats.md Z8).
  */
 
 /**

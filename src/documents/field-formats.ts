@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EDUCATION_LEVELS } from '../text/education.js';
 
-/** Value formats of the contract (document-types.md), shared by the type schemas. */
+/** Value formats of the contract (docs/contract.md), shared by the type schemas. */
 export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/);
 export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 export const nonEmptyText = z

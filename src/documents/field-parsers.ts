@@ -20,7 +20,7 @@ export function parseGender(text: string): '男' | '女' | null {
 }
 
 /**
- * 大 read as a look-alike (formats-research §6.3: 大/太/犬; 天 and 关 seen in real photos, often under
+ * 大 read as a look-alike (docs/formats.md §6.3: 大/太/犬; 天 and 关 seen in real photos, often under
  * a seal) in the 大学 that ends an institution name ("浙江关学", "南京天学"): no institution name ends
  * in 天学, 关学, 太学 or 犬学, so only that ending is mapped, before an optional campus in brackets.
  */

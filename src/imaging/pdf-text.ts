@@ -83,7 +83,7 @@ export function isUsableTextLayer(text: string): boolean {
 
 /**
  * PDF text layers often carry Kangxi and CJK Radicals Supplement code points for ordinary
- * ideographs (font ToUnicode maps, research §6.1): fold both, leaving other text as it is.
+ * ideographs (font ToUnicode maps, docs/formats.md §6.1): fold both, leaving other text as it is.
  */
 export function normaliseCjk(text: string): string {
   return foldRadicalsSupplement(text.replace(/[\u2F00-\u2FDF]/g, (ch) => ch.normalize('NFKC')));

@@ -1,5 +1,5 @@
 /**
- * The closed set of reason codes a verdict may carry (document-types.md, "Verdicts").
+ * The closed set of reason codes a verdict may carry (docs/contract.md, "Verdicts").
  * Adding a code is a contract change: clients map codes to what they show.
  */
 export const REASON_CODES = [
@@ -31,7 +31,7 @@ export const REASON_CODES = [
   'LEVEL_CODE_MISMATCH',
   'STUDY_LENGTH_UNUSUAL',
   'SCORE_BELOW_REPORT_THRESHOLD',
-  /** CET-4 total below 425: the usual "passed" convention (formats-research C5), informational. */
+  /** CET-4 total below 425: the usual "passed" convention (docs/formats.md C5), informational. */
   'SCORE_BELOW_POLICY_THRESHOLD',
   // identity binding
   'APPLICANT_NAME_MISMATCH',

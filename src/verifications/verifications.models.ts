@@ -49,7 +49,7 @@ export interface Verification {
   erasedAt: Date | null;
 }
 
-/** The contract's result shape (document-types.md, "Result shape"). */
+/** The contract's result shape (docs/contract.md, "Result shape"). */
 export function toResult(v: Verification) {
   const o = v.outcome;
   return {

@@ -6,7 +6,7 @@ import { REASON_CODES } from '../verdicts/reasons.js';
 import { REVOCATION_REASONS } from './verifications.models.js';
 
 export const ReasonSchema = z.object({
-  code: z.enum(REASON_CODES).openapi({ description: 'The closed list of reason codes (document-types.md)' }),
+  code: z.enum(REASON_CODES).openapi({ description: 'The closed list of reason codes (docs/contract.md)' }),
   field: z.string().optional(),
   message: z.string(),
   messageZh: z.string().optional(),

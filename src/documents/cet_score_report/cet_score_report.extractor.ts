@@ -16,7 +16,7 @@ import { firstRegion, slotRegions, type ValueRegions } from '../value-regions.js
 import { cetScoreReportSchema } from './cet_score_report.schema.js';
 
 /**
- * Every label printed on the report (formats-research §1.2); a value ends where one starts. The
+ * Every label printed on the report (docs/formats.md §1.2); a value ends where one starts. The
  * seal's words (教育部教育考试院 / 成绩专用章) end a value too: the seal overlaps the report number.
  */
 const STOP_LABELS =

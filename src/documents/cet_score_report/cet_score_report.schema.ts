@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { digitsOf, idNumber, isoMonth, nonEmptyText, personName, score } from '../field-formats.js';
 
-/** cet_score_report fields of the contract (document-types.md); every field nullable. */
+/** cet_score_report fields of the contract (docs/contract.md); every field nullable. */
 export const cetScoreReportSchema = z.object({
   name: personName.nullable(),
   idNumber: idNumber.nullable(),

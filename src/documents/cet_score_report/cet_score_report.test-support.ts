@@ -2,7 +2,7 @@ import type { OcrResult } from '../../ocr/ocr.types.js';
 import { ocrResult, ppLine, sparseBoxes, type TestBox } from '../synthetic-ocr.test-support.js';
 
 /**
- * OCR-shaped CET-4 reports (2025 H2, ticket 340801252117128 from formats-research §1.4; report
+ * OCR-shaped CET-4 reports (2025 H2, ticket 340801252117128 from docs/formats.md §1.4; report
  * number with the same year, half, level and centre).
  */
 export const CET_TICKET = '340801252117128';

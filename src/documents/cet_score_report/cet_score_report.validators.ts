@@ -4,7 +4,7 @@ import type { Extraction, ValidationContext } from '../document-types.js';
 import { notInFutureReasons, numberField, stringField } from '../field-checks.js';
 
 /**
- * CET score report rules, formats-research §1.3–§1.6. Severities follow the research tags: HARD for
+ * CET score report rules, docs/formats.md §1.3–§1.6. Severities follow the research tags: HARD for
  * structural impossibilities, SOFT where legitimate variants exist or the source is UNCONFIRMED.
  */
 

@@ -18,7 +18,7 @@ import { compactRow, type OcrPage, type PageChar, type TextWithPositions } from 
 import type { ValueRegions } from '../value-regions.js';
 import { chsiRecordSchema } from './chsi_record.schema.js';
 
-/** Labels of the 备案表 table (formats-research §4.2). NFKC turns （） into (). */
+/** Labels of the 备案表 table (docs/formats.md §4.2). NFKC turns （） into (). */
 const STOP_LABELS =
   /(?<!长)姓名|性别|出生日期|民族|证件号码|身份证号|入学日期|毕\(?结\)?业日期|学校名称|院校|专业|学制|层次|学历类别|学习形式|毕\(结\)业(?!日期)|证书编号|校\(院\)长姓名|在线验证码|更新日期|照片|二维码/;
 

@@ -10,7 +10,7 @@ import {
   personName,
 } from '../field-formats.js';
 
-/** chsi_record fields of the contract (document-types.md); every field nullable. */
+/** chsi_record fields of the contract (docs/contract.md); every field nullable. */
 export const chsiRecordSchema = z.object({
   name: personName.nullable(),
   gender: gender.nullable(),

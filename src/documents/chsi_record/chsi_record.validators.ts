@@ -14,7 +14,7 @@ import {
   parseGraduationCertificateNumber,
 } from '../graduation_certificate/graduation_certificate.validators.js';
 
-/** CHSI 备案表 rules, formats-research §4.3–§4.6 (code format, H3, H4, H6) and Z8. */
+/** CHSI 备案表 rules, docs/formats.md §4.3–§4.6 (code format, H3, H4, H6) and Z8. */
 
 /** §4.3: 12 digits (old reports) or 16 upper-case letters/digits: HARD. */
 export const VERIFICATION_CODE_FORMAT = /^(\d{12}|[A-Z0-9]{16})$/;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { gender, isoDate, isoMonth, nonEmptyText, personName } from '../field-formats.js';
 
 /**
- * degree_certificate fields of the contract (document-types.md); every field nullable. `issueDate`
+ * degree_certificate fields of the contract (docs/contract.md); every field nullable. `issueDate`
  * (发证日期, the full date) is extracted when printed, as the contract checker allows.
  */
 export const degreeCertificateSchema = z.object({

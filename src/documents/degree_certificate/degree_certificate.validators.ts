@@ -9,7 +9,7 @@ import {
   stringField,
 } from '../field-checks.js';
 
-/** Degree certificate rules, formats-research §3.4–§3.5 (D1, D2, D6, D8, number format) and Z8. */
+/** Degree certificate rules, docs/formats.md §3.4–§3.5 (D1, D2, D6, D8, number format) and Z8. */
 
 export interface DegreeCertificateNumber {
   prefix: string;

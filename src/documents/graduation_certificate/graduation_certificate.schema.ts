@@ -9,7 +9,7 @@ import {
   personName,
 } from '../field-formats.js';
 
-/** graduation_certificate fields of the contract (document-types.md); every field nullable. */
+/** graduation_certificate fields of the contract (docs/contract.md); every field nullable. */
 export const graduationCertificateSchema = z.object({
   name: personName.nullable(),
   gender: gender.nullable(),

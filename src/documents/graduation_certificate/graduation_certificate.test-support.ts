@@ -1,7 +1,7 @@
 import type { OcrResult } from '../../ocr/ocr.types.js';
 import { ocrResult, ppLine, sparseBoxes } from '../synthetic-ocr.test-support.js';
 
-/** The 2017 Wuhan University bachelor certificate of formats-research §2.2, as PP-OCR lines. */
+/** The 2017 Wuhan University bachelor certificate of docs/formats.md §2.2, as PP-OCR lines. */
 export function bachelorCertificatePpOcr(
   overrides: {
     certificateNumber?: string;

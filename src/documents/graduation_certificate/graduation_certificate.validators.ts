@@ -16,7 +16,7 @@ import {
 } from '../field-checks.js';
 import { PRINTED_STUDY_TYPE } from './graduation_certificate.extractor.js';
 
-/** Graduation certificate rules, formats-research §2.4–§2.5 (G1–G9) and Z8. */
+/** Graduation certificate rules, docs/formats.md §2.4–§2.5 (G1–G9) and Z8. */
 
 export interface GraduationCertificateNumber {
   school: string;

@@ -17,7 +17,7 @@ const CODE_LENGTHS = new Set([12, 16]);
 const UNRESOLVED_CODE_LINE = 0.7;
 
 /**
- * The CHSI verification code mixes letters and digits (formats-research §4.3), so its O and 0 cannot
+ * The CHSI verification code mixes letters and digits (docs/formats.md §4.3), so its O and 0 cannot
  * be mapped either way, and the recogniser takes one for the other about half the time. Two fixes,
  * on the line that ends with the code:
  * - a code of a length no code has (the recogniser stopped early: "在线验证码：A6WTY0") is read again
