@@ -1,6 +1,6 @@
 import type { OcrLine, OcrWord } from '../ocr/ocr.types.js';
 import { foldRadicalsSupplement } from '../text/unicode.js';
-import type { PdfJs, PdfPageProxy, PdfTextPage } from './pdf.js';
+import type { PdfJs, PdfPageProxy, PdfTextPage } from './pdf.types.js';
 
 /** Text-layer boxes are in pixels of the page at this scale (144 dpi), like a rendered page. */
 export const PDF_TEXT_SCALE = 2;

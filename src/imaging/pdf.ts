@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { OcrResult } from '../ocr/ocr.types.js';
+import type { PdfDocument, PdfImagePage, PdfJs, PdfPage, PdfPageProxy } from './pdf.types.js';
 import { textPage } from './pdf-text.js';
+
+export type { PdfDocument, PdfImagePage, PdfPage, PdfTextPage } from './pdf.types.js';
 
 export type PdfErrorCode = 'PDF_INVALID' | 'PDF_TOO_MANY_PAGES' | 'PDF_ENCRYPTED' | 'PDF_TOO_COMPLEX';
 
@@ -31,30 +33,6 @@ export interface ReadPdfOptions {
   maxOperatorsPerPage?: number;
 }
 
-/** A page with a usable text layer: an OcrResult built from the text items (engine 'pdf-text'). */
-export interface PdfTextPage {
-  kind: 'text';
-  pageNumber: number;
-  result: OcrResult;
-}
-
-/** A page without a usable text layer, rendered for OCR. */
-export interface PdfImagePage {
-  kind: 'image';
-  pageNumber: number;
-  /** PNG, RGB. */
-  image: Buffer;
-  width: number;
-  height: number;
-}
-
-export type PdfPage = PdfTextPage | PdfImagePage;
-
-export interface PdfDocument {
-  pageCount: number;
-  pages: PdfPage[];
-}
-
 const DEFAULT_MAX_PAGES = 5;
 const DEFAULT_RENDER_DPI = 200;
 const DEFAULT_MAX_PIXELS = 40_000_000;
@@ -63,7 +41,6 @@ const DEFAULT_MAX_OPERATORS_PER_PAGE = 100_000;
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
 
-export type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 /** pdf.js's parser; in Node it runs in the calling thread ("fake worker"). */
 const PDFJS_PARSER = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
 let pdfjsPromise: Promise<PdfJs> | undefined;
@@ -251,10 +228,6 @@ async function openPdf(bytes: Uint8Array, maxPages: number, maxImagePixels: numb
 function looksEncrypted(bytes: Uint8Array): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('/Encrypt');
 }
-
-export type PdfPageProxy = Awaited<
-  ReturnType<Awaited<ReturnType<PdfJs['getDocument']>['promise']>['getPage']>
->;
 
 type RenderParameters = Parameters<PdfPageProxy['render']>[0];
 
