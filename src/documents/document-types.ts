@@ -1,4 +1,4 @@
-import type { Box } from '../ocr/ocr.types.js';
+import type { Box, OcrCandidate } from '../ocr/ocr.types.js';
 import type { Reason } from '../verdicts/reasons.js';
 
 /** Type ids of the contract (docs/contract.md). */
@@ -20,6 +20,18 @@ export interface FieldEvidence {
   /** 0..1 */
   confidence: number;
   source: FieldSource;
+  /**
+   * Every read character, with the recogniser's own probability and runners-up, when it doubted any
+   * of them (ocr.types.ts); absent otherwise. Binding tells a misreading from another person by it.
+   */
+  characters?: EvidenceCharacter[];
+}
+
+export interface EvidenceCharacter {
+  char: string;
+  /** 0..1: the recogniser's probability for this character (the line's confidence if it did not doubt it). */
+  confidence: number;
+  candidates: OcrCandidate[];
 }
 
 export type FieldValue = string | number | boolean | null;

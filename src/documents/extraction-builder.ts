@@ -9,12 +9,20 @@ export interface FieldReading<T extends FieldValue> {
 
 export function evidenceOf(chars: readonly PageChar[], text?: string): FieldEvidence {
   const readChars = chars.filter((c) => c.ch !== ' ');
-  return {
+  const evidence: FieldEvidence = {
     text: text ?? readChars.map((c) => c.ch).join(''),
     box: boxAround(readChars),
     confidence: readChars.length > 0 ? Math.min(...readChars.map((c) => c.confidence)) : 0,
     source: 'rules',
   };
+  if (readChars.some((c) => c.doubt)) {
+    evidence.characters = readChars.map((c) => ({
+      char: c.ch,
+      confidence: c.doubt?.confidence ?? c.confidence,
+      candidates: c.doubt?.candidates ?? [],
+    }));
+  }
+  return evidence;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Box, OcrResult } from '../ocr/ocr.types.js';
+import type { Box, OcrCharAlternatives, OcrLine, OcrResult } from '../ocr/ocr.types.js';
 import { isHan, normalizeText } from '../text/unicode.js';
 
 /**
@@ -20,7 +20,11 @@ export interface PageChar {
   confidence: number;
   /** Index of the OCR box the character was read in, in its row (-1 for the gap between two boxes). */
   box: number;
+  /** The recogniser's own probability and runners-up, when it doubted this character (ocr.types.ts). */
+  doubt?: CharacterDoubt;
 }
+
+export type CharacterDoubt = Omit<OcrCharAlternatives, 'index'>;
 
 export interface PageRow {
   /** Characters in reading order, whitespace included. */
@@ -51,6 +55,8 @@ interface Token {
   text: string;
   box: Box;
   confidence: number;
+  /** Doubted characters by position in `text`. */
+  doubts?: ReadonlyMap<number, CharacterDoubt>;
 }
 
 /**
@@ -72,14 +78,40 @@ function tokensOf(ocr: OcrResult): Token[] {
     const wordsText = line.words.map((w) => w.text).join('');
     const useWords = line.words.length > 1 && wordsText.replace(/\s/g, '') === line.text.replace(/\s/g, '');
     const parts = useWords ? line.words : [line];
+    let searchFrom = 0;
     for (const part of parts) {
       const text = normalizeText(part.text);
+      // Where the part starts in the line, for the recogniser's doubts (indexed on the line's text).
+      const start = line.text.indexOf(part.text, searchFrom);
+      if (start >= 0) searchFrom = start + part.text.length;
       if (text.trim().length > 0 && part.box[2] > 0 && part.box[3] > 0) {
-        tokens.push({ text, box: part.box, confidence: part.confidence });
+        const doubts = line.alternatives && start >= 0 ? doubtsOf(line, start, part.text, text) : undefined;
+        tokens.push({ text, box: part.box, confidence: part.confidence, ...(doubts ? { doubts } : {}) });
       }
     }
   }
   return tokens;
+}
+
+/**
+ * The line's doubted characters that fall in one of its parts (a word starting at `start`, in
+ * UTF-16 units of the line's text), by position in the part; none when normalizing changed the
+ * part's length and positions no longer line up.
+ */
+function doubtsOf(
+  line: OcrLine,
+  start: number,
+  raw: string,
+  normalized: string,
+): ReadonlyMap<number, CharacterDoubt> | undefined {
+  const length = [...raw].length;
+  if ([...normalized].length !== length) return undefined;
+  const offset = [...line.text.slice(0, start)].length;
+  const doubts = new Map<number, CharacterDoubt>();
+  for (const { index, confidence, candidates } of line.alternatives ?? []) {
+    if (index >= offset && index < offset + length) doubts.set(index - offset, { confidence, candidates });
+  }
+  return doubts.size > 0 ? doubts : undefined;
 }
 
 /**
@@ -150,8 +182,9 @@ function rowOf(tokens: Token[]): PageRow {
     const characters = [...token.text];
     const totalWeight = characters.reduce((sum, ch) => sum + characterWidthWeight(ch), 0);
     let cursor = x;
-    for (const ch of characters) {
+    for (const [position, ch] of characters.entries()) {
       const width = (w * characterWidthWeight(ch)) / totalWeight;
+      const doubt = token.doubts?.get(position);
       chars.push({
         ch: /\s/.test(ch) ? ' ' : ch,
         x0: cursor,
@@ -160,6 +193,7 @@ function rowOf(tokens: Token[]): PageRow {
         y1: y + h,
         confidence: token.confidence,
         box: tokenIndex,
+        ...(doubt ? { doubt } : {}),
       });
       cursor += width;
     }

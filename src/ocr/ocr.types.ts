@@ -10,12 +10,33 @@ export interface OcrWord {
   confidence: number;
 }
 
+/** A character the recogniser also considered at one position, with its probability (0..1). */
+export interface OcrCandidate {
+  char: string;
+  confidence: number;
+}
+
+/** The recogniser's doubt about one character of a line: its own probability and its runners-up. */
+export interface OcrCharAlternatives {
+  /** Position of the character in the line's `text`, in code points. */
+  index: number;
+  /** 0..1: the probability of the character that was read. */
+  confidence: number;
+  /** The next-best characters, most probable first (at most three). */
+  candidates: OcrCandidate[];
+}
+
 export interface OcrLine {
   text: string;
   box: Box;
   /** 0..1 */
   confidence: number;
   words: OcrWord[];
+  /**
+   * The characters the recogniser was not sure of, with its next-best readings (PP-OCR). Absent
+   * when every character was read surely, or when the engine does not say (tesseract).
+   */
+  alternatives?: OcrCharAlternatives[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  explainIdDifference,
   idCheckCharacter,
   idNumberFacts,
   matchIdNumbers,
@@ -108,6 +109,54 @@ describe('matchIdNumbers (§5.4)', () => {
     ['410326199507103197', '11010519491231002X', 'mismatch'],
   ])('%s vs %s → %s', (doc, applicant, outcome) => {
     expect(matchIdNumbers(doc, applicant).outcome).toBe(outcome);
+  });
+});
+
+describe('explainIdDifference: a misread digit or another person', () => {
+  const ID = '11010519491231002X';
+  it.each([
+    // 9 read for 8 in the birth year: the check digit fails, no one's number
+    ['11010519481231002X', 'misread'],
+    // a valid number of someone born in 1948, read clearly (2 for X is no look-alike)
+    ['110105194812310022', 'different'],
+    // another region and birth date, valid
+    ['410326199507103197', 'different'],
+    // masked: one revealed digit, a look-alike (3 for 8), or not (4 for 8)
+    ['110105********0039', 'misread', '110105194912310089'],
+    ['110105********0049', 'different', '110105194912310089'],
+  ])('%s → %s', (documentId, kind, applicantId = ID) => {
+    expect(explainIdDifference(documentId, applicantId).kind).toBe(kind);
+  });
+
+  it('takes a clearly read different digit for a misread when the recogniser doubted it', () => {
+    const characters = [...'110105194812310022'].map((char, i) => ({
+      char,
+      confidence: i === 17 ? 0.95 : 0.99,
+      candidates: i === 17 ? [{ char: 'X', confidence: 0.04 }] : [],
+    }));
+    expect(explainIdDifference('110105194812310022', ID, { confidence: 0.95, characters })).toMatchObject({
+      kind: 'misread',
+      misreads: [
+        { position: 9, read: '8', expected: '9', cause: 'look-alike' },
+        { position: 17, read: '2', expected: 'X', cause: 'candidate' },
+      ],
+    });
+  });
+
+  it('calls any one misread digit of a full number a misread: its check digit fails', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[1-6][1-9]\d{15}$/),
+        fc.nat(16),
+        fc.nat(8),
+        (first17, position, shift) => {
+          const id = `${first17}${idCheckCharacter(first17)}`;
+          const digit = String((Number(id[position]) + shift + 1) % 10);
+          const misread = `${id.slice(0, position)}${digit}${id.slice(position + 1)}`;
+          expect(explainIdDifference(misread, id)).toMatchObject({ kind: 'misread', checkDigitFails: true });
+        },
+      ),
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { type CharacterReading, isLookAlikeDigit, type ValueReading } from './confusables.js';
 import { isRealCalendarDate } from './dates.js';
 import { normalizeText, removeWhitespace } from './unicode.js';
 
@@ -233,4 +234,107 @@ export function matchIdNumbers(documentId: string, applicantId: string): IdMatch
   const checkRevealed = documentId[17] !== '*' && applicantId[17] !== '*';
   if (compared >= 4 && checkRevealed) return { outcome: 'partial', comparedPositions: compared };
   return { outcome: 'insufficient', comparedPositions: compared };
+}
+
+/**
+ * How surely a digit must be read for its difference from the applicant's to count as another
+ * person (0..1, the recogniser's probability for the digit, else the evidence's confidence).
+ */
+export const CONFIDENT_DIGIT_READING = 0.9;
+
+/** How a printed number was read: its evidence's confidence and the recogniser's doubts. */
+export type NumberReading = ValueReading;
+
+export interface DigitMisread {
+  /** 0-based position in the compared strings. */
+  position: number;
+  read: string;
+  expected: string;
+  /** A look-alike digit pair, the recogniser's own runner-up, or a digit read unsurely. */
+  cause: 'look-alike' | 'candidate' | 'unsure';
+}
+
+/**
+ * The positions where a printed number (`read`, as normalized) differs from the applicant's
+ * (`expected`, the same length; `*` on either side is skipped), each with what makes it a likely
+ * OCR misreading, or `cause: null` where nothing does (a digit read clearly, no look-alike, not a
+ * runner-up).
+ */
+export function digitDifferences(
+  read: string,
+  expected: string,
+  reading?: NumberReading,
+): (Omit<DigitMisread, 'cause'> & { cause: DigitMisread['cause'] | null })[] {
+  const doubts = digitReadingsAlong(read, reading);
+  const differences: (Omit<DigitMisread, 'cause'> & { cause: DigitMisread['cause'] | null })[] = [];
+  for (let position = 0; position < read.length; position++) {
+    const x = read[position] as string;
+    const y = expected[position];
+    if (y === undefined || x === y || x === '*' || y === '*') continue;
+    const doubt = doubts?.[position];
+    const confidence = doubt?.confidence ?? reading?.confidence ?? 1;
+    const cause = isLookAlikeDigit(x, y)
+      ? 'look-alike'
+      : doubt?.candidates.some((c) => c.char === y)
+        ? 'candidate'
+        : confidence < CONFIDENT_DIGIT_READING
+          ? 'unsure'
+          : null;
+    differences.push({ position, read: x, expected: y, cause });
+  }
+  return differences;
+}
+
+export type IdDifference =
+  /** What OCR produces: every differing digit explained, or a number that fails its own check digit. */
+  | { kind: 'misread'; misreads: DigitMisread[]; checkDigitFails: boolean }
+  /** A different number read clearly: another person. */
+  | { kind: 'different' };
+
+/**
+ * Tells a misread ID number from another person's (docs/adr/0014), for two 18-character normalized
+ * numbers that `matchIdNumbers` found to differ. A number read in full whose check digit fails is
+ * no one's number: with one or two differing digits it is a misreading (ISO 7064 MOD 11-2 catches
+ * every single-digit error). Otherwise it is a misreading only when each differing digit is a
+ * look-alike of the applicant's, one of the recogniser's runners-up, or read unsurely: a different
+ * region or birth date read clearly, with a valid check digit, is another person.
+ */
+export function explainIdDifference(
+  documentId: string,
+  applicantId: string,
+  reading?: NumberReading,
+): IdDifference {
+  const differences = digitDifferences(documentId, applicantId, reading);
+  const first17 = documentId.slice(0, 17);
+  const check = documentId[17];
+  const checkDigitFails = /^\d{17}$/.test(first17) && check !== '*' && idCheckCharacter(first17) !== check;
+  const explained = differences.every((d) => d.cause !== null);
+  if (differences.length === 0 || !(explained || (checkDigitFails && differences.length <= 2))) {
+    return { kind: 'different' };
+  }
+  const misreads = differences.map((d) => ({ ...d, cause: d.cause ?? ('unsure' as const) }));
+  return { kind: 'misread', misreads, checkDigitFails };
+}
+
+/** One character of an ID number or date as normalized, or '' for what is not one (a label, a dash). */
+function asNumberCharacter(raw: string): string {
+  const upper = removeWhitespace(normalizeText(raw)).replace(MASK_LOOK_ALIKES, '*').toUpperCase();
+  const mapped = DIGIT_LOOK_ALIKES[upper] ?? upper;
+  return /^[0-9X*]$/.test(mapped) ? mapped : '';
+}
+
+/**
+ * The recogniser's reading of each position of `value`, when the evidence's number characters
+ * contain it exactly once; undefined otherwise (a resized mask run, a merged label).
+ */
+function digitReadingsAlong(
+  value: string,
+  reading: NumberReading | undefined,
+): (CharacterReading | undefined)[] | undefined {
+  const characters = (reading?.characters ?? []).filter((c) => asNumberCharacter(c.char) !== '');
+  if (characters.length < value.length) return undefined;
+  const spelled = characters.map((c) => asNumberCharacter(c.char)).join('');
+  const start = spelled.indexOf(value);
+  if (start < 0 || spelled.indexOf(value, start + 1) >= 0) return undefined;
+  return characters.slice(start, start + value.length);
 }

@@ -1,3 +1,4 @@
+import { type CharacterReading, isLookAlike, type ValueReading } from './confusables.js';
 import { normalizeText, removeWhitespace } from './unicode.js';
 
 /** The national middle dot for minority names: U+00B7 (民委发〔2016〕33号, docs/formats.md §6.1 step 4). */
@@ -35,108 +36,201 @@ export function normalizeName(raw: string): string {
 export type NameMatch =
   /** Equal after §6.1 steps 1–4, or after removing dots and spaces (§6.2 steps 1–2). */
   | 'match'
-  /**
-   * Equal only if a wildcard stands for a character, one name is a truncation of a long one, or one
-   * character differs in a way an OCR misreading explains.
-   */
+  /** Differs in a way an OCR reading produces, or not clearly enough to be another person: a person looks. */
   | 'uncertain'
+  /** Differs in a way OCR does not produce, read clearly: another person. */
   | 'mismatch';
 
 /**
- * How surely the document's name was read (0..1, the OCR confidence of its evidence). A one-character
- * difference counts as a different person only when the reading is at least this sure: below it, an
- * OCR misreading is as likely as another person (§6.2 step 4).
+ * How surely a character must be read for its difference from the applicant's to count as another
+ * person (0..1, the recogniser's probability for the character, else the OCR confidence of the name's
+ * evidence). Below it, an OCR misreading is as likely as another person (§6.2 step 4).
  */
 export const CONFIDENT_NAME_READING = 0.9;
 
-/**
- * Han characters OCR takes for one another: the look-alikes of docs/formats.md §6.3 (from public
- * correction tools, S83), 天/关 for 大 seen under seals (field-parsers), and misreadings measured on
- * photographed certificates (雷哲 → 雷皙, 任晴敏 → 任暗敏). Each string is one group of look-alikes.
- */
-const LOOK_ALIKE_GROUPS: readonly string[] = [
-  '己已巳',
-  '日曰',
-  '目且',
-  '大太犬天关',
-  '未末',
-  '本木',
-  '土士',
-  '人入',
-  '王玉',
-  '戊戌戍',
-  '哲皙晳晰',
-  '晴暗',
-];
+/** How the document's name was read: its evidence's confidence and the recogniser's doubts. */
+export type NameReading = ValueReading;
 
-/** Whether two different characters are OCR look-alikes (symmetric). */
-export function isLookAlike(a: string, b: string): boolean {
-  return a !== b && LOOK_ALIKE_GROUPS.some((group) => group.includes(a) && group.includes(b));
+/** Why a character of the reading may stand for the applicant's: what makes it a likely misread. */
+export type MisreadCause =
+  /** The pair is in the look-alike table (confusables.data.ts). */
+  | 'look-alike'
+  /** The applicant's character is among the recogniser's own runners-up at that position. */
+  | 'candidate'
+  /** The recogniser read the character with low confidence. */
+  | 'unsure';
+
+export interface LikelyMisread {
+  /** The character as read on the document. */
+  read: string;
+  /** The applicant's character at that position. */
+  expected: string;
+  cause: MisreadCause;
 }
 
-export interface NameReading {
-  /** 0..1: OCR confidence of the document's name (its evidence). */
-  confidence: number;
+/** How the reading lines up with the applicant's name when it is not a match. */
+export type NameDifference =
+  /** A placeholder (`_ ? □ *`) stands for a character (§6.1 step 5). */
+  | 'wildcard'
+  /** An older system cut a long name (§6.2 step 5). */
+  | 'truncated'
+  /** One name is the other without its one- or two-character surname. */
+  | 'surname-missing'
+  /** One character more or less, at the end or inside a long name (OCR drops and doubles characters). */
+  | 'character-dropped'
+  /** The same length, every differing character a likely misread. */
+  | 'misread'
+  /** The given names differ beyond a likely misread; the surname agrees or was not read clearly. */
+  | 'given-name'
+  /** A different surname read clearly. */
+  | 'surname'
+  /** A different length that no dropped character or missing surname explains, read clearly. */
+  | 'length';
+
+export interface NameComparison {
+  outcome: NameMatch;
+  /** Absent for a match. */
+  difference?: NameDifference;
+  /** The characters a misreading explains, for the reviewer's message. */
+  misreads: LikelyMisread[];
 }
 
 /**
- * Name matching policy of docs/formats.md §6.2: exact after normalization → match; equal with the
- * dots removed → match; equal when each wildcard (`_ ? □ *`) may be any one character → uncertain;
- * a long or dotted name (5+ characters) truncated by an older system (step 5) → uncertain;
- * one character more or less in a name of three or more (OCR drops and doubles characters of long
- * lines) → uncertain; one character replaced (step 4) → uncertain when the pair is an OCR look-alike,
- * when the name has three or more characters, or when the document's name was not read confidently
- * (`reading`, when given), and a mismatch otherwise: a confident reading of another given name is
- * another person. Anything else → mismatch. Traditional/simplified and variant folding (step 3) is
- * not done here: such pairs come out as mismatches, which the binding rule turns into a rejection only
- * together with the ID check, so they are never silently passed.
+ * Name matching policy of docs/formats.md §6.2 for a reading by OCR (docs/adr/0014):
+ * - exact after normalization, or with the dots removed → match; nothing else ever matches;
+ * - a wildcard, a truncated long name → uncertain;
+ * - a reading that lines up with the applicant's name once a missing surname, or one character
+ *   dropped or added (at the end, or anywhere in a name of three or more), is allowed for, and whose
+ *   differing characters are each a look-alike, one of the recogniser's runners-up or read unsurely
+ *   → uncertain, naming the likely misreads;
+ * - the same length with a different surname read clearly (confident, not a look-alike, not a
+ *   runner-up) → mismatch; a different given name under the same surname → uncertain;
+ * - a different length nothing above explains → mismatch when read clearly, else uncertain.
+ * Symmetric when no `reading` is given. Traditional/simplified folding (step 3) is not done here.
  */
-export function matchNames(documentName: string, applicantName: string, reading?: NameReading): NameMatch {
+export function compareNames(
+  documentName: string,
+  applicantName: string,
+  reading?: NameReading,
+): NameComparison {
   const a = normalizeName(documentName);
   const b = normalizeName(applicantName);
-  if (a.length === 0 || b.length === 0) return 'mismatch';
-  if (a === b) return 'match';
+  if (a.length === 0 || b.length === 0) return { outcome: 'mismatch', difference: 'length', misreads: [] };
+  if (a === b) return { outcome: 'match', misreads: [] };
   const aWithoutDots = a.replaceAll(NAME_DOT, '');
   const bWithoutDots = b.replaceAll(NAME_DOT, '');
-  if (aWithoutDots === bWithoutDots) return 'match';
-  if (matchesWithWildcards(aWithoutDots, bWithoutDots)) return 'uncertain';
+  if (aWithoutDots === bWithoutDots) return { outcome: 'match', misreads: [] };
+  const uncertain = (difference: NameDifference, misreads: LikelyMisread[] = []): NameComparison => ({
+    outcome: 'uncertain',
+    difference,
+    misreads,
+  });
+  if (matchesWithWildcards(aWithoutDots, bWithoutDots)) return uncertain('wildcard');
   if (isTruncationOfLongName(aWithoutDots, bWithoutDots, a.includes(NAME_DOT) || b.includes(NAME_DOT))) {
-    return 'uncertain';
+    return uncertain('truncated');
   }
-  const difference = oneCharacterDifference(aWithoutDots, bWithoutDots);
-  if (difference === null) return 'mismatch';
-  if (difference.kind === 'indel') return difference.length >= 3 ? 'uncertain' : 'mismatch';
-  const unsure = reading !== undefined && reading.confidence < CONFIDENT_NAME_READING;
-  if (difference.length >= 3 || unsure || isLookAlike(difference.first, difference.second))
-    return 'uncertain';
-  return 'mismatch';
+  const read = [...aWithoutDots];
+  const expected = [...bWithoutDots];
+  const doubts = readingsAlong(aWithoutDots, reading);
+  const confidenceAt = (i: number) => doubts?.[i]?.confidence ?? reading?.confidence ?? 1;
+  const causeAt = (i: number, j: number): MisreadCause | null => {
+    const x = read[i] as string;
+    const y = expected[j] as string;
+    if (isLookAlike(x, y)) return 'look-alike';
+    if (doubts?.[i]?.candidates.some((c) => c.char === y)) return 'candidate';
+    if (confidenceAt(i) < CONFIDENT_NAME_READING) return 'unsure';
+    return null;
+  };
+  for (const { pairs, difference } of alignments(read.length, expected.length)) {
+    const misreads: LikelyMisread[] = [];
+    const explained = pairs.every(([i, j]) => {
+      if (read[i] === expected[j]) return true;
+      const cause = causeAt(i, j);
+      if (cause !== null) misreads.push({ read: read[i] as string, expected: expected[j] as string, cause });
+      return cause !== null;
+    });
+    if (explained) return uncertain(difference, misreads);
+  }
+  if (read.length === expected.length) {
+    const surnameDiffers = read[0] !== expected[0] && causeAt(0, 0) === null;
+    return surnameDiffers
+      ? { outcome: 'mismatch', difference: 'surname', misreads: [] }
+      : uncertain('given-name');
+  }
+  const clearly = read.every((_, i) => confidenceAt(i) >= CONFIDENT_NAME_READING);
+  return clearly ? { outcome: 'mismatch', difference: 'length', misreads: [] } : uncertain('length');
 }
 
-type OneCharacterDifference =
-  | { kind: 'substitution'; first: string; second: string; length: number }
-  | { kind: 'indel'; length: number };
+/** `compareNames`' outcome alone. */
+export function matchNames(documentName: string, applicantName: string, reading?: NameReading): NameMatch {
+  return compareNames(documentName, applicantName, reading).outcome;
+}
 
 /**
- * §6.2 step 4: OCR misreads or drops one character of a printed name (雷哲 → 雷皙, 龚嘉婷 → 龚婷): the
- * names differ by one substitution, insertion or deletion after the surname (a changed surname is
- * another family). `length` is the longer name's length.
+ * The recogniser's reading of each character of the name (normalized, dots removed), when the
+ * evidence's characters contain that name exactly once (a value alone, or with its label); undefined
+ * otherwise: characters that cannot be lined up with the name tell nothing about its positions.
  */
-function oneCharacterDifference(a: string, b: string): OneCharacterDifference | null {
-  const x = [...a];
-  const y = [...b];
-  const length = Math.max(x.length, y.length);
-  if (x[0] !== y[0] || length < 2 || Math.abs(x.length - y.length) > 1) return null;
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  let j = 0;
-  while (j < x.length - i && j < y.length - i && x[x.length - 1 - j] === y[y.length - 1 - j]) j++;
-  const restX = x.length - i - j;
-  const restY = y.length - i - j;
-  if (restX === 1 && restY === 1) {
-    return { kind: 'substitution', first: x[i] as string, second: y[i] as string, length };
+function readingsAlong(
+  name: string,
+  reading: NameReading | undefined,
+): (CharacterReading | undefined)[] | undefined {
+  const characters = (reading?.characters ?? []).filter((c) => {
+    const normalized = normalizeName(c.char);
+    return normalized !== '' && normalized !== NAME_DOT;
+  });
+  if (characters.length === 0) return undefined;
+  const normalized = characters.map((c) => normalizeName(c.char));
+  if (normalized.some((c) => [...c].length !== 1)) return undefined;
+  const spelled = normalized;
+  const target = [...name];
+  const starts: number[] = [];
+  for (let start = 0; start + target.length <= spelled.length; start++) {
+    if (target.every((ch, k) => spelled[start + k] === ch)) starts.push(start);
   }
-  if (restX + restY === 1) return { kind: 'indel', length };
-  return null;
+  const [start] = starts;
+  if (start === undefined || starts.length > 1) return undefined;
+  return characters.slice(start, start + target.length);
+}
+
+interface Alignment {
+  /** Pairs of positions (document, applicant) that stand for the same printed character. */
+  pairs: [number, number][];
+  difference: NameDifference;
+}
+
+/**
+ * The ways OCR lines a reading of `n` characters up with a printed name of `m` (§6.2 step 4): the
+ * same positions; one name without the other's surname of one or two characters; one character
+ * more or less at the end, or anywhere in a name of three or more (CTC decoding merges a doubled
+ * character; long lines lose one). Symmetric in the two names.
+ */
+function* alignments(n: number, m: number): Generator<Alignment> {
+  const straight = (offsetN: number, offsetM: number, length: number) =>
+    Array.from({ length }, (_, k): [number, number] => [k + offsetN, k + offsetM]);
+  if (n === m) {
+    yield { pairs: straight(0, 0, n), difference: 'misread' };
+    return;
+  }
+  const shorter = Math.min(n, m);
+  const gap = Math.abs(n - m);
+  // The longer name keeps the surname the shorter one lacks.
+  if (gap <= 2) {
+    yield {
+      pairs: straight(n > m ? gap : 0, m > n ? gap : 0, shorter),
+      difference: 'surname-missing',
+    };
+  }
+  if (gap !== 1) return;
+  yield { pairs: straight(0, 0, shorter), difference: 'character-dropped' };
+  if (shorter + 1 < 3) return;
+  for (let cut = 1; cut < shorter; cut++) {
+    const pairs = Array.from({ length: shorter }, (_, k): [number, number] => {
+      const other = k < cut ? k : k + 1;
+      return n < m ? [k, other] : [other, k];
+    });
+    yield { pairs, difference: 'character-dropped' };
+  }
 }
 
 function matchesWithWildcards(a: string, b: string): boolean {

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import type { Box, OcrLine, OcrWord, QuarterTurns } from '../../ocr.types.js';
+import type { Box, OcrCharAlternatives, OcrLine, OcrWord, QuarterTurns } from '../../ocr.types.js';
 import type { Raster } from './ppocr.raster.js';
 
 /** CRNN/SVTR line recognition: the text of each detected line (PP-OCRv4's recognition model). */
@@ -8,12 +8,23 @@ const REC_HEIGHT = 48;
 const REC_MIN_WIDTH = 64;
 const REC_MAX_WIDTH = 2400;
 const REC_BATCH_WIDTH_SPREAD = 1.25;
+/**
+ * A character read with a lower probability than this keeps the recogniser's runners-up, so that
+ * name and ID binding can tell a misreading from another person (src/documents/applicant.ts). Clean
+ * print reads at 0.99 and above; only doubtful characters pay for the extra scan of the classes.
+ */
+const SURE_CHARACTER = 0.98;
+const MAX_CANDIDATES = 3;
+/** Runners-up below this probability are noise, not readings. */
+const MIN_CANDIDATE = 0.01;
 
 export interface RecognisedLine {
   text: string;
   confidence: number;
   /** Character centres along the line's reading direction, in crop pixels, with the characters. */
   chars: { char: string; x: number }[];
+  /** The doubtful characters (index into `chars`) and their runners-up; absent when none. */
+  alternatives?: OcrCharAlternatives[];
 }
 
 export interface LineCrop {
@@ -69,6 +80,7 @@ export async function recognizeCrops(
           char,
           x: Math.min(cropLength, ((step + 0.5) * pxPerStep * cropLength) / width),
         })),
+        ...(decoded.alternatives.length > 0 ? { alternatives: decoded.alternatives } : {}),
       };
     });
   }
@@ -78,7 +90,17 @@ export async function recognizeCrops(
 /** A recognised line as an OcrLine at `box`, with its words. */
 export function toLine(box: Box, rec: RecognisedLine): OcrLine {
   const text = rec.text.trim();
-  return { text, box, confidence: rec.confidence, words: splitWords(box, rec) };
+  const line: OcrLine = { text, box, confidence: rec.confidence, words: splitWords(box, rec) };
+  if (rec.alternatives) {
+    // `text` is trimmed: count positions from its first character.
+    const leading = rec.chars.findIndex((c) => c.char.trim() !== '');
+    const length = [...text].length;
+    const alternatives = rec.alternatives
+      .map((a) => ({ ...a, index: a.index - leading }))
+      .filter((a) => a.index >= 0 && a.index < length);
+    if (alternatives.length > 0) line.alternatives = alternatives;
+  }
+  return line;
 }
 
 /** The dictionary indices a whitelist allows, with the CTC blank (0). */
@@ -206,6 +228,7 @@ function ctcDecode(
   allowed?: Set<number>,
 ) {
   const chars: { char: string; step: number }[] = [];
+  const alternatives: OcrCharAlternatives[] = [];
   let sum = 0;
   let previous = -1;
   const allowedList = allowed ? [...allowed] : undefined;
@@ -231,13 +254,43 @@ function ctcDecode(
       }
     }
     if (best !== 0 && best !== previous) {
+      if (bestP < SURE_CHARACTER) {
+        const candidates = runnersUp(probs, base, classes, best, dictionary, allowedList);
+        if (candidates.length > 0) alternatives.push({ index: chars.length, confidence: bestP, candidates });
+      }
       chars.push({ char: dictionary[best] ?? '', step: t });
       sum += bestP;
     }
     previous = best;
   }
   const confidence = chars.length === 0 ? 0 : Math.min(1, Math.max(0, sum / chars.length));
-  return { text: chars.map((c) => c.char).join(''), confidence, chars };
+  return { text: chars.map((c) => c.char).join(''), confidence, chars, alternatives };
+}
+
+/** The most probable characters at one step other than `best` and the blank, most probable first. */
+function runnersUp(
+  probs: Float32Array,
+  base: number,
+  classes: number,
+  best: number,
+  dictionary: readonly string[],
+  allowedList: readonly number[] | undefined,
+): { char: string; confidence: number }[] {
+  const top: { c: number; p: number }[] = [];
+  const consider = (c: number) => {
+    if (c === 0 || c === best) return;
+    const p = probs[base + c] ?? 0;
+    if (p < MIN_CANDIDATE) return;
+    if (top.length === MAX_CANDIDATES && p <= (top[MAX_CANDIDATES - 1] as { p: number }).p) return;
+    top.push({ c, p });
+    top.sort((a, b) => b.p - a.p);
+    if (top.length > MAX_CANDIDATES) top.pop();
+  };
+  if (allowedList) for (const c of allowedList) consider(c);
+  else for (let c = 1; c < classes; c++) consider(c);
+  return top
+    .map(({ c, p }) => ({ char: dictionary[c] ?? '', confidence: p }))
+    .filter((candidate) => candidate.char.trim() !== '');
 }
 
 /** Words are the space-separated runs of a line; their boxes come from the CTC character positions. */
