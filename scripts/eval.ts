@@ -1,12 +1,17 @@
 /**
- * `npm run eval`: runs the batch pipeline over the labelled fixtures and scores it: document-type
- * accuracy, field exact-match per type and per case kind, verdict accuracy, false accepts and the
- * false reject rate on clean cases. Exits 1 when a score falls below the committed floor
- * (fixtures/eval-floor.json).
+ * `npm run eval`: runs the batch pipeline over the labelled fixtures and scores it, the development
+ * and held-out layout families side by side (docs/evaluation.md): clean documents verified,
+ * genuine documents rejected, false accepts, greyscale copies verified, field exact-match per type,
+ * per field and per capture, verdicts per case kind. Exits 1 when a split's score falls below its
+ * committed floor (fixtures/eval-floor.json; CI's gate is the held-out split).
  *
- *   npm run eval -- [--set samples|generated|all] [--limit N] [--out results.jsonl] [--no-floor]
- *                   [--llm careful|adversarial|live] [--llm-mode assist|always]
+ *   npm run eval -- [--set samples|generated|all] [--split dev|heldout|all] [--limit N]
+ *                   [--out results.jsonl] [--no-floor] [--llm careful|adversarial|live]
+ *                   [--llm-mode assist|always]
  *
+ * --split runs only that split's cases (a subject's cases and a duplicate's original share a split,
+ * so the stream is judged as in a full run). Cases without a split (the committed samples,
+ * reviewer exports) count as development cases.
  * --llm runs the same cases with the LLM assist: careful and adversarial are scripted local models
  * (scripts/eval-llm.ts); live uses the configured OPENAI_* endpoint (not run in CI). Compare with a
  * run without --llm (the rules alone).
@@ -25,6 +30,9 @@ interface Expected {
   caseId: string;
   kind: string;
   variant?: string;
+  family?: string;
+  split?: string;
+  capture?: string;
   documentType: string;
   fields: Record<string, unknown>;
   verdict: string;
@@ -41,11 +49,10 @@ interface Result {
   timingsMs?: Record<string, number> | null;
 }
 
-const FRAUD_KINDS = new Set(['tampered', 'mismatch', 'duplicate', 'instruction', 'unknown']);
-
 const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'all' },
+    split: { type: 'string', default: 'all' },
     limit: { type: 'string' },
     out: { type: 'string' },
     'no-floor': { type: 'boolean', default: false },
@@ -66,6 +73,8 @@ const chosen =
   values.set === 'all'
     ? (['samples', 'generated', 'private'] as const)
     : ([values.set as keyof typeof sets] satisfies (keyof typeof sets)[]);
+
+if (!['dev', 'heldout', 'all'].includes(values.split ?? 'all')) throw new Error('--split dev|heldout|all');
 
 // The LLM assist under evaluation: a scripted local model, the configured endpoint, or none.
 const llm = values.llm;
@@ -92,6 +101,7 @@ for (const set of chosen) {
     continue;
   }
   let lines = fs.readFileSync(manifest, 'utf8').trim().split('\n');
+  if (values.split !== 'all') lines = lines.filter((l) => splitOf(readExpected(dir, l)) === values.split);
   if (values.limit) lines = lines.slice(0, Number(values.limit));
   const limited = path.join(os.tmpdir(), `docverify-eval-${process.pid}-${set}.jsonl`);
   fs.writeFileSync(limited, `${lines.map((l) => rebase(l, dir)).join('\n')}\n`);
@@ -133,6 +143,16 @@ if (values.out) {
   fs.writeFileSync(values.out, `${outLines.join('\n')}\n`);
 }
 
+function readExpected(dir: string, line: string): Expected {
+  const caseDir = path.dirname(path.resolve(dir, (JSON.parse(line) as { file: string }).file));
+  return JSON.parse(fs.readFileSync(path.join(caseDir, 'expected.json'), 'utf8')) as Expected;
+}
+
+/** Cases made before the layout families (samples, reviewer exports) count as development cases. */
+function splitOf(e: Expected): string {
+  return e.split ?? 'dev';
+}
+
 /** Manifest paths are relative to their own folder; the eval writes a temp manifest elsewhere. */
 function rebase(line: string, dir: string): string {
   const entry = JSON.parse(line) as { file: string };
@@ -140,59 +160,158 @@ function rebase(line: string, dir: string): string {
 }
 
 // ---- scoring ----
+type Scored = { expected: Expected; result: Result };
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
-const pct = (v: number | null) => (v === null ? '   -  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+const pct = (v: number | null | undefined) =>
+  v === null || v === undefined ? '    -  ' : `${(v * 100).toFixed(1).padStart(6)}%`;
 
-// Type accuracy over photos a person can read: an unreadable photo is asked to be retaken, not typed.
-const legible = results.filter((r) => r.expected.legible !== false);
-const typeCorrect = legible.filter((r) => r.result.documentType === r.expected.documentType).length;
-const verdictExact = results.filter((r) => r.result.verdict === r.expected.verdict).length;
-const verdictAcceptable = results.filter((r) =>
-  (r.expected.acceptableVerdicts ?? [r.expected.verdict]).includes(r.result.verdict ?? ''),
-).length;
-const falseAccepts = results.filter(
-  (r) =>
-    r.result.verdict === 'verified' &&
-    (FRAUD_KINDS.has(r.expected.kind) || r.expected.verdict === 'rejected'),
-);
-// Clean documents the contract verifies: one read with no identity known for its subject is not one.
-const clean = results.filter((r) => r.expected.kind === 'clean' && r.expected.verdict === 'verified');
-const cleanNotVerified = clean.filter((r) => r.result.verdict !== 'verified');
+/** Copies lenders receive: a greyscale copy or a black-and-white photocopy, photographed. */
+const GREY_CAPTURES = new Set(['greyscale-copy', 'photocopy']);
+const acceptable = (e: Expected) => e.acceptableVerdicts ?? [e.verdict];
+const isClean = (r: Scored) => r.expected.kind === 'clean' && r.expected.verdict === 'verified';
+/**
+ * A case verified that the contract says must not be: tampered, mismatched, duplicated, instructed,
+ * unsupported, specimen, a 学籍 report of a student still 在籍, or read with no identity known. Hard
+ * photos are left out: an unreadable photo read right is not an accept of something false.
+ */
+const isFalseAccept = (r: Scored) =>
+  r.result.verdict === 'verified' &&
+  !acceptable(r.expected).includes('verified') &&
+  r.expected.kind !== 'hard';
+/** A genuine clean document rejected (an OCR misreading must ask for review, never reject). */
+const isGenuineRejected = (r: Scored) =>
+  r.expected.kind === 'clean' &&
+  !acceptable(r.expected).includes('rejected') &&
+  r.result.verdict === 'rejected';
 
 type Tally = { match: number; total: number };
-const fieldTally = new Map<string, Tally>();
-const add = (key: string, ok: boolean) => {
-  const t = fieldTally.get(key) ?? { match: 0, total: 0 };
-  t.total += 1;
-  if (ok) t.match += 1;
-  fieldTally.set(key, t);
-};
-const missed = new Map<string, number>();
-for (const { expected, result } of results) {
-  const module = documentModules[expected.documentType as keyof typeof documentModules];
-  if (!module || expected.legible === false) continue;
-  const group = expected.kind === 'clean' ? 'clean' : expected.kind === 'hard' ? 'hard' : 'other';
-  for (const field of module.scoredFields) {
-    // Reviewer-exported cases replace the person's name and ID in expected.json: not comparable with the image.
-    if (expected.redactedFields?.includes(field)) continue;
-    const want = expected.fields[field];
-    if (want === null || want === undefined) continue;
-    const ok = JSON.stringify(result.fields?.[field] ?? null) === JSON.stringify(want);
-    add('overall', ok);
-    add(`type:${expected.documentType}`, ok);
-    add(`kind:${group}`, ok);
-    add(`field:${expected.documentType}.${field}`, ok);
-    if (!ok)
-      missed.set(
-        `${expected.documentType}.${field}`,
-        (missed.get(`${expected.documentType}.${field}`) ?? 0) + 1,
-      );
+
+function fieldTallies(rs: Scored[]): Map<string, Tally> {
+  const tally = new Map<string, Tally>();
+  const add = (key: string, ok: boolean) => {
+    const t = tally.get(key) ?? { match: 0, total: 0 };
+    t.total += 1;
+    if (ok) t.match += 1;
+    tally.set(key, t);
+  };
+  for (const { expected, result } of rs) {
+    const module = documentModules[expected.documentType as keyof typeof documentModules];
+    if (!module || expected.legible === false) continue;
+    const group = expected.kind === 'clean' ? 'clean' : expected.kind === 'hard' ? 'hard' : 'other';
+    for (const field of module.scoredFields) {
+      // Reviewer-exported cases replace the person's name and ID in expected.json: not comparable with the image.
+      if (expected.redactedFields?.includes(field)) continue;
+      const want = expected.fields[field];
+      if (want === null || want === undefined) continue;
+      const ok = JSON.stringify(result.fields?.[field] ?? null) === JSON.stringify(want);
+      add('overall', ok);
+      add(`type:${expected.documentType}`, ok);
+      add(`kind:${group}`, ok);
+      add(`field:${expected.documentType}.${field}`, ok);
+      add(`capture:${expected.capture ?? 'unrecorded'}`, ok);
+    }
   }
+  return tally;
 }
-const score = (key: string) => {
-  const t = fieldTally.get(key);
-  return t ? ratio(t.match, t.total) : null;
+
+function summarize(rs: Scored[]) {
+  const tally = fieldTallies(rs);
+  const score = (key: string) => {
+    const t = tally.get(key);
+    return t ? ratio(t.match, t.total) : null;
+  };
+  const legible = rs.filter((r) => r.expected.legible !== false);
+  const clean = rs.filter(isClean);
+  const cleanVerified = clean.filter((r) => r.result.verdict === 'verified').length;
+  const grey = clean.filter((r) => GREY_CAPTURES.has(r.expected.capture ?? ''));
+  const captures = [...new Set(rs.map((r) => r.expected.capture ?? 'unrecorded'))].sort();
+  const kinds = [...new Set(rs.map((r) => r.expected.kind))].sort();
+  const types = [...new Set(rs.map((r) => r.expected.documentType))].sort();
+  return {
+    cases: rs.length,
+    documentTypeAccuracy: ratio(
+      legible.filter((r) => r.result.documentType === r.expected.documentType).length,
+      legible.length,
+    ),
+    cleanCases: clean.length,
+    cleanVerifiedRate: ratio(cleanVerified, clean.length),
+    cleanNotVerifiedRate: ratio(clean.length - cleanVerified, clean.length),
+    greyscaleCopyCases: grey.length,
+    greyscaleCopyVerifiedRate: ratio(grey.filter((r) => r.result.verdict === 'verified').length, grey.length),
+    genuineRejected: rs.filter(isGenuineRejected).length,
+    falseAccepts: rs.filter(isFalseAccept).length,
+    fieldExactMatch: {
+      overall: score('overall'),
+      clean: score('kind:clean'),
+      hard: score('kind:hard'),
+      byType: Object.fromEntries(Object.keys(documentModules).map((t) => [t, score(`type:${t}`)])),
+      byField: Object.fromEntries(
+        [...tally.keys()]
+          .filter((k) => k.startsWith('field:'))
+          .sort()
+          .map((k) => [k.slice(6), score(k)]),
+      ),
+    },
+    verdictAccuracy: ratio(rs.filter((r) => r.result.verdict === r.expected.verdict).length, rs.length),
+    verdictAcceptable: ratio(
+      rs.filter((r) => acceptable(r.expected).includes(r.result.verdict ?? '')).length,
+      rs.length,
+    ),
+    byType: Object.fromEntries(
+      types.map((t) => {
+        const c = clean.filter((r) => r.expected.documentType === t);
+        return [
+          t,
+          {
+            clean: c.length,
+            cleanVerifiedRate: ratio(c.filter((r) => r.result.verdict === 'verified').length, c.length),
+          },
+        ];
+      }),
+    ),
+    byCapture: Object.fromEntries(
+      captures.map((cap) => {
+        const c = clean.filter((r) => (r.expected.capture ?? 'unrecorded') === cap);
+        return [
+          cap,
+          {
+            cases: rs.filter((r) => (r.expected.capture ?? 'unrecorded') === cap).length,
+            clean: c.length,
+            cleanVerifiedRate: ratio(c.filter((r) => r.result.verdict === 'verified').length, c.length),
+            fieldExactMatch: score(`capture:${cap}`),
+          },
+        ];
+      }),
+    ),
+    byKind: Object.fromEntries(
+      kinds.map((k) => {
+        const ks = rs.filter((r) => r.expected.kind === k);
+        return [
+          k,
+          {
+            cases: ks.length,
+            verdictExact: ratio(ks.filter((r) => r.result.verdict === r.expected.verdict).length, ks.length),
+            verdictAcceptable: ratio(
+              ks.filter((r) => acceptable(r.expected).includes(r.result.verdict ?? '')).length,
+              ks.length,
+            ),
+          },
+        ];
+      }),
+    ),
+  };
+}
+type Summary = ReturnType<typeof summarize>;
+
+const groups: Record<string, Scored[]> = {
+  dev: results.filter((r) => splitOf(r.expected) === 'dev'),
+  heldout: results.filter((r) => splitOf(r.expected) === 'heldout'),
+  all: results,
 };
+const splits = Object.fromEntries(Object.entries(groups).map(([k, rs]) => [k, summarize(rs)])) as Record<
+  'dev' | 'heldout' | 'all',
+  Summary
+>;
 
 const latencies = results
   .map((r) => r.result.timingsMs?.total)
@@ -203,17 +322,7 @@ const quantile = (q: number) =>
 
 const summary = {
   cases: results.length,
-  documentTypeAccuracy: ratio(typeCorrect, legible.length),
-  fieldExactMatch: {
-    overall: score('overall'),
-    clean: score('kind:clean'),
-    hard: score('kind:hard'),
-    byType: Object.fromEntries(Object.keys(documentModules).map((t) => [t, score(`type:${t}`)])),
-  },
-  verdictAccuracy: ratio(verdictExact, results.length),
-  verdictAcceptable: ratio(verdictAcceptable, results.length),
-  falseAccepts: falseAccepts.length,
-  cleanNotVerifiedRate: ratio(cleanNotVerified.length, clean.length),
+  splits,
   latencyMs: { p50: quantile(0.5), p95: quantile(0.95) },
   llm: llm ? { model: llm, mode: llmEnv.LLM_MODE, ...llmCounts(outLines) } : null,
 };
@@ -238,51 +347,72 @@ function llmCounts(lines: string[]) {
   return counts;
 }
 
-const print = (label: string, value: string) => process.stdout.write(`${label.padEnd(38)} ${value}\n`);
-process.stdout.write(
-  `\ndocverify eval: ${results.length} cases, ${llm ? `LLM ${llm} (${llmEnv.LLM_MODE})` : 'rules alone'}\n`,
-);
-if (summary.llm)
-  print(
-    'LLM: cases consulted / fields filled',
-    `${summary.llm.casesConsulted} / ${summary.llm.fieldsFilled}`,
+// ---- report: the splits side by side ----
+const cols = ['dev', 'heldout', 'all'] as const;
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const row = (label: string, cells: string[]) =>
+  out(`${label.padEnd(44)}${cells.map((c) => c.padStart(12)).join('')}`);
+const pctRow = (label: string, pick: (s: Summary) => number | null | undefined) =>
+  row(
+    label,
+    cols.map((c) => pct(pick(splits[c]))),
   );
-if (summary.llm)
-  print(
-    'LLM: ungrounded / invalid / unavailable',
-    `${summary.llm.ungrounded} / ${summary.llm.invalidOutput} / ${summary.llm.unavailable}`,
+const numRow = (label: string, pick: (s: Summary) => number) =>
+  row(
+    label,
+    cols.map((c) => String(pick(splits[c]))),
   );
-print('document type accuracy (legible)', pct(summary.documentTypeAccuracy));
-print('field exact-match, overall', pct(summary.fieldExactMatch.overall));
-print('field exact-match, clean photos', pct(summary.fieldExactMatch.clean));
-print('field exact-match, hard photos', pct(summary.fieldExactMatch.hard));
-for (const [type, v] of Object.entries(summary.fieldExactMatch.byType)) print(`  ${type}`, pct(v));
-print('verdict accuracy (exact)', pct(summary.verdictAccuracy));
-print('verdict acceptable', pct(summary.verdictAcceptable));
-print('false accepts', String(summary.falseAccepts));
-print('clean documents not verified', pct(summary.cleanNotVerifiedRate));
-print('latency p50 / p95 (ms)', `${summary.latencyMs.p50} / ${summary.latencyMs.p95}`);
-const kinds = [...new Set(results.map((r) => r.expected.kind))].sort();
-process.stdout.write('\nby case kind: cases, verdict exact, verdict acceptable\n');
-for (const kind of kinds) {
-  const rs = results.filter((r) => r.expected.kind === kind);
-  const exact = rs.filter((r) => r.result.verdict === r.expected.verdict).length;
-  const ok = rs.filter((r) =>
-    (r.expected.acceptableVerdicts ?? [r.expected.verdict]).includes(r.result.verdict ?? ''),
-  ).length;
-  print(
-    `  ${kind}`,
-    `${String(rs.length).padStart(4)}  ${pct(ratio(exact, rs.length))}  ${pct(ratio(ok, rs.length))}`,
+
+out(`\ndocverify eval: ${results.length} cases, ${llm ? `LLM ${llm} (${llmEnv.LLM_MODE})` : 'rules alone'}`);
+if (summary.llm) {
+  out(`LLM: cases consulted / fields filled ${summary.llm.casesConsulted} / ${summary.llm.fieldsFilled}`);
+  out(
+    `LLM: ungrounded / invalid / unavailable ${summary.llm.ungrounded} / ${summary.llm.invalidOutput} / ${summary.llm.unavailable}`,
   );
 }
-if (missed.size) {
-  process.stdout.write('\nmost missed fields\n');
-  for (const [field, n] of [...missed].sort((a, b) => b[1] - a[1]).slice(0, 12))
-    print(`  ${field}`, String(n));
+row('', [...cols]);
+numRow('cases', (s) => s.cases);
+pctRow('clean documents verified', (s) => s.cleanVerifiedRate);
+numRow('  clean cases (expected verified)', (s) => s.cleanCases);
+pctRow('greyscale copies verified (clean)', (s) => s.greyscaleCopyVerifiedRate);
+numRow('  greyscale-copy and photocopy clean cases', (s) => s.greyscaleCopyCases);
+numRow('genuine documents rejected', (s) => s.genuineRejected);
+numRow('false accepts', (s) => s.falseAccepts);
+pctRow('document type accuracy (legible)', (s) => s.documentTypeAccuracy);
+pctRow('field exact-match, overall', (s) => s.fieldExactMatch.overall);
+pctRow('field exact-match, clean', (s) => s.fieldExactMatch.clean);
+pctRow('field exact-match, hard', (s) => s.fieldExactMatch.hard);
+pctRow('verdict accuracy (exact)', (s) => s.verdictAccuracy);
+pctRow('verdict acceptable', (s) => s.verdictAcceptable);
+out(`latency p50 / p95 (ms): ${summary.latencyMs.p50} / ${summary.latencyMs.p95}`);
+
+out('\nby type: clean verified / fields exact');
+for (const type of Object.keys(documentModules)) {
+  pctRow(`  ${type} clean verified`, (s) => s.byType[type]?.cleanVerifiedRate);
+  pctRow(`  ${type} fields`, (s) => s.fieldExactMatch.byType[type]);
 }
-for (const r of falseAccepts)
-  process.stdout.write(
-    `FALSE ACCEPT: ${r.expected.caseId} (${r.expected.kind} ${r.expected.variant ?? ''})\n`,
+out('\nby field: exact-match');
+const fieldNames = [...new Set(cols.flatMap((c) => Object.keys(splits[c].fieldExactMatch.byField)))].sort();
+for (const f of fieldNames) pctRow(`  ${f}`, (s) => s.fieldExactMatch.byField[f]);
+out('\nby capture: clean verified / fields exact');
+const captureNames = [...new Set(cols.flatMap((c) => Object.keys(splits[c].byCapture)))].sort();
+for (const cap of captureNames) {
+  pctRow(`  ${cap} clean verified`, (s) => s.byCapture[cap]?.cleanVerifiedRate);
+  pctRow(`  ${cap} fields`, (s) => s.byCapture[cap]?.fieldExactMatch);
+}
+out('\nby case kind: verdict exact / acceptable');
+const kindNames = [...new Set(results.map((r) => r.expected.kind))].sort();
+for (const k of kindNames) {
+  pctRow(`  ${k} exact`, (s) => s.byKind[k]?.verdictExact);
+  pctRow(`  ${k} acceptable`, (s) => s.byKind[k]?.verdictAcceptable);
+}
+for (const r of results.filter(isFalseAccept))
+  out(
+    `FALSE ACCEPT: ${r.expected.caseId} (${splitOf(r.expected)} ${r.expected.kind} ${r.expected.variant ?? ''})`,
+  );
+for (const r of results.filter(isGenuineRejected))
+  out(
+    `GENUINE REJECTED: ${r.expected.caseId} (${splitOf(r.expected)} ${r.expected.family ?? ''} ${r.expected.variant ?? ''})`,
   );
 
 fs.mkdirSync('test-artifacts', { recursive: true });
@@ -291,25 +421,44 @@ fs.writeFileSync(
   `${JSON.stringify(summary, null, 2)}\n`,
 );
 
-// ---- floor ----
+// ---- floor: per split; a split is checked when the run scored cases of it ----
+interface Floor {
+  documentTypeAccuracy?: number;
+  fieldExactMatchClean?: number;
+  fieldExactMatchHard?: number;
+  verdictAcceptable?: number;
+  cleanVerifiedRate?: number;
+  greyscaleCopyVerifiedRate?: number;
+  maxFalseAccepts?: number;
+  maxGenuineRejected?: number;
+}
 if (!values['no-floor'] && fs.existsSync(values.floor)) {
-  const floor = JSON.parse(fs.readFileSync(values.floor, 'utf8')) as Record<string, number>;
+  const floors = JSON.parse(fs.readFileSync(values.floor, 'utf8')) as Partial<
+    Record<'dev' | 'heldout', Floor>
+  >;
   const failures: string[] = [];
-  const check = (name: string, actual: number | null, min: number | undefined, higherIsBetter = true) => {
-    if (min === undefined || actual === null) return;
-    if (higherIsBetter ? actual < min : actual > min)
-      failures.push(`${name} ${actual.toFixed(3)} vs floor ${min}`);
-  };
-  check('documentTypeAccuracy', summary.documentTypeAccuracy, floor.documentTypeAccuracy);
-  check('fieldExactMatchClean', summary.fieldExactMatch.clean, floor.fieldExactMatchClean);
-  check('fieldExactMatchHard', summary.fieldExactMatch.hard, floor.fieldExactMatchHard);
-  check('verdictAccuracy', summary.verdictAccuracy, floor.verdictAccuracy);
-  check('falseAccepts', summary.falseAccepts, floor.maxFalseAccepts, false);
-  check('cleanNotVerifiedRate', summary.cleanNotVerifiedRate, floor.maxCleanNotVerifiedRate, false);
+  for (const split of ['heldout', 'dev'] as const) {
+    const floor = floors[split];
+    const s = splits[split];
+    if (!floor || s.cases === 0) continue;
+    const check = (name: string, actual: number | null, min: number | undefined, higherIsBetter = true) => {
+      if (min === undefined || actual === null) return;
+      if (higherIsBetter ? actual < min : actual > min)
+        failures.push(`${split}: ${name} ${actual.toFixed(3)} vs floor ${min}`);
+    };
+    check('documentTypeAccuracy', s.documentTypeAccuracy, floor.documentTypeAccuracy);
+    check('fieldExactMatchClean', s.fieldExactMatch.clean, floor.fieldExactMatchClean);
+    check('fieldExactMatchHard', s.fieldExactMatch.hard, floor.fieldExactMatchHard);
+    check('verdictAcceptable', s.verdictAcceptable, floor.verdictAcceptable);
+    check('cleanVerifiedRate', s.cleanVerifiedRate, floor.cleanVerifiedRate);
+    check('greyscaleCopyVerifiedRate', s.greyscaleCopyVerifiedRate, floor.greyscaleCopyVerifiedRate);
+    check('falseAccepts', s.falseAccepts, floor.maxFalseAccepts, false);
+    check('genuineRejected', s.genuineRejected, floor.maxGenuineRejected, false);
+  }
   if (failures.length) {
-    process.stdout.write(`\nBELOW THE FLOOR (${values.floor}):\n  ${failures.join('\n  ')}\n`);
+    out(`\nBELOW THE FLOOR (${values.floor}):\n  ${failures.join('\n  ')}`);
     process.exit(1);
   }
-  process.stdout.write(`\nall scores at or above the floor (${values.floor})\n`);
+  out(`\nall scores at or above the floor (${values.floor})`);
 }
 process.exit(0);
