@@ -113,7 +113,9 @@ function restOfRow(compact: TextWithPositions, from: number, stopLabels: RegExp)
     stop.lastIndex = index;
     if (stop.test(compact.text)) break;
     const ch = compact.charAt[index];
-    if (ch && chars[chars.length - 1] !== ch) chars.push(ch);
+    const previous = chars[chars.length - 1];
+    if (ch && previous && previous !== ch && startsUnknownLabel(compact, index, previous)) break;
+    if (ch && previous !== ch) chars.push(ch);
   }
   return chars;
 }
@@ -191,9 +193,25 @@ function valueToTheRight<T extends FieldValue>(
     if (!ch) continue;
     const previous = chars[chars.length - 1];
     if (previous && previous !== ch && ch.x0 - previous.x1 > MAX_GAP_IN_VALUE * page.lineHeight) break;
+    if (previous && previous !== ch && startsUnknownLabel(compact, index, previous)) break;
     if (previous !== ch) chars.push(ch);
   }
   return chars;
+}
+
+/** A label the lexicon does not know: a few Han characters ending in a colon ("打印日期：", "院校代码:"). */
+const COLON_LABEL = /^\p{Script=Han}[\p{Script=Han}()、]{1,9}[:：]/u;
+
+/**
+ * Another label of the same row starts at `index` ("报告单编号：… 打印日期：2024-02-26"): a run of Han
+ * characters ending in a colon, set off from the value before it by a gap or a box boundary. Text
+ * running straight on is not split (the 月 of "2023年12月打印日期：" or the end of a school name would
+ * be taken for the label's start); the known labels end a value there.
+ */
+function startsUnknownLabel(compact: TextWithPositions, index: number, previous: PageChar): boolean {
+  const ch = compact.charAt[index];
+  if (!ch || !COLON_LABEL.test(compact.text.slice(index))) return false;
+  return ch.box !== previous.box || ch.x0 - previous.x1 > 0.25 * (ch.y1 - ch.y0);
 }
 
 /**
