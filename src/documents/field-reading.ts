@@ -15,6 +15,55 @@ export interface LabelledField<T extends FieldValue> {
    * 教育部教育考试院 / 成绩专用章): a segment made only of it is passed over, never read as the value.
    */
   noise?: RegExp;
+  /**
+   * A label that counts only where it fills an OCR box of its own, as a table cell does ("专业"
+   * beside a box "计算机科学与技术"), never inside running text ("…工程专业四年制…").
+   */
+  cellLabel?: RegExp;
+  /**
+   * The label counts only where it stands as a label, set off from running text: at the start of
+   * its row or after a gap or a non-Han character, and followed by a colon, its gloss, a gap, a
+   * non-Han character or the end of the row. "学生姓名为张伟" in a margin note holds no 姓名 label.
+   */
+  standalone?: boolean;
+}
+
+/** See LabelledField.standalone. */
+function standsAsLabel(compact: TextWithPositions, start: number, end: number): boolean {
+  const first = compact.charAt[start];
+  const last = compact.charAt[end - 1];
+  if (!first || !last) return false;
+  const setOff = (a: PageChar | null | undefined, b: PageChar | null | undefined) =>
+    !a || !b || !HAN.test(a.ch) || !HAN.test(b.ch) || b.x0 - a.x1 > 0.25 * (b.y1 - b.y0);
+  const next = compact.charAt[end];
+  return setOff(compact.charAt[start - 1], first) && (/[:：]/.test(next?.ch ?? '') || setOff(last, next));
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Where a field's label stands on a row: matches of `label`, and of `cellLabel` filling a box. */
+function labelMatches(
+  row: PageRow,
+  compact: TextWithPositions,
+  field: Pick<LabelledField<FieldValue>, 'label' | 'cellLabel' | 'standalone'>,
+): { index: number; text: string }[] {
+  const matches = [...compact.text.matchAll(new RegExp(field.label.source, 'g'))]
+    .map((m) => ({ index: m.index, text: m[0] }))
+    .filter((m) => !field.standalone || standsAsLabel(compact, m.index, m.index + m.text.length));
+  if (field.cellLabel) {
+    for (const m of compact.text.matchAll(new RegExp(field.cellLabel.source, 'g'))) {
+      const chars = compact.charAt.slice(m.index, m.index + m[0].length);
+      const box = chars[0]?.box;
+      const boxChars = row.chars.filter((c) => c.box === box && c.ch !== ' ');
+      const fillsBox = chars.every((c) => c?.box === box) && boxChars.length === new Set(chars).size;
+      const overlaps = matches.some(
+        (x) => m.index < x.index + x.text.length && x.index < m.index + m[0].length,
+      );
+      if (fillsBox && !overlaps) matches.push({ index: m.index, text: m[0] });
+    }
+    matches.sort((a, b) => a.index - b.index);
+  }
+  return matches;
 }
 
 /**
@@ -48,9 +97,9 @@ export function readLabelledField<T extends FieldValue>(
 ): FieldReading<T> | null {
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
+    for (const match of labelMatches(row, compact, field)) {
       const labelStart = match.index;
-      const labelEnd = labelStart + match[0].length;
+      const labelEnd = labelStart + match.text.length;
       const labelChars = compact.charAt.slice(labelStart, labelEnd).filter((c): c is PageChar => c !== null);
       const rightChars = valueToTheRight(page, compact, labelEnd, field);
       if (rightChars.length > 0 && !isGloss(rightChars, field)) {
@@ -83,8 +132,8 @@ export function labelledValueRegions(
   const regions: ValueRegion[] = [];
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
-      const labelEnd = match.index + match[0].length;
+    for (const match of labelMatches(row, compact, field)) {
+      const labelEnd = match.index + match.text.length;
       const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
       const right = restOfRow(compact, labelEnd, field.stopLabels);
       const gloss = right.length > 0 && LATIN_ONLY.test(right.map((c) => c.ch).join(''));
@@ -137,8 +186,8 @@ export function readAllLabelledFields<T extends FieldValue>(
   const seen = new Set<string>();
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
-      const labelEnd = match.index + match[0].length;
+    for (const match of labelMatches(row, compact, field)) {
+      const labelEnd = match.index + match.text.length;
       const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
       const rightChars = valueToTheRight(page, compact, labelEnd, field);
       const reading =
