@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { classifyDocument } from '../classify.js';
 import { buildOcrPage } from '../ocr-page.js';
 import { labelsOverValues, ocrResult, ppLine, type TestBox } from '../synthetic-ocr.test-support.js';
 import { extractGraduationCertificate, PRINTED_STUDY_TYPE } from './graduation_certificate.extractor.js';
@@ -151,6 +152,17 @@ describe('extractGraduationCertificate on other layouts', () => {
       studyType: '普通高等教育',
     });
     expect(evidence.graduationDate?.text).toBe('2021年06月');
+  });
+
+  it('classifies a table diploma without the 普通高等学校 heading by its title and labels', () => {
+    const page = buildOcrPage(
+      ocrResult([
+        ppLine('毕业证书', 760, 170),
+        ppLine('姓名：李娜  性别：女', 150, 300),
+        ppLine(`毕业院校：华东师范大学  证书编号：${NUMBER}`, 150, 370),
+      ]),
+    );
+    expect(classifyDocument(page).type).toBe('graduation_certificate');
   });
 
   it('reads label-value pairs in separate boxes without colons, in numeric date styles', () => {
