@@ -15,6 +15,55 @@ export interface LabelledField<T extends FieldValue> {
    * 教育部教育考试院 / 成绩专用章): a segment made only of it is passed over, never read as the value.
    */
   noise?: RegExp;
+  /**
+   * A label that counts only where it fills an OCR box of its own, as a table cell does ("专业"
+   * beside a box "计算机科学与技术"), never inside running text ("…工程专业四年制…").
+   */
+  cellLabel?: RegExp;
+  /**
+   * The label counts only where it stands as a label, set off from running text: at the start of
+   * its row or after a gap or a non-Han character, and followed by a colon, its gloss, a gap, a
+   * non-Han character or the end of the row. "学生姓名为张伟" in a margin note holds no 姓名 label.
+   */
+  standalone?: boolean;
+}
+
+/** See LabelledField.standalone. */
+function standsAsLabel(compact: TextWithPositions, start: number, end: number): boolean {
+  const first = compact.charAt[start];
+  const last = compact.charAt[end - 1];
+  if (!first || !last) return false;
+  const setOff = (a: PageChar | null | undefined, b: PageChar | null | undefined) =>
+    !a || !b || !HAN.test(a.ch) || !HAN.test(b.ch) || b.x0 - a.x1 > 0.25 * (b.y1 - b.y0);
+  const next = compact.charAt[end];
+  return setOff(compact.charAt[start - 1], first) && (/[:：]/.test(next?.ch ?? '') || setOff(last, next));
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** Where a field's label stands on a row: matches of `label`, and of `cellLabel` filling a box. */
+function labelMatches(
+  row: PageRow,
+  compact: TextWithPositions,
+  field: Pick<LabelledField<FieldValue>, 'label' | 'cellLabel' | 'standalone'>,
+): { index: number; text: string }[] {
+  const matches = [...compact.text.matchAll(new RegExp(field.label.source, 'g'))]
+    .map((m) => ({ index: m.index, text: m[0] }))
+    .filter((m) => !field.standalone || standsAsLabel(compact, m.index, m.index + m.text.length));
+  if (field.cellLabel) {
+    for (const m of compact.text.matchAll(new RegExp(field.cellLabel.source, 'g'))) {
+      const chars = compact.charAt.slice(m.index, m.index + m[0].length);
+      const box = chars[0]?.box;
+      const boxChars = row.chars.filter((c) => c.box === box && c.ch !== ' ');
+      const fillsBox = chars.every((c) => c?.box === box) && boxChars.length === new Set(chars).size;
+      const overlaps = matches.some(
+        (x) => m.index < x.index + x.text.length && x.index < m.index + m[0].length,
+      );
+      if (fillsBox && !overlaps) matches.push({ index: m.index, text: m[0] });
+    }
+    matches.sort((a, b) => a.index - b.index);
+  }
+  return matches;
 }
 
 /**
@@ -48,9 +97,9 @@ export function readLabelledField<T extends FieldValue>(
 ): FieldReading<T> | null {
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
+    for (const match of labelMatches(row, compact, field)) {
       const labelStart = match.index;
-      const labelEnd = labelStart + match[0].length;
+      const labelEnd = labelStart + match.text.length;
       const labelChars = compact.charAt.slice(labelStart, labelEnd).filter((c): c is PageChar => c !== null);
       const rightChars = valueToTheRight(page, compact, labelEnd, field);
       if (rightChars.length > 0 && !isGloss(rightChars, field)) {
@@ -83,8 +132,8 @@ export function labelledValueRegions(
   const regions: ValueRegion[] = [];
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
-      const labelEnd = match.index + match[0].length;
+    for (const match of labelMatches(row, compact, field)) {
+      const labelEnd = match.index + match.text.length;
       const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
       const right = restOfRow(compact, labelEnd, field.stopLabels);
       const gloss = right.length > 0 && LATIN_ONLY.test(right.map((c) => c.ch).join(''));
@@ -113,7 +162,9 @@ function restOfRow(compact: TextWithPositions, from: number, stopLabels: RegExp)
     stop.lastIndex = index;
     if (stop.test(compact.text)) break;
     const ch = compact.charAt[index];
-    if (ch && chars[chars.length - 1] !== ch) chars.push(ch);
+    const previous = chars[chars.length - 1];
+    if (ch && previous && previous !== ch && startsUnknownLabel(compact, index, previous)) break;
+    if (ch && previous !== ch) chars.push(ch);
   }
   return chars;
 }
@@ -135,8 +186,8 @@ export function readAllLabelledFields<T extends FieldValue>(
   const seen = new Set<string>();
   for (const [rowIndex, row] of page.rows.entries()) {
     const compact = compactRow(row);
-    for (const match of compact.text.matchAll(new RegExp(field.label.source, 'g'))) {
-      const labelEnd = match.index + match[0].length;
+    for (const match of labelMatches(row, compact, field)) {
+      const labelEnd = match.index + match.text.length;
       const labelChars = compact.charAt.slice(match.index, labelEnd).filter((c): c is PageChar => c !== null);
       const rightChars = valueToTheRight(page, compact, labelEnd, field);
       const reading =
@@ -191,9 +242,25 @@ function valueToTheRight<T extends FieldValue>(
     if (!ch) continue;
     const previous = chars[chars.length - 1];
     if (previous && previous !== ch && ch.x0 - previous.x1 > MAX_GAP_IN_VALUE * page.lineHeight) break;
+    if (previous && previous !== ch && startsUnknownLabel(compact, index, previous)) break;
     if (previous !== ch) chars.push(ch);
   }
   return chars;
+}
+
+/** A label the lexicon does not know: a few Han characters ending in a colon ("打印日期：", "院校代码:"). */
+const COLON_LABEL = /^\p{Script=Han}[\p{Script=Han}()、]{1,9}[:：]/u;
+
+/**
+ * Another label of the same row starts at `index` ("报告单编号：… 打印日期：2024-02-26"): a run of Han
+ * characters ending in a colon, set off from the value before it by a gap or a box boundary. Text
+ * running straight on is not split (the 月 of "2023年12月打印日期：" or the end of a school name would
+ * be taken for the label's start); the known labels end a value there.
+ */
+function startsUnknownLabel(compact: TextWithPositions, index: number, previous: PageChar): boolean {
+  const ch = compact.charAt[index];
+  if (!ch || !COLON_LABEL.test(compact.text.slice(index))) return false;
+  return ch.box !== previous.box || ch.x0 - previous.x1 > 0.25 * (ch.y1 - ch.y0);
 }
 
 /**

@@ -60,3 +60,14 @@ export function sparseBoxes(
 export function spacedOut(text: string): string {
   return [...text].join(' ').replace(/ {2,}/g, ' ');
 }
+
+/** A table row of PP-OCR label boxes at y, each value in a box under its label (x given per cell). */
+export function labelsOverValues(
+  y: number,
+  cells: readonly (readonly [string, string, number])[],
+): TestBox[] {
+  return [
+    ...cells.map(([label, , x]) => ppLine(label, x, y)),
+    ...cells.map(([, value, x]) => ppLine(value, x, y + 60)),
+  ];
+}

@@ -11,7 +11,8 @@ import {
   readLabelledField,
   searchPage,
 } from '../field-reading.js';
-import type { OcrPage } from '../ocr-page.js';
+import { LABEL } from '../label-lexicon.js';
+import type { OcrPage, PageRow } from '../ocr-page.js';
 import { firstRegion, slotRegions, type ValueRegions } from '../value-regions.js';
 import { cetScoreReportSchema } from './cet_score_report.schema.js';
 
@@ -20,7 +21,7 @@ import { cetScoreReportSchema } from './cet_score_report.schema.js';
  * seal's words (教育部教育考试院 / 成绩专用章) end a value too: the seal overlaps the report number.
  */
 const STOP_LABELS =
-  /姓名|证件号码|身份证号|证件号|学校|院系|准考证号|总分|听力(?!残疾|部分)|阅读|写作[和与及]翻译|翻译[和与]写作|考试时间|成绩报告单编号|报告单编号|等级|笔试成绩|口试成绩|备注|照片|教育部|考试院|专用章/;
+  /姓名|证件号码|身份证号|证件号|学校|院系|准考证号|总分|听力(?!残疾|部分)|阅读|写作[和与及]翻译|翻译[和与]写作|考试时间|考试日期|考试年月|笔试时间|笔试日期|成绩报告单编号|报告单编号|等级|笔试成绩|口试成绩|备注|照片|教育部|考试院|专用章/;
 
 /**
  * The score table's column labels are bilingual (准考证号 / Admission Ticket No., 总分 / Total …).
@@ -45,7 +46,7 @@ const LABELS = {
   admissionTicketNumber: TICKET_LABEL,
   oralTicketNumber: TICKET_LABEL,
   oralGrade: /等级/,
-  examSession: /考试时间|TestDate/,
+  examSession: LABEL.examSession,
 } as const;
 
 /** The title that names the level: 全国大学英语四级考试…, CET-6 (never the 四、六级 of the generic title). */
@@ -135,13 +136,37 @@ export function extractCetScoreReport(page: OcrPage): Extraction {
 
 /**
  * The report prints 考试时间 for the written and the oral test; the written one is in the 笔试
- * section, above the 口试 heading (when the sections are stacked) or first in reading order.
+ * section, above the 口试 heading (when the sections are stacked) or first in reading order. A
+ * footer that carries the report number and the session on one row ("报告单编号：… 考试时间：2023年12月")
+ * belongs to neither section: it is the session of the report, whose number encodes the written
+ * test's (§1.4).
  */
 function writtenExamSession(page: OcrPage): FieldReading<string> | null {
   const readings = readAllLabelledFields(page, field(LABELS.examSession, toIsoMonth));
   const oralHeading = oralSectionHeading(page);
   if (oralHeading === undefined) return readings[0] ?? null;
-  return readings.find((r) => (r.evidence.box?.[1] ?? Number.POSITIVE_INFINITY) < oralHeading.top) ?? null;
+  const footers = reportNumberRows(page);
+  return (
+    readings.find((r) => (r.evidence.box?.[1] ?? Number.POSITIVE_INFINITY) < oralHeading.top) ??
+    readings.find((r) => footers.some((row) => inRow(r.evidence.box?.[1], row))) ??
+    null
+  );
+}
+
+/** The rows that print the report-number label (the report's footer). */
+function reportNumberRows(page: OcrPage): PageRow[] {
+  return page.rows.filter((row) =>
+    LABELS.reportNumber.test(
+      row.chars
+        .map((c) => c.ch)
+        .join('')
+        .replace(/\s/g, ''),
+    ),
+  );
+}
+
+function inRow(y: number | undefined, row: PageRow): boolean {
+  return y !== undefined && y >= row.top - 1 && y <= row.bottom;
 }
 
 function oralSectionHeading(page: OcrPage) {
@@ -162,8 +187,12 @@ export function cetScoreReportValueRegions(page: OcrPage): ValueRegions {
     regions[name] = labelledValueRegions(page, { label, stopLabels: STOP_LABELS, noise: SEAL_FRAGMENT });
   }
   const oralHeading = oralSectionHeading(page);
-  if (oralHeading)
-    regions.examSession = (regions.examSession ?? []).filter((r) => (r.chars[0]?.y0 ?? 0) < oralHeading.top);
+  if (oralHeading) {
+    const footers = reportNumberRows(page);
+    regions.examSession = (regions.examSession ?? []).filter(
+      (r) => (r.chars[0]?.y0 ?? 0) < oralHeading.top || footers.some((row) => inRow(r.chars[0]?.y0, row)),
+    );
+  }
   regions.level = firstRegion(slotRegions(page.flat, TITLE_LEVEL_SLOT));
   return regions;
 }

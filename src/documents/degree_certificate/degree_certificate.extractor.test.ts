@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildOcrPage } from '../ocr-page.js';
+import { labelsOverValues, ocrResult, ppLine, type TestBox } from '../synthetic-ocr.test-support.js';
 import {
   extractDegreeCertificate,
   parseDegreeCertificateNumber,
@@ -85,4 +86,53 @@ describe('parseDegreeCertificateNumber', () => {
     ['102464202200012', null],
     ['103314991197', null],
   ])('%s → %s', (text, value) => expect(parseDegreeCertificateNumber(text)).toBe(value));
+});
+
+/** Degree certificates laid out as tables of labels and values instead of a body sentence. */
+describe('extractDegreeCertificate on other layouts', () => {
+  const NUMBER = '1026942021001234';
+  const read = (lines: TestBox[]) =>
+    extractDegreeCertificate(buildOcrPage(ocrResult([ppLine('学士学位证书', 700, 100), ...lines], 'ppocr')));
+
+  it('reads bilingual labels left of their values, two pairs per row', () => {
+    const { fields } = read([
+      ppLine('姓名 Name：王芳  性别 Sex：女', 150, 300),
+      ppLine('出生日期 Date of Birth：1998年5月12日', 150, 370),
+      ppLine('专业 Major：电子信息工程  授予学位 Degree：工学学士', 150, 440),
+      ppLine(`学位授予单位：华东师范大学  证书编号：${NUMBER}`, 150, 510),
+      ppLine('授予日期：2021年6月25日', 150, 580),
+    ]);
+    expect(fields).toEqual({
+      name: '王芳',
+      gender: '女',
+      birthDate: '1998-05-12',
+      school: '华东师范大学',
+      major: '电子信息工程',
+      degree: '工学学士',
+      conferDate: '2021-06',
+      certificateNumber: NUMBER,
+      issueDate: '2021-06-25',
+    });
+  });
+
+  it('reads values printed under their labels', () => {
+    const { fields } = read([
+      ...labelsOverValues(300, [
+        ['姓名', '王芳', 150],
+        ['性别', '女', 500],
+        ['出生日期', '1998.05.12', 800],
+      ]),
+      ...labelsOverValues(450, [
+        ['专业', '电子信息工程', 150],
+        ['学位', '工学学士', 800],
+      ]),
+    ]);
+    expect(fields).toMatchObject({
+      name: '王芳',
+      gender: '女',
+      birthDate: '1998-05-12',
+      major: '电子信息工程',
+      degree: '工学学士',
+    });
+  });
 });

@@ -1,18 +1,22 @@
 import { toIsoDate, toIsoMonth } from '../../text/dates.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import {
-  BIRTH_DATE_SLOT,
+  certificateLabelRegions,
   cleanMajor,
+  GENDER_BETWEEN_COMMAS,
   GENDER_PATTERN,
-  GENDER_SLOT,
   issueDateRegions,
+  NAME_AT_ROW_START,
+  personRegions,
   readBirthDate,
+  readCertificateLabel,
   readIssueDate,
 } from '../certificate-text.js';
 import type { Extraction } from '../document-types.js';
 import { ExtractionBuilder, evidenceOf, type FieldReading } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
-import { labelledValueRegions, readGroup, readLabelledField, searchPage } from '../field-reading.js';
+import { readGroup, searchPage } from '../field-reading.js';
+import { LABEL } from '../label-lexicon.js';
 import type { OcrPage, PageChar } from '../ocr-page.js';
 import { slotRegions, type ValueRegions } from '../value-regions.js';
 import { degreeCertificateSchema } from './degree_certificate.schema.js';
@@ -21,10 +25,6 @@ const STOP_LABELS = /学位授予单位|授予单位|校名|学校名称|校长|
 
 const NAME_AFTER_LABEL =
   /(?:学生|姓名)[:：]?(?<name>(?:(?!学位|证书)[^，,。.:：\d\n]){2,20}?)[，,.。]?(?:性别[:：]?)?[男女]/;
-/** Classic wording starts the body row with the name: "尹航，男，一九九四年七月生。" (§3.3). */
-const NAME_AT_ROW_START =
-  /(?:^|\n)(?<name>(?:(?!学位|证书|学士|硕士|博士|大学)[^，,。.:：\d\n]){2,20}?)[，,.。]?(?:性别[:：]?)?[男女][，,.。]/;
-const GENDER_BETWEEN_COMMAS = /[，,.。](?<gender>[男女])[，,.。]/;
 /** "在{school}{major}专业完成了…" or "在本校{major}专业…". */
 const STUDY_PATTERN = /在(?<place>[^，,。在]{2,60}?)专业(?:完成|学习|毕业)/;
 /** "授予工学学士学位", and professional degrees: "授予工商管理硕士专业学位". */
@@ -103,23 +103,26 @@ function readDegreeWithTitleLevel(page: OcrPage): FieldReading<string> | null {
   };
 }
 
-const SCHOOL_LABEL = /学位授予单位|授予单位|校名|学校名称|培养单位/;
-const NUMBER_LABEL = /证书编号|编号/;
-const DATE_LABEL = /发证日期|授予日期|授予学位日期/;
+const SCHOOL_LABEL = LABEL.degreeSchool;
+const NUMBER_LABEL = LABEL.certificateNumber;
+const DATE_LABEL = LABEL.issueDate;
 
 export function extractDegreeCertificate(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(degreeCertificateSchema.shape));
+  const labelled = <T extends string>(label: RegExp, parse: (text: string) => T | null) =>
+    readCertificateLabel(page, label, STOP_LABELS, parse);
 
   fields.set('name', readGroup(searchPage(page.joined, NAME_AFTER_LABEL)[0], 'name', parsePersonName));
   fields.set('name', readGroup(searchPage(page.joined, NAME_AT_ROW_START)[0], 'name', parsePersonName));
   fields.set('gender', readGroup(searchPage(page.flat, GENDER_PATTERN)[0], 'gender', parseGender));
   fields.set('gender', readGroup(searchPage(page.flat, GENDER_BETWEEN_COMMAS)[0], 'gender', parseGender));
+  // A table-style certificate prints labels instead of a body sentence (姓名 Name：…, 性别：…).
+  fields.set('name', labelled(LABEL.name, parsePersonName));
+  fields.set('gender', labelled(LABEL.gender, parseGender));
   fields.set('birthDate', readBirthDate(page));
+  fields.set('birthDate', labelled(LABEL.birthDate, toIsoDate));
 
-  fields.set(
-    'school',
-    readLabelledField(page, { label: SCHOOL_LABEL, stopLabels: STOP_LABELS, parse: parseInstitutionText }),
-  );
+  fields.set('school', labelled(SCHOOL_LABEL, parseInstitutionText));
   const study = studyPlace(page);
   if (study?.school) {
     const school = parseInstitutionText(study.school.text);
@@ -136,17 +139,12 @@ export function extractDegreeCertificate(page: OcrPage): Extraction {
     'school',
     readGroup(searchPage(page.joined, SIGNING_UNIT_PATTERN)[0], 'school', parseInstitutionText),
   );
+  fields.set('major', labelled(LABEL.major, cleanMajor));
   fields.set('degree', readGroup(searchPage(page.flat, DEGREE_PATTERN)[0], 'degree', parseDegreeName));
   if (!fields.has('degree')) fields.set('degree', readDegreeWithTitleLevel(page));
+  fields.set('degree', labelled(LABEL.degree, parseDegreeName));
 
-  fields.set(
-    'certificateNumber',
-    readLabelledField(page, {
-      label: NUMBER_LABEL,
-      stopLabels: STOP_LABELS,
-      parse: parseDegreeCertificateNumber,
-    }),
-  );
+  fields.set('certificateNumber', labelled(NUMBER_LABEL, parseDegreeCertificateNumber));
   if (!fields.has('certificateNumber')) {
     // Without its label the 16-digit number is still recognisable by its level digit (§3.4).
     const numbers = searchPage(page.joined, /(?<![0-9A-Z])\d{5}[234]20\d{2}\d{6}(?![0-9A-Z])/);
@@ -155,12 +153,7 @@ export function extractDegreeCertificate(page: OcrPage): Extraction {
       fields.set('certificateNumber', { value: only.text, evidence: evidenceOf(only.chars) });
   }
 
-  const labelledDate = readLabelledField(page, {
-    label: DATE_LABEL,
-    stopLabels: STOP_LABELS,
-    parse: toIsoDate,
-  });
-  const issueDate = labelledDate ?? readIssueDate(page);
+  const issueDate = labelled(DATE_LABEL, toIsoDate) ?? readIssueDate(page);
   fields.set('issueDate', issueDate);
   if (issueDate) {
     const month = toIsoMonth(issueDate.value);
@@ -203,22 +196,19 @@ function studyPlace(page: OcrPage): { school: PlacePart | null; major: PlacePart
  */
 export function degreeCertificateValueRegions(page: OcrPage): ValueRegions {
   const study = studyPlace(page);
-  const labelled = (label: RegExp) => labelledValueRegions(page, { label, stopLabels: STOP_LABELS });
+  const labelled = (label: RegExp) => certificateLabelRegions(page, label, STOP_LABELS);
   const dates = [...labelled(DATE_LABEL), ...issueDateRegions(page)];
+  const person = personRegions(page, STOP_LABELS);
   return {
-    name: [
-      ...slotRegions(page.joined, NAME_AFTER_LABEL_SLOT),
-      ...slotRegions(page.joined, NAME_AT_ROW_START_SLOT),
-    ],
-    gender: [...slotRegions(page.flat, GENDER_SLOT), ...slotRegions(page.flat, GENDER_BETWEEN_COMMAS_SLOT)],
-    birthDate: slotRegions(page.joined, BIRTH_DATE_SLOT),
+    ...person,
+    name: [...slotRegions(page.joined, NAME_AFTER_LABEL_SLOT), ...person.name],
     school: [
       ...labelled(SCHOOL_LABEL),
       ...(study?.school ? [{ chars: study.school.chars }] : []),
       ...slotRegions(page.joined, SIGNING_UNIT_SLOT),
     ],
-    major: study ? [{ chars: study.major.chars }] : [],
-    degree: slotRegions(page.flat, DEGREE_SLOT),
+    major: [...(study ? [{ chars: study.major.chars }] : []), ...labelled(LABEL.major)],
+    degree: [...slotRegions(page.flat, DEGREE_SLOT), ...labelled(LABEL.degree)],
     certificateNumber: labelled(NUMBER_LABEL),
     conferDate: dates,
     issueDate: dates,
@@ -227,10 +217,6 @@ export function degreeCertificateValueRegions(page: OcrPage): ValueRegions {
 
 /** Whatever stands between 学生/姓名 and the gender on one row. */
 const NAME_AFTER_LABEL_SLOT = /(?:学生|姓名)[:：]?(?<value>[^\n]{1,24}?)[，,.。]?(?:性别[:：]?)?[男女]/;
-/** Whatever starts a row before ，男， / ，女， (the classic wording). */
-const NAME_AT_ROW_START_SLOT =
-  /(?:^|\n)(?<value>[^，,。.:：\n]{1,24}?)[，,.。]?(?:性别[:：]?)?[男女][，,.。]/;
-const GENDER_BETWEEN_COMMAS_SLOT = /[，,.。](?<value>[男女])[，,.。]/;
 /** 授予{degree}学位 / 授予{degree}专业学位, whatever the degree reads as. */
 const DEGREE_SLOT = /授予(?<value>[^，,。\n授]{1,16}?)(?:专业)?学位/;
 /** The awarding unit before its degree committee's signature line. */
