@@ -28,11 +28,15 @@ const componentName = (type: string) =>
 
 /**
  * The fields of each document type, from its module's zod schema (src/documents/registry.ts): every
- * field present, null when absent or unreadable. An unsupported document has none.
+ * field present, null when absent or unreadable. An unsupported document has none. The module's
+ * object is rebuilt from its shape with this file's `z`: `.openapi()` exists only on schemas made
+ * after @hono/zod-openapi has extended zod, and a document module may be loaded before that.
  */
 const FieldsSchema = z.union([
   ...Object.values(documentModules).map((module) =>
-    module.schema.openapi(componentName(module.type), { description: `The fields of a ${module.type}` }),
+    z
+      .object(module.schema.shape)
+      .openapi(componentName(module.type), { description: `The fields of a ${module.type}` }),
   ),
   z.strictObject({}).openapi({ description: 'No fields: the document type is unknown' }),
 ]);
