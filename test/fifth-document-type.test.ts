@@ -88,7 +88,7 @@ describe('a fifth document type, registered', () => {
       const prompts = loadPrompts(dir, modules);
       expect(prompts.extract[FIFTH].version).toBe(`extract.${FIFTH}.v1+system.v1`);
       expect(prompts.classify.system).toContain(
-        '- "chsi_record": 教育部学历证书电子注册备案表 (学信网 CHSI registration record).\n' +
+        `- "chsi_record": ${chsiRecordModule.classifyHint}.\n` +
           '- "chsi_degree_report": 教育部学位在线验证报告 (CHSI degree verification report).\n' +
           '- "unknown": ',
       );

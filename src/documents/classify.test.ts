@@ -75,16 +75,6 @@ describe('classifyDocument', () => {
     ],
     ['a blank page', ocrResult([])],
     [
-      'a CHSI enrolment (学籍) report, which is not proof of graduation (H5)',
-      page(
-        '教育部学籍在线验证报告',
-        '姓名 张伟',
-        '学籍状态 在籍（注册学籍）',
-        '入学日期 2022年09月01日',
-        '在线验证码 AQT52ZQTS2RJWC0Q',
-      ),
-    ],
-    [
       'a CET admission ticket (准考证), which carries no scores',
       page(
         '2026年上半年全国大学英语四级考试',

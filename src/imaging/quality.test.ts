@@ -8,6 +8,7 @@ import {
 } from '../../test/support/images.js';
 import { preprocessImage } from './preprocess.js';
 import { judgeQuality, QUALITY_THRESHOLDS, type QualityMetrics } from './quality.js';
+import { renderLandscape } from './scenes.test-support.js';
 
 const FRAME: PhotoSpec = { frameWidth: 1500, frameHeight: 2000 };
 
@@ -83,6 +84,16 @@ describe('quality gate on generated photos', () => {
     expect((await preprocessImage(shrunk)).quality.issues.map((i) => i.code)).toEqual(['IMAGE_TOO_SMALL']);
   });
 
+  it('asks no retake of a soft-focus landscape with no document in it, and still of a blurred document', async () => {
+    for (const blurSigma of [2, 4, 6]) {
+      expect((await preprocessImage(await renderLandscape({ blurSigma }))).quality.issues).toEqual([]);
+    }
+    for (const doc of [cet, diploma]) {
+      expect(await issuesOf(doc, { blurSigma: 14 })).toEqual(['IMAGE_BLURRY']);
+      expect(await issuesOf(doc, { docWidthFraction: 1.1, blurSigma: 6 })).toContain('IMAGE_BLURRY');
+    }
+  });
+
   it('gives user-facing messages in English and Chinese', async () => {
     const photo = await photographDocument(cet, { ...FRAME, blurSigma: 6 });
     const [issue] = (await preprocessImage(photo.image)).quality.issues;
@@ -113,6 +124,12 @@ describe('judgeQuality', () => {
   it('has nothing to say about a good photo, nor about sharpness of a blank page', () => {
     expect(judgeQuality(good)).toEqual([]);
     expect(judgeQuality({ ...good, sharpness: null })).toEqual([]);
+  });
+
+  it('asks no retake for the blur of a photo without text lines: there is no document to retake', () => {
+    const soft = { ...good, sharpness: t.minSharpness - 0.05 };
+    expect(judgeQuality({ ...soft, textLineHeight: null })).toEqual([]);
+    expect(judgeQuality(soft).map((i) => i.code)).toEqual(['IMAGE_BLURRY']);
   });
 
   it('flags each metric just past its threshold and not just before it', () => {

@@ -206,7 +206,11 @@ export function judgeQuality(m: QualityMetrics): QualityIssue[] {
   else if (m.exposure.p50 >= 245 && m.exposure.p50 - m.exposure.p1 < t.minClippedInkContrast)
     retake('IMAGE_OVEREXPOSED', 'Avoid glare', '请避免反光');
   if (m.glareFraction > t.maxGlareFraction) retake('IMAGE_GLARE', 'Avoid glare', '请避免反光');
-  if (m.sharpness !== null && m.sharpness < t.minSharpness)
+  // Blur matters only where there is text to read. A photo with no text lines at all (a landscape,
+  // a face, a desk) has no document to retake: OCR and classification decide, and refuse it as
+  // unsupported; a document they recognise but cannot read is still a retake (pipeline/judge.ts).
+  // Blurred documents keep their text lines (generated σ 4–14: 12.5–30 px), so they stay retakes.
+  if (m.sharpness !== null && m.sharpness < t.minSharpness && m.textLineHeight !== null)
     retake('IMAGE_BLURRY', 'Hold the phone steady', '拍照时请保持手机稳定');
   const tooSmall =
     Math.max(m.documentWidth, m.documentHeight) < t.minDocumentLongEdge ||

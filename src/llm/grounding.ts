@@ -20,7 +20,7 @@ import { isHan, normalizeText } from '../text/unicode.js';
 export type FieldKind = 'digits' | 'id' | 'code' | 'text' | 'date' | 'month' | 'enum' | 'ignored';
 
 /** Fields the model may not fill: not printed as such (derived) or not a reading (a flag). */
-const IGNORED_FIELDS = new Set(['listeningExempt', 'studyType', 'durationYears']);
+const IGNORED_FIELDS = new Set(['listeningExempt', 'studyType', 'durationYears', 'reportKind']);
 const ID_FIELDS = new Set(['idNumber']);
 const CODE_FIELDS = new Set(['verificationCode', 'oralTicketNumber', 'oralGrade', 'certificateNumber']);
 

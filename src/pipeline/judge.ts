@@ -9,6 +9,7 @@ import type { AssistSession } from '../llm/assist.js';
 import type { OcrResult } from '../ocr/ocr.types.js';
 import type { Clock } from '../platform/clock.js';
 import { findInstructionText, instructionReasons } from '../text/instructions.js';
+import { findSpecimenMarks, specimenReasons } from '../text/specimen-marks.js';
 import { type Decision, decideVerdict } from '../verdicts/decide.js';
 import { type Reason, reason } from '../verdicts/reasons.js';
 import { looksSupported } from './classification.js';
@@ -124,7 +125,12 @@ export async function judge(input: JudgeInput, context: JudgeContext): Promise<J
   const { page } = input;
   const reasons: Reason[] = [];
   if (page)
-    timings.time('classify', () => reasons.push(...instructionReasons(findInstructionText(page.ocr))));
+    timings.time('classify', () =>
+      reasons.push(
+        ...instructionReasons(findInstructionText(page.ocr)),
+        ...specimenReasons(findSpecimenMarks(page.ocr)),
+      ),
+    );
   // The model may place a page the rules could not (never as verified) or add doubt.
   const classified = await timings.time('assist', () => assist.classify(page, input.ruledClassification));
   const classification = classified.classification;

@@ -25,7 +25,13 @@ const before: [string, ReadonlySet<ReasonCode>, ReasonCode[]][] = [
   [
     'never verified (decide.ts NEVER_VERIFIED)',
     NEVER_VERIFIED_CODES,
-    ['TAMPER_SUSPECTED', 'INSTRUCTION_IN_DOCUMENT', 'APPLICANT_UNKNOWN'],
+    [
+      'TAMPER_SUSPECTED',
+      'INSTRUCTION_IN_DOCUMENT',
+      'APPLICANT_UNKNOWN',
+      'SPECIMEN_OR_VOID',
+      'NOT_PROOF_OF_GRADUATION',
+    ],
   ],
   [
     'HARD on override (hard-reasons.ts HARD_CODES)',
@@ -38,6 +44,7 @@ const before: [string, ReadonlySet<ReasonCode>, ReasonCode[]][] = [
       'APPLICANT_NAME_MISMATCH',
       'APPLICANT_ID_MISMATCH',
       'INSTRUCTION_IN_DOCUMENT',
+      'SPECIMEN_OR_VOID',
     ],
   ],
   [
@@ -67,6 +74,7 @@ const before: [string, ReadonlySet<ReasonCode>, ReasonCode[]][] = [
       'CROSS_FIELD_MISMATCH',
       'LEVEL_CODE_MISMATCH',
       'STUDY_LENGTH_UNUSUAL',
+      'NOT_PROOF_OF_GRADUATION',
       'SCORE_BELOW_REPORT_THRESHOLD',
       'SCORE_BELOW_POLICY_THRESHOLD',
       'APPLICANT_NAME_MISMATCH',

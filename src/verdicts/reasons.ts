@@ -30,6 +30,8 @@ export const REASON_CODES = [
   'CROSS_FIELD_MISMATCH',
   'LEVEL_CODE_MISMATCH',
   'STUDY_LENGTH_UNUSUAL',
+  /** A CHSI 学籍 report whose 学籍状态 is not 毕业: it shows enrolment, not graduation (docs/formats.md H5). */
+  'NOT_PROOF_OF_GRADUATION',
   'SCORE_BELOW_REPORT_THRESHOLD',
   /** CET-4 total below 425: the usual "passed" convention (docs/formats.md C5), informational. */
   'SCORE_BELOW_POLICY_THRESHOLD',
@@ -46,6 +48,8 @@ export const REASON_CODES = [
   'TAMPER_SUSPECTED',
   'EDITING_SOFTWARE_DETECTED',
   'INSTRUCTION_IN_DOCUMENT',
+  /** Marked 样本, 样张, 仅供参考, 作废, SPECIMEN or VOID: a specimen or a voided document proves nothing. */
+  'SPECIMEN_OR_VOID',
   'ONLINE_CHECK_REQUIRED',
   // model assistance
   'LLM_UNAVAILABLE',
@@ -121,6 +125,7 @@ export const REASON_TABLE = {
   CROSS_FIELD_MISMATCH: { group: 'field', fieldValidation: true },
   LEVEL_CODE_MISMATCH: { group: 'field', fieldValidation: true },
   STUDY_LENGTH_UNUSUAL: { group: 'field', fieldValidation: true },
+  NOT_PROOF_OF_GRADUATION: { group: 'field', fieldValidation: true, neverVerified: true },
   SCORE_BELOW_REPORT_THRESHOLD: { group: 'field', fieldValidation: true },
   SCORE_BELOW_POLICY_THRESHOLD: { group: 'field', fieldValidation: true },
 
@@ -147,6 +152,7 @@ export const REASON_TABLE = {
   TAMPER_SUSPECTED: { group: 'fraud', neverVerified: true, hardOnOverride: true, urgent: true },
   EDITING_SOFTWARE_DETECTED: { group: 'fraud', hardOnOverride: true, urgent: true },
   INSTRUCTION_IN_DOCUMENT: { group: 'fraud', neverVerified: true, hardOnOverride: true, urgent: true },
+  SPECIMEN_OR_VOID: { group: 'fraud', neverVerified: true, hardOnOverride: true },
   ONLINE_CHECK_REQUIRED: { group: 'fraud' },
 
   LLM_UNAVAILABLE: { group: 'model' },

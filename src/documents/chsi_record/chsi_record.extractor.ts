@@ -4,7 +4,7 @@ import { normalizePrintedIdNumber } from '../../text/id-number.js';
 import { normalizeText, removeWhitespace } from '../../text/unicode.js';
 import { cleanMajor, parseDiplomaNumber, parseSeventeenDigitNumber } from '../certificate-text.js';
 import type { Extraction, FieldValue } from '../document-types.js';
-import { ExtractionBuilder, evidenceOf, surely } from '../extraction-builder.js';
+import { ExtractionBuilder, evidenceOf, type FieldReading, surely } from '../extraction-builder.js';
 import { parseGender, parseInstitutionText, parsePersonName } from '../field-parsers.js';
 import {
   type LabelledField,
@@ -16,20 +16,63 @@ import {
 } from '../field-reading.js';
 import { compactRow, type OcrPage, type PageChar, type TextWithPositions } from '../ocr-page.js';
 import type { ValueRegions } from '../value-regions.js';
-import { chsiRecordSchema } from './chsi_record.schema.js';
+import { type ChsiReportKind, chsiRecordSchema } from './chsi_record.schema.js';
 
-/** Labels of the 备案表 table (docs/formats.md §4.2). NFKC turns （） into (). */
-const STOP_LABELS =
-  /(?<!长)姓名|性别|出生日期|民族|证件号码|身份证号|入学日期|毕\(?结\)?业日期|学校名称|院校|专业|学制|层次|学历类别|学习形式|毕\(结\)业(?!日期)|证书编号|校\(院\)长姓名|在线验证码|更新日期|照片|二维码/;
+/** 毕（结）业 as printed and as OCR reads it: any bracket, or none, around 结 (NFKC turns （） into ()). */
+const COMPLETION = String.raw`毕[(\[〔【]?结[)\]〕】]?业`;
+/** The graduation date's label: 毕（结）业日期, 毕业日期 or …时间; 预计毕业日期 (a forecast) is not it. */
+const COMPLETION_DATE = `(?<!预计)(?:${COMPLETION}|毕业)(?:日期|时间)`;
+
+/**
+ * Labels of the 备案表 and of the 学籍在线验证报告 (docs/formats.md §4.2), with the variants reports
+ * print (入学时间, 院校, 学历层次, 离校日期). NFKC turns （） into ().
+ */
+const STOP_LABELS = new RegExp(
+  [
+    '(?<!长)姓名',
+    '性别',
+    '出生日期',
+    '民族',
+    '证件号码',
+    '身份证号',
+    '入学(?:日期|时间)',
+    COMPLETION_DATE,
+    '预计毕业日期',
+    '离校日期',
+    '学校名称',
+    '院校名称',
+    '院校',
+    '院系',
+    '分院',
+    '系所',
+    '班级',
+    '学号',
+    '专业',
+    '学制',
+    '学历层次',
+    '层次',
+    '学历类别',
+    '学习形式',
+    `${COMPLETION}(?!日期|时间)`,
+    '学籍状态',
+    '证书编号',
+    '校\\(院\\)长姓名',
+    '在线验证码',
+    '更新日期',
+    '照片',
+    '二维码',
+  ].join('|'),
+);
 
 /** The label of each labelled field: the rules read its value there, and a model's reading is placed there. */
 const LABELS = {
   name: /(?<!长)姓名/,
   gender: /性别/,
   birthDate: /出生日期/,
-  enrollmentDate: /入学日期/,
-  graduationDate: /毕\(?结\)?业日期/,
-  school: /学校名称|院校/,
+  enrollmentDate: /入学(?:日期|时间)/,
+  // 预计毕业日期 (a 学籍 report's expected date) is a forecast, never the graduation date.
+  graduationDate: new RegExp(`${COMPLETION_DATE}|离校日期`),
+  school: /学校名称|院校名称|院校/,
   major: /专业/,
   educationLevel: /层次/,
   educationCategory: /学历类别/,
@@ -38,6 +81,7 @@ const LABELS = {
   verificationCode: /在线验证码/,
   idNumber: /证件号码|身份证号/,
   updatedDate: /更新日期/,
+  studentStatus: /学籍状态/,
 } as const;
 
 const field = <T extends FieldValue>(label: RegExp, parse: (text: string) => T | null): LabelledField<T> => ({
@@ -69,8 +113,40 @@ function parseShortText(text: string): string | null {
   return value.length >= 2 && value.length <= 12 && /^\p{Script=Han}+$/u.test(value) ? value : null;
 }
 
+/** 学籍状态 as printed: Han characters, with the bracketed detail some reports add (在籍(注册学籍)). */
+function parseStudentStatus(text: string): string | null {
+  const value = removeWhitespace(normalizeText(text));
+  return /^\p{Script=Han}[\p{Script=Han}()]{1,15}$/u.test(value) ? value : null;
+}
+
+/** A 学籍 report's status that is evidence of graduation (docs/formats.md H5): 毕业, and only it. */
+export const GRADUATED_STATUS = '毕业';
+
+/** What names a report's kind: its title, or, where the title was lost, the 学籍状态 row (the 备案表 has none). */
+const REPORT_KINDS: readonly [RegExp, ChsiReportKind][] = [
+  [/学籍在线验证报告/, 'student_status'],
+  [/电子注册备案表/, 'record'],
+  [/学籍状态/, 'student_status'],
+];
+
+/** Which report the page is, and the text that says so; null when nothing on the page says. */
+function reportKindMatch(page: OcrPage): { kind: ChsiReportKind; match: TextMatch } | null {
+  for (const [pattern, kind] of REPORT_KINDS) {
+    const [match] = searchPage(page.joined, pattern);
+    if (match) return { kind, match };
+  }
+  return null;
+}
+
+function readReportKind(page: OcrPage): FieldReading<ChsiReportKind> | null {
+  const found = reportKindMatch(page);
+  return found && { value: found.kind, evidence: evidenceOf(found.match.chars) };
+}
+
 export function extractChsiRecord(page: OcrPage): Extraction {
   const fields = new ExtractionBuilder(Object.keys(chsiRecordSchema.shape));
+  fields.set('reportKind', readReportKind(page));
+  fields.set('studentStatus', readLabelledField(page, field(LABELS.studentStatus, parseStudentStatus)));
   fields.set('name', readLabelledField(page, field(LABELS.name, parsePersonName)));
   fields.set('gender', readLabelledField(page, field(LABELS.gender, parseGender)));
   fields.set('birthDate', readLabelledField(page, field(LABELS.birthDate, toIsoDate)));
@@ -112,6 +188,19 @@ export function extractChsiRecord(page: OcrPage): Extraction {
   fields.set('idNumber', readLabelledField(page, field(LABELS.idNumber, normalizePrintedIdNumber)));
   fields.set('updatedDate', readLabelledField(page, field(LABELS.updatedDate, toIsoDate)));
   readProfileCard(page, fields);
+  readCodeWithoutLabel(page, fields);
+  const extraction = fields.build();
+  // A 学籍 report is evidence of graduation only when its status is 毕业 (H5): a date printed on any
+  // other status (a 在籍 student's) is not a graduation date.
+  const { reportKind, studentStatus } = extraction.fields;
+  if (reportKind === 'student_status' && studentStatus !== GRADUATED_STATUS) {
+    extraction.fields.graduationDate = null;
+    delete extraction.evidence.graduationDate;
+  }
+  return extraction;
+}
+
+function readCodeWithoutLabel(page: OcrPage, fields: ExtractionBuilder): void {
   if (!fields.has('verificationCode')) {
     // The code is printed at the bottom right, sometimes with its label lost; its A/X + 15 shape is
     // distinctive enough to find it alone (§4.3), but only when exactly one such run is on the page.
@@ -120,7 +209,6 @@ export function extractChsiRecord(page: OcrPage): Extraction {
     if (only && codes.length === 1)
       fields.set('verificationCode', { value: only.text, evidence: evidenceOf(only.chars) });
   }
-  return fields.build();
 }
 
 /** The card row of the 学信网 app's 备案表 view: "男　2004年06月12日" (gender and birth date, no labels). */

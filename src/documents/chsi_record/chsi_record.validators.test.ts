@@ -3,9 +3,11 @@ import type { Extraction, FieldValue } from '../document-types.js';
 import {
   educationCategoryReasons,
   graduationYearReasons,
+  studentStatusReasons,
   validateChsiRecord,
   verificationCodeReasons,
 } from './chsi_record.validators.js';
+import { chsiRecordModule } from './index.js';
 
 const now = new Date('2026-11-15T00:00:00Z');
 const valid = {
@@ -90,6 +92,45 @@ describe('H4 graduation year', () => {
   it('rejects a graduation year other than the number year', () => {
     expect(codes(graduationYearReasons(record({ graduationDate: '2023-06' })))).toEqual([
       'CROSS_FIELD_MISMATCH:hard',
+    ]);
+  });
+});
+
+describe('H5 student-status report', () => {
+  const report = (studentStatus: string | null, confidence = 0.99): Extraction => ({
+    fields: { ...valid, certificateNumber: null, reportKind: 'student_status', studentStatus },
+    evidence:
+      studentStatus === null
+        ? {}
+        : { studentStatus: { text: studentStatus, box: null, confidence, source: 'rules' } },
+  });
+
+  it('takes 毕业 as evidence of graduation, and asks nothing of a 备案表', () => {
+    expect(studentStatusReasons(report('毕业'))).toEqual([]);
+    expect(studentStatusReasons(record({ reportKind: 'record', studentStatus: null }))).toEqual([]);
+  });
+
+  it('rejects a surely read 在籍: an enrolled student has not graduated', () => {
+    expect(codes(studentStatusReasons(report('在籍(注册学籍)')))).toEqual(['NOT_PROOF_OF_GRADUATION:hard']);
+  });
+
+  it.each([
+    ['在籍 read unsurely', report('在籍', 0.8)],
+    ['another status', report('休学')],
+    ['an unread status', report(null)],
+  ])('never verifies %s, and asks a person', (_, extraction) => {
+    expect(codes(studentStatusReasons(extraction))).toEqual(['NOT_PROOF_OF_GRADUATION:soft']);
+  });
+
+  it('does not ask a 学籍 report for the certificate number it never prints, but asks a 备案表', () => {
+    const missingFields = (extraction: Extraction) =>
+      chsiRecordModule
+        .validate(extraction, { now, applicant: null })
+        .filter((r) => r.code === 'FIELD_MISSING')
+        .map((r) => r.field);
+    expect(missingFields(report('毕业'))).toEqual([]);
+    expect(missingFields(record({ certificateNumber: null, reportKind: 'record' }))).toEqual([
+      'certificateNumber',
     ]);
   });
 });

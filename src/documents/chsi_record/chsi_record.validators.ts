@@ -1,6 +1,7 @@
 import { parseIsoDate } from '../../text/dates.js';
 import { type Reason, reason } from '../../verdicts/reasons.js';
 import type { Extraction, ValidationContext } from '../document-types.js';
+import { SURE_READING } from '../extraction-builder.js';
 import {
   birthDatePlausibilityReasons,
   calendarDateReasons,
@@ -13,8 +14,9 @@ import {
   levelCodeReasons,
   parseGraduationCertificateNumber,
 } from '../graduation_certificate/graduation_certificate.validators.js';
+import { GRADUATED_STATUS } from './chsi_record.extractor.js';
 
-/** CHSI 备案表 rules, docs/formats.md §4.3–§4.6 (code format, H3, H4, H6) and Z8. */
+/** CHSI report rules, docs/formats.md §4.3–§4.6 (code format, H3, H4, H5, H6) and Z8. */
 
 /** §4.3: 12 digits (old reports) or 16 upper-case letters/digits: HARD. */
 export const VERIFICATION_CODE_FORMAT = /^(\d{12}|[A-Z0-9]{16})$/;
@@ -83,6 +85,44 @@ export function graduationYearReasons(extraction: Extraction): Reason[] {
   ];
 }
 
+/**
+ * H5: a 学籍在线验证报告 shows a student's status; it is evidence of graduation only when that status
+ * is 毕业. 在籍 read surely is HARD (an enrolled student has not graduated); any other status, or one
+ * that could not be read, is SOFT: a person looks, and the report is never verified on it.
+ */
+export function studentStatusReasons(extraction: Extraction): Reason[] {
+  if (extraction.fields.reportKind !== 'student_status') return [];
+  const status = stringField(extraction, 'studentStatus');
+  if (status === GRADUATED_STATUS) return [];
+  const field = 'studentStatus';
+  const messageZh = '学籍在线验证报告的学籍状态不是"毕业"，不能证明已毕业。';
+  if (status?.startsWith('在籍') && (extraction.evidence.studentStatus?.confidence ?? 0) >= SURE_READING) {
+    return [
+      reason(
+        'NOT_PROOF_OF_GRADUATION',
+        'hard',
+        `H5: a student-status report with 学籍状态 ${status} shows enrolment, not graduation`,
+        {
+          field,
+          messageZh,
+        },
+      ),
+    ];
+  }
+  const shown = status === null ? 'could not be read' : `is ${status}`;
+  return [
+    reason(
+      'NOT_PROOF_OF_GRADUATION',
+      'soft',
+      `H5: the report's 学籍状态 ${shown}: only 毕业 shows graduation`,
+      {
+        field,
+        messageZh,
+      },
+    ),
+  ];
+}
+
 /** H6: a PDF or screenshot proves nothing by itself; only the online result counts (§4.4, §4.6). */
 export function chsiOnlineCheckReason(): Reason {
   return reason(
@@ -102,6 +142,7 @@ export function validateChsiRecord(extraction: Extraction, context: ValidationCo
     ...levelCodeReasons(extraction),
     ...educationCategoryReasons(extraction),
     ...graduationYearReasons(extraction),
+    ...studentStatusReasons(extraction),
     ...studyPeriodOrderReasons(extraction),
     ...calendarDateReasons(extraction, ['birthDate', 'updatedDate']),
     ...notInFutureReasons(extraction, ['enrollmentDate', 'graduationDate', 'updatedDate'], context.now),
