@@ -120,7 +120,8 @@ const CASES: Case[] = [
       graduationDate: '2022-06',
     },
     applicant: { name: '王睿远', idNumber: '640104200001033098' },
-    keeps: 'hard:CHECKSUM_INVALID:idNumber',
+    // One digit from the applicant's number with a failing check digit: a misreading, so soft (docs/adr/0014).
+    keeps: 'soft:CHECKSUM_INVALID:idNumber',
   },
   {
     title: 'an old 12-digit CHSI code and a malformed one',
