@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * What the test suite needs from the operating system, beside npm: Debian's Chromium at
- * /usr/bin/chromium (the reviewer pages run in it) and the Noto CJK fonts (the test images and the
- * fixture generator draw Chinese text in Noto Sans CJK SC and Noto Serif CJK SC). With `--promtool`,
+ * /usr/bin/chromium (the reviewer pages run in it) and the CJK fonts the test images and the fixture
+ * generator draw in: the Noto families, and the arphic and WenQuanYi ones the layout families pick
+ * from (scripts/fixtures/layout.ts, FONTS). A missing one would not fail: Chromium would fall back to
+ * another font and the eval would score a different fixture set. With `--promtool`,
  * also `promtool` (Debian's `prometheus`), which checks a live /metrics scrape.
  *
  * Run by `npm test` (pretest) and by `.ci/run`. When something is missing and this runs as root on
@@ -42,6 +44,16 @@ const requirements = [
     },
     packages: ['fonts-noto-cjk'],
   },
+  ...[
+    { family: 'AR PL UKai CN', pkg: 'fonts-arphic-ukai' },
+    { family: 'AR PL UMing CN', pkg: 'fonts-arphic-uming' },
+    { family: 'WenQuanYi Micro Hei', pkg: 'fonts-wqy-microhei' },
+    { family: 'WenQuanYi Zen Hei', pkg: 'fonts-wqy-zenhei' },
+  ].map(({ family, pkg }) => ({
+    what: `the font ${family}`,
+    present: () => (fontFamilies() ?? '').toLowerCase().includes(family.toLowerCase()),
+    packages: [pkg],
+  })),
   ...(withPromtool
     ? [{ what: 'promtool (Prometheus)', present: () => has('promtool'), packages: ['prometheus'] }]
     : []),
